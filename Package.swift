@@ -1,0 +1,100 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "resonate-swift",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "ResonateProtocol", targets: ["ResonateProtocol"]),
+        .library(name: "ResonateEngine", targets: ["ResonateEngine"]),
+        .library(name: "ResonateServer", targets: ["ResonateServer"]),
+        .executable(name: "resonate", targets: ["resonate"]),
+    ],
+    dependencies: [
+        // The HTTP server: RPC route, SSE streams, health and metrics endpoints.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        // HTTP push delivery from the server, and the SDK's transport.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // The `resonate` command line.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        // Logging facade used by every module; bootstrapped only in executables.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        // Metrics facade and its Prometheus backend.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+        // Graceful start-up and shutdown of long-running services.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // ByteBuffer and event loops shared with Hummingbird and async-http-client.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+    ],
+    targets: [
+        // SQLite from the system (Debian: libsqlite3-dev).
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        // Wire types, ids, addresses, JSON and cron. No I/O.
+        .target(name: "ResonateProtocol"),
+        // The durable state machine over a `Store`, the SQLite store, timers and group commit.
+        .target(
+            name: "ResonateEngine",
+            dependencies: [
+                "ResonateProtocol",
+                "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Hummingbird application: `POST /`, SSE, HTTP push, metrics.
+        .target(
+            name: "ResonateServer",
+            dependencies: [
+                "ResonateProtocol",
+                "ResonateEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "resonate",
+            dependencies: [
+                "ResonateProtocol",
+                "ResonateEngine",
+                "ResonateServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "ResonateProtocolTests", dependencies: ["ResonateProtocol"], exclude: ["Fixtures"]),
+        .testTarget(name: "ResonateEngineTests", dependencies: ["ResonateProtocol", "ResonateEngine"]),
+        .testTarget(
+            name: "ResonateServerTests",
+            dependencies: [
+                "ResonateProtocol",
+                "ResonateEngine",
+                "ResonateServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+    ]
+}

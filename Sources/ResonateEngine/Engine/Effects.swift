@@ -1,0 +1,47 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+public import ResonateProtocol
+
+/// A queued outbox message together with its content, ready to deliver once its transaction commits.
+public struct Delivery: Sendable, Hashable {
+    public var entry: OutboxEntry
+    public var message: Message
+
+    public init(entry: OutboxEntry, message: Message) {
+        self.entry = entry
+        self.message = message
+    }
+}
+
+/// What a committed transaction asks of the world outside the database.
+struct Effects: Sendable {
+    /// Messages to deliver.
+    var deliveries: [Delivery] = []
+    /// The earliest timer deadline the transaction created, so the timer can wake for it.
+    var earliestDeadline: Int64?
+
+    mutating func merge(_ other: Effects) {
+        deliveries += other.deliveries
+        if let deadline = other.earliestDeadline { noteDeadline(deadline) }
+    }
+
+    mutating func noteDeadline(_ time: Int64) {
+        earliestDeadline = min(earliestDeadline ?? time, time)
+    }
+}
+
+/// Collects effects while a request runs inside a store job.
+///
+/// A class so that the nested helpers of one request share it; it never leaves that job.
+final class EffectsCollector {
+    var effects = Effects()
+
+    func deliver(_ entry: OutboxEntry, _ message: Message) {
+        effects.deliveries.append(Delivery(entry: entry, message: message))
+    }
+
+    func noteDeadline(_ time: Int64) {
+        effects.noteDeadline(time)
+    }
+}

@@ -1,0 +1,261 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+public import Logging
+import Metrics
+public import ResonateProtocol
+public import ServiceLifecycle
+import Synchronization
+
+/// The durable-promise engine: executes protocol operations against a ``Store``, fires timers at their
+/// deadlines, and delivers outbox messages through a ``MessageSink``.
+///
+/// The HTTP server wraps one engine; the SDK's local mode embeds one in-process. Run it as a `Service` so its
+/// timer and outbox loops run:
+///
+/// ```swift
+/// let store = try SQLiteStore(location: .file("resonate.db"))
+/// let engine = Engine(store: store)
+/// engine.attach(sink)                       // where messages go
+/// let reply = await engine.execute(.promiseGet(id: "wf"))
+/// try await ServiceGroup(services: [engine], logger: logger).run()
+/// ```
+public final class Engine<S: Store>: Service, Sendable {
+    public let store: S
+    public let configuration: EngineConfiguration
+    public let clock: any EngineClock
+    let logger: Logger
+    let timerSignal = TimerSignal()
+    let outbox = Mutex(OutboxState())
+    private let sink = Mutex<(any MessageSink)?>(nil)
+    private let timerLateness = Recorder(label: "resonate_timer_lateness_milliseconds")
+
+    public init(
+        store: S,
+        configuration: EngineConfiguration = EngineConfiguration(),
+        clock: any EngineClock = SystemClock(),
+        logger: Logger = Logger(label: "resonate.engine")
+    ) {
+        self.store = store
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Sets where messages are delivered. Messages committed before a sink is attached stay in the outbox and
+    /// are delivered when ``run()`` starts.
+    public func attach(_ sink: any MessageSink) {
+        self.sink.withLock { $0 = sink }
+    }
+
+    // MARK: Executing requests
+
+    /// Executes one operation and returns its reply. Never throws: storage failures become status 500.
+    ///
+    /// - Parameter debugTime: `head["resonate:debug_time"]`; replaces "now" when debug mode is on.
+    public func execute(_ request: Request, debugTime: Int64? = nil) async -> Reply {
+        if request.kind.isDebug && !configuration.isDebugEnabled {
+            return Reply(status: 403, payload: .error("Debug operations are disabled"))
+        }
+        do {
+            try request.validate(rules: configuration.idRules)
+        } catch {
+            return Reply(error)
+        }
+        let fixedNow = configuration.isDebugEnabled ? debugTime : nil
+        do {
+            switch request {
+            case .debugStart, .debugStop, .debugReset, .debugSnap, .debugTick:
+                return try await executeDebug(request, debugTime: fixedNow)
+            default:
+                return try await run(request, at: fixedNow)
+            }
+        } catch {
+            logger.error("storage failure", metadata: ["kind": "\(request.kind.rawValue)", "error": "\(error)"])
+            return Reply(status: 500, payload: .error("Internal error: Storage error: \(error)"))
+        }
+    }
+
+    private func run(_ request: Request, at fixedNow: Int64?) async throws -> Reply {
+        let retryTimeout = configuration.retryTimeoutMilliseconds
+        let clock = self.clock
+        let body: @Sendable (S.Transaction) async throws -> (Reply, Effects) = { transaction in
+            let effects = EffectsCollector()
+            let transition = Transition(
+                transaction: transaction,
+                now: fixedNow ?? clock.now(),
+                retryTimeout: retryTimeout,
+                effects: effects
+            )
+            let reply = try await transition.apply(request)
+            return (reply, effects.effects)
+        }
+        let (reply, effects) =
+            request.kind.isReadOnly ? try await store.read(body) : try await store.write(body)
+        publish(effects)
+        return reply
+    }
+
+    /// Runs one timer pass at `time` (now if `nil`) and publishes its effects.
+    @discardableResult
+    public func runTimerPass(at time: Int64? = nil) async throws -> TimerPassResult {
+        let retryTimeout = configuration.retryTimeoutMilliseconds
+        let batchSize = configuration.timerBatchSize
+        let clock = self.clock
+        let (result, effects) = try await store.write { transaction in
+            let effects = EffectsCollector()
+            let transition = Transition(
+                transaction: transaction,
+                now: time ?? clock.now(),
+                retryTimeout: retryTimeout,
+                effects: effects
+            )
+            return (try await transition.processTimers(batchSize: batchSize), effects.effects)
+        }
+        for lateness in result.promiseLateness { timerLateness.record(lateness) }
+        publish(effects)
+        return result
+    }
+
+    /// The earliest promise timeout, task timeout or schedule run in the store.
+    public func nextDeadline() async throws -> Int64? {
+        try await store.read { transaction in try await transaction.nextDeadline() }
+    }
+
+    // MARK: Delivering messages
+
+    /// Hands committed messages to the sink, parking those for disconnected poll groups.
+    func publish(_ effects: Effects) {
+        if let deadline = effects.earliestDeadline { timerSignal.hint(deadline) }
+        deliver(effects.deliveries)
+    }
+
+    func deliver(_ deliveries: [Delivery]) {
+        guard !deliveries.isEmpty, let sink = sink.withLock({ $0 }) else { return }
+        if outbox.withLock({ $0.isPaused }) { return }
+        let now = clock.now()
+        for delivery in deliveries {
+            guard let address = try? Address(parsing: delivery.entry.address) else {
+                outbox.withLock { $0.markDelivered(delivery.entry) }
+                continue
+            }
+            switch sink.deliver(delivery.message, to: address) {
+            case .delivered, .dropped:
+                outbox.withLock { $0.markDelivered(delivery.entry) }
+            case .unreachable:
+                let group: String
+                switch address {
+                case .unicast(let name, _), .anycast(let name, _): group = Address.normalizedGroup(name)
+                case .http: group = ""
+                }
+                outbox.withLock { $0.park(delivery, group: group, at: now) }
+            }
+        }
+    }
+
+    /// Delivers the messages parked for `group` because nobody was connected; call when a process of the group
+    /// connects.
+    public func connectionOpened(group: String) {
+        let parked = outbox.withLock { $0.unpark(group: Address.normalizedGroup(group)) }
+        deliver(parked)
+    }
+
+    /// Reloads every queued message from the store and delivers it (startup recovery and `debug.stop`).
+    func redeliverOutbox() async throws {
+        let deliveries: [Delivery] = try await store.read { transaction in
+            var deliveries: [Delivery] = []
+            for entry in try await transaction.outboxEntries(limit: Int.max) {
+                switch entry.content {
+                case .execute(let taskID, let version):
+                    deliveries.append(Delivery(entry: entry, message: .execute(taskID: taskID, version: version)))
+                case .unblock(let promiseID):
+                    if let promise = try await transaction.promise(id: promiseID) {
+                        deliveries.append(Delivery(entry: entry, message: .unblock(promise: promise)))
+                    }
+                }
+            }
+            return deliveries
+        }
+        deliver(deliveries)
+    }
+
+    /// The number of messages waiting for a connection.
+    public var parkedMessageCount: Int {
+        outbox.withLock { $0.parkedCount }
+    }
+
+    // MARK: Service
+
+    /// Runs the timer and outbox loops until graceful shutdown.
+    public func run() async throws {
+        do {
+            try await redeliverOutbox()
+        } catch {
+            logger.error("cannot recover the outbox", metadata: ["error": "\(error)"])
+        }
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.runTimerLoop() }
+                group.addTask { await self.runOutboxLoop() }
+                await group.waitForAll()
+            }
+        }
+        await flushDeliveredRows()
+    }
+
+    private func runTimerLoop() async {
+        while !Task.isCancelled {
+            if outbox.withLock({ $0.isPaused }) {
+                await timerSignal.wait(until: clock.now() + 60_000, clock: clock)
+                continue
+            }
+            do {
+                let now = clock.now()
+                if let next = try await nextDeadline(), next <= now {
+                    var result = try await runTimerPass()
+                    while result.hasMore && !Task.isCancelled {
+                        result = try await runTimerPass()
+                    }
+                    continue
+                } else {
+                    let next = try await nextDeadline()
+                    await timerSignal.wait(until: min(next ?? Int64.max, now + 60_000), clock: clock)
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.error("timer pass failed", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    private func runOutboxLoop() async {
+        var lastExpiry = clock.now()
+        let lifetime = Self.milliseconds(configuration.parkedMessageLifetime)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(50))
+            let now = clock.now()
+            if now - lastExpiry >= 5_000 {
+                lastExpiry = now
+                _ = outbox.withLock { $0.expireParked(now: now, lifetime: lifetime) }
+            }
+            await flushDeliveredRows()
+        }
+    }
+
+    /// Deletes the outbox rows of delivered messages; they ride along with other writes in a group commit.
+    func flushDeliveredRows() async {
+        let rows = outbox.withLock { $0.takeDeliveredRows() }
+        guard !rows.isEmpty else { return }
+        do {
+            try await store.write { transaction in try await transaction.deleteOutboxEntries(rows) }
+        } catch {
+            logger.warning("cannot delete delivered outbox rows", metadata: ["error": "\(error)"])
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,25 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+public import ResonateProtocol
+
+/// How an ``Engine`` behaves. `init()` gives the protocol's defaults.
+public struct EngineConfiguration: Sendable {
+    /// How promise ids encode lineage. Default: `origin:lineage` ids, as the official Python SDK 0.8.1 mints.
+    public var idRules: IDRules = .colon
+    /// How long a pending task waits before its `execute` is sent again. Default 30 s.
+    public var retryTimeout: Duration = .seconds(30)
+    /// Whether `debug.*` operations and `head["resonate:debug_time"]` are honoured.
+    public var isDebugEnabled = false
+    /// The most promises, tasks and schedules one timer pass processes per transaction.
+    public var timerBatchSize = 500
+    /// How long a message for a disconnected poll group or process is kept for delivery when it connects.
+    public var parkedMessageLifetime: Duration = .seconds(600)
+
+    public init() {}
+
+    var retryTimeoutMilliseconds: Int64 {
+        let (seconds, attoseconds) = retryTimeout.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

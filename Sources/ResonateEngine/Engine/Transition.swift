@@ -1,0 +1,177 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import ResonateProtocol
+
+/// The protocol's state transitions, applied to one store transaction at one instant.
+///
+/// Every operation of PROTOCOL §2–§5 is a method here. They read and write rows through the transaction and record
+/// outbox messages and new timer deadlines in ``effects``; nothing here performs I/O of its own. Requests reach
+/// these methods already validated, so a method either completes its change or returns an error status without
+/// having written anything — except lazy timeouts, which are real events that happened regardless.
+struct Transition<T: StoreTransaction> {
+    let transaction: T
+    /// "Now" for this request, in milliseconds.
+    let now: Int64
+    /// The retry timeout `R` in milliseconds.
+    let retryTimeout: Int64
+    let effects: EffectsCollector
+
+    // MARK: Lazy timeouts
+
+    /// Settles `id` by timeout if it is pending and past its deadline (PROTOCOL §2.8, lazy path).
+    func timeoutIfDue(_ id: String) async throws {
+        guard let promise = try await transaction.promise(id: id), promise.state == .pending,
+            promise.timeoutAt <= now
+        else { return }
+        _ = try await settle(promise, state: promise.timeoutState, value: .empty, settledAt: promise.timeoutAt)
+    }
+
+    /// Turns an acquired task whose lease has expired back into a pending one.
+    ///
+    /// The reference server only does this in its 1-second background pass, so a worker whose lease had already
+    /// expired could still fence and fulfill until the pass ran. Checking every task a request names keeps the
+    /// fencing guarantee exact: a lease is honoured up to its expiry and never after.
+    func expireLeaseIfDue(_ id: String) async throws {
+        guard var task = try await transaction.task(id: id), task.state == .acquired,
+            let timeout = task.timeout, timeout.kind == .lease, timeout.at <= now
+        else { return }
+        try await makePending(&task)
+    }
+
+    // MARK: Settlement chain (PROTOCOL §2.7)
+
+    /// Settles a pending promise and runs the settlement chain; returns the settled record.
+    func settle(
+        _ promise: PromiseRecord,
+        state: PromiseState,
+        value: Value,
+        settledAt: Int64
+    ) async throws -> PromiseRecord {
+        var settled = promise
+        settled.state = state
+        settled.value = value
+        settled.settledAt = settledAt
+        try await transaction.settlePromise(id: promise.id, state: state, value: value, settledAt: settledAt)
+
+        // The promise's own task is finished, whoever settled the promise.
+        if var task = try await transaction.task(id: promise.id), task.state != .fulfilled {
+            task.state = .fulfilled
+            task.pid = nil
+            task.ttl = nil
+            task.timeout = nil
+            try await transaction.updateTask(task)
+            try await transaction.deleteCallbacks(awaiter: promise.id)
+        }
+
+        // Awaiters suspended on this promise resume; others keep a ready callback (their `resumes`).
+        let awaiters = try await transaction.callbackAwaiters(awaited: promise.id)
+        if !awaiters.isEmpty {
+            try await transaction.markCallbacksReady(awaited: promise.id)
+            for awaiter in awaiters {
+                guard var task = try await transaction.task(id: awaiter), task.state == .suspended else { continue }
+                try await makePending(&task)
+            }
+        }
+
+        for address in try await transaction.takeListeners(promiseID: promise.id) {
+            let entry = try await transaction.enqueueUnblock(promiseID: promise.id, address: address)
+            effects.deliver(entry, .unblock(promise: settled))
+        }
+        return settled
+    }
+
+    /// Moves a task to pending at its current version, arms its retry timeout, and sends it an `execute`.
+    func makePending(_ task: inout TaskRow) async throws {
+        task.state = .pending
+        task.pid = nil
+        task.ttl = nil
+        task.timeout = .retry(at: now + retryTimeout)
+        try await transaction.updateTask(task)
+        effects.noteDeadline(now + retryTimeout)
+        try await sendExecute(task)
+    }
+
+    /// Queues an `execute` of the task's current version to its promise's target.
+    func sendExecute(_ task: TaskRow) async throws {
+        guard let target = try await transaction.promise(id: task.id)?.target else { return }
+        let entry = try await transaction.enqueueExecute(taskID: task.id, version: task.version, address: target)
+        effects.deliver(entry, .execute(taskID: task.id, version: task.version))
+    }
+
+    // MARK: Creation
+
+    /// Creates a promise unless one exists (PROTOCOL §2.3 steps 3–5); returns the stored or new record.
+    ///
+    /// - Parameter createdAt: the creation time to record when the promise is pending; schedules pass the firing
+    ///   time rather than now.
+    func createPromise(_ create: PromiseCreate, createdAt: Int64? = nil) async throws -> PromiseRecord {
+        if let existing = try await transaction.promise(id: create.id) { return existing }
+        let target = create.tags[Tag.target]
+        if now >= create.timeoutAt {
+            var promise = PromiseRecord(
+                id: create.id,
+                state: .pending,
+                param: create.param,
+                tags: create.tags,
+                timeoutAt: create.timeoutAt,
+                createdAt: create.timeoutAt
+            )
+            promise.state = promise.timeoutState
+            promise.settledAt = create.timeoutAt
+            try await transaction.insertPromise(promise)
+            if target != nil {
+                try await transaction.insertTask(TaskRow(id: create.id, state: .fulfilled, version: 0))
+            }
+            return promise
+        }
+        let promise = PromiseRecord(
+            id: create.id,
+            state: .pending,
+            param: create.param,
+            tags: create.tags,
+            timeoutAt: create.timeoutAt,
+            createdAt: createdAt ?? now
+        )
+        try await transaction.insertPromise(promise)
+        guard let target else { return promise }
+        effects.noteDeadline(create.timeoutAt)
+        // `resonate:delay` defers the first execute: the retry timer fires at the delay instead.
+        if let delay = create.tags[Tag.delay].flatMap({ Int64($0) }), delay > now {
+            try await transaction.insertTask(TaskRow(id: create.id, state: .pending, version: 0, timeout: .retry(at: delay)))
+            effects.noteDeadline(delay)
+            return promise
+        }
+        try await transaction.insertTask(
+            TaskRow(id: create.id, state: .pending, version: 0, timeout: .retry(at: now + retryTimeout))
+        )
+        effects.noteDeadline(now + retryTimeout)
+        let entry = try await transaction.enqueueExecute(taskID: create.id, version: 0, address: target)
+        effects.deliver(entry, .execute(taskID: create.id, version: 0))
+        return promise
+    }
+
+    // MARK: Leases
+
+    /// Acquires a pending task for `pid`: version + 1, a lease until now + ttl, ready callbacks cleared.
+    func acquire(_ task: inout TaskRow, pid: String, ttl: Int64) async throws {
+        task.state = .acquired
+        task.version += 1
+        task.pid = pid
+        task.ttl = ttl
+        task.timeout = .lease(at: now + ttl)
+        try await transaction.updateTask(task)
+        try await transaction.deleteReadyCallbacks(awaiter: task.id)
+        effects.noteDeadline(now + ttl)
+    }
+
+    /// The promises replayed with `promise`'s task: its branch, without itself (PROTOCOL §3.7).
+    func preload(for promise: PromiseRecord) async throws -> [PromiseRecord] {
+        guard let branch = promise.tags[Tag.branch] else { return [] }
+        return try await transaction.promises(inBranch: branch, excluding: promise.id)
+    }
+
+    func record(_ task: TaskRow) async throws -> TaskRecord {
+        task.record(resumes: try await transaction.readyCallbackCount(awaiter: task.id))
+    }
+}

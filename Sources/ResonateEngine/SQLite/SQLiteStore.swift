@@ -1,0 +1,251 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import CSQLite
+import Foundation
+import Metrics
+import Synchronization
+
+/// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`.
+///
+/// Every acknowledged write is on disk: `write(_:)` returns only after a commit whose WAL frames were fsynced.
+/// Throughput comes from **group commit**: jobs that arrive while a commit is in flight run together in the next
+/// transaction, each inside its own savepoint (a failing job rolls back alone), and share one fsync.
+///
+/// Reads of committed data run on a second connection (WAL readers never block the writer); an in-memory store
+/// has a single connection that serves both.
+///
+/// A lock file next to the database keeps a second server from opening the same database.
+public final class SQLiteStore: Store {
+    /// Where the database lives.
+    public enum Location: Sendable, Hashable, CustomStringConvertible {
+        /// A database file (created if missing).
+        case file(String)
+        /// A private in-memory database that disappears with the store.
+        case memory
+
+        public var description: String {
+            switch self {
+            case .file(let path): "sqlite:\(path)"
+            case .memory: "sqlite::memory:"
+            }
+        }
+    }
+
+    public struct Configuration: Sendable {
+        public var location: Location
+        /// The most jobs that share one transaction.
+        public var maximumBatchSize: Int
+
+        public init(location: Location, maximumBatchSize: Int = 512) {
+            self.location = location
+            self.maximumBatchSize = maximumBatchSize
+        }
+    }
+
+    private typealias WriteJob = StoreJob<SQLiteTransaction>
+
+    public let configuration: Configuration
+    private let writerExecutor: ThreadExecutor
+    private let writer: SQLiteConnection
+    private let readerExecutor: ThreadExecutor?
+    private let reader: SQLiteConnection?
+    private let sequence: OutboxSequence
+    private let writes = Mutex(JobQueue<WriteJob>())
+    private let reads = Mutex(JobQueue<WriteJob>())
+    private let lock: FileLock?
+    private let batches = Atomic<Int>(0)
+    private let batchSizes = Recorder(label: "resonate_commit_batch_size")
+    private let commitDuration = Metrics.Timer(label: "resonate_commit_duration_seconds")
+
+    /// Opens the database, creating and migrating it as needed.
+    ///
+    /// - Throws: ``SQLiteError`` when the file cannot be opened, is locked by another server, or has a schema
+    ///   newer than this build.
+    public init(configuration: Configuration) throws {
+        self.configuration = configuration
+        switch configuration.location {
+        case .memory:
+            lock = nil
+            writer = try SQLiteConnection(path: ":memory:")
+        case .file(let path):
+            lock = try FileLock(path: path + ".lock")
+            writer = try SQLiteConnection(path: path)
+            try writer.execute("PRAGMA journal_mode = WAL")
+        }
+        // FULL: the WAL is fsynced at every commit, so an acknowledged write survives power loss.
+        try writer.execute("PRAGMA synchronous = FULL")
+        try writer.execute("PRAGMA foreign_keys = OFF")
+        try writer.execute("PRAGMA busy_timeout = 5000")
+        try SQLiteSchema.migrate(writer)
+        let lastSequence = try writer.scalarInteger(
+            "SELECT max(seq) FROM (SELECT max(seq) AS seq FROM outgoing_execute UNION ALL SELECT max(seq) FROM outgoing_unblock)"
+        )
+        sequence = OutboxSequence(last: lastSequence ?? 0)
+        writerExecutor = ThreadExecutor(name: "resonate-sqlite-writer")
+        if case .file(let path) = configuration.location {
+            let readConnection = try SQLiteConnection(path: path, readOnly: true)
+            try readConnection.execute("PRAGMA busy_timeout = 5000")
+            reader = readConnection
+            readerExecutor = ThreadExecutor(name: "resonate-sqlite-reader")
+        } else {
+            reader = nil
+            readerExecutor = nil
+        }
+    }
+
+    /// Opens a store at `location` with default settings.
+    public convenience init(location: Location) throws {
+        try self.init(configuration: Configuration(location: location))
+    }
+
+    deinit {
+        writerExecutor.shutdown()
+        readerExecutor?.shutdown()
+    }
+
+    /// The number of write transactions committed (or attempted) so far; each may carry many writes.
+    public var committedBatches: Int { batches.load(ordering: .relaxed) }
+
+    public func write<Result: Sendable>(
+        _ body: @escaping @Sendable (SQLiteTransaction) async throws -> Result
+    ) async throws -> Result {
+        try await submit(body, to: writes, isWrite: true)
+    }
+
+    public func read<Result: Sendable>(
+        _ body: @escaping @Sendable (SQLiteTransaction) async throws -> Result
+    ) async throws -> Result {
+        guard reader != nil else { return try await submit(body, to: writes, isWrite: true) }
+        return try await submit(body, to: reads, isWrite: false)
+    }
+
+    public func isReady() async -> Bool {
+        (try? await read { transaction in try transaction.connection.scalarInteger("SELECT 1") }) == 1
+    }
+
+    private func submit<Result: Sendable>(
+        _ body: @escaping @Sendable (SQLiteTransaction) async throws -> Result,
+        to queue: borrowing Mutex<JobQueue<WriteJob>>,
+        isWrite: Bool
+    ) async throws -> Result {
+        let box = ResultBox<Result>()
+        let signal = await withCheckedContinuation { (continuation: CheckedContinuation<JobSignal, Never>) in
+            let job = WriteJob(
+                run: { transaction in
+                    do {
+                        box.result = .success(try await body(transaction))
+                        return true
+                    } catch {
+                        box.result = .failure(error)
+                        return false
+                    }
+                },
+                fail: { error in box.result = .failure(error) },
+                continuation: continuation
+            )
+            if queue.withLock({ $0.submit(job) }) == .lead {
+                continuation.resume(returning: .lead)
+            }
+        }
+        if signal == .lead {
+            await lead(queue, isWrite: isWrite)
+        }
+        guard let result = box.result else {
+            throw SQLiteError(code: 0, message: "internal error: a store job finished without a result")
+        }
+        return try result.get()
+    }
+
+    /// Runs one batch as the leader, then promotes the next leader.
+    private func lead(_ queue: borrowing Mutex<JobQueue<WriteJob>>, isWrite: Bool) async {
+        let batch = queue.withLock { $0.takeBatch(maximumCount: configuration.maximumBatchSize) }
+        let connection = isWrite ? writer : reader!
+        let executor = isWrite ? writerExecutor : readerExecutor!
+        let transaction = SQLiteTransaction(connection: connection, sequence: sequence)
+        let started = ContinuousClock.now
+        await withTaskExecutorPreference(executor) {
+            await Self.runBatch(batch, on: transaction, isWrite: isWrite)
+        }
+        if isWrite {
+            batches.add(1, ordering: .relaxed)
+            batchSizes.record(batch.count)
+            commitDuration.recordNanoseconds(Self.nanoseconds(ContinuousClock.now - started))
+        }
+        let next = queue.withLock { $0.finishBatch() }
+        // The leader's own job was resumed with `.lead` already; every other job learns its outcome here.
+        for job in batch.dropFirst() {
+            job.continuation.resume(returning: .done)
+        }
+        next?.continuation.resume(returning: .lead)
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    private static func runBatch(_ batch: [WriteJob], on transaction: SQLiteTransaction, isWrite: Bool) async {
+        let connection = transaction.connection
+        do {
+            try connection.execute(isWrite ? "BEGIN IMMEDIATE" : "BEGIN")
+        } catch {
+            for job in batch { job.fail(error) }
+            return
+        }
+        let useSavepoints = isWrite && batch.count > 1
+        var anyFailedWithoutSavepoint = false
+        for job in batch {
+            do {
+                if useSavepoints { try connection.execute("SAVEPOINT job") }
+                let succeeded = await job.run(transaction)
+                if useSavepoints {
+                    if !succeeded { try connection.execute("ROLLBACK TO job") }
+                    try connection.execute("RELEASE job")
+                } else if !succeeded {
+                    anyFailedWithoutSavepoint = true
+                }
+            } catch {
+                // The savepoint machinery itself failed: the transaction cannot be trusted.
+                try? connection.execute("ROLLBACK")
+                for job in batch { job.fail(error) }
+                return
+            }
+        }
+        do {
+            if anyFailedWithoutSavepoint {
+                try connection.execute("ROLLBACK")
+            } else {
+                try connection.execute("COMMIT")
+            }
+        } catch {
+            try? connection.execute("ROLLBACK")
+            for job in batch { job.fail(error) }
+        }
+    }
+}
+
+/// How a waiting job's caller is woken.
+enum JobSignal: Sendable {
+    /// Become the leader and run a batch that includes the caller's own job.
+    case lead
+    /// The job ran and its outcome is in its result box.
+    case done
+}
+
+/// A unit of work queued for a store connection.
+struct StoreJob<Transaction>: Sendable {
+    /// Runs the job's body; `false` if it threw (its changes must be rolled back).
+    let run: @Sendable (Transaction) async -> Bool
+    /// Records a failure that happened around the job (begin or commit).
+    let fail: @Sendable (any Error) -> Void
+    let continuation: CheckedContinuation<JobSignal, Never>
+}
+
+/// Carries a job's result from the executor that ran it back to the task that submitted it.
+///
+/// `@unchecked Sendable`: written once by the job before its caller is resumed, read only after; the
+/// continuation resume orders the two.
+final class ResultBox<Value>: @unchecked Sendable {
+    var result: Result<Value, any Error>?
+}

@@ -1,0 +1,137 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+public import ResonateProtocol
+
+/// Row-level access to storage inside one transaction.
+///
+/// The engine implements every protocol rule on top of these primitives; stores only persist and query. Methods
+/// that return rows a request is about to modify lock them where the store needs locks (PostgreSQL).
+public protocol StoreTransaction {
+    // MARK: Promises
+
+    func promise(id: String) async throws -> PromiseRecord?
+    /// Inserts a new promise (its id is known not to exist).
+    func insertPromise(_ promise: PromiseRecord) async throws
+    /// Records the settlement of a pending promise.
+    func settlePromise(id: String, state: PromiseState, value: Value, settledAt: Int64) async throws
+    /// The promises whose `resonate:branch` tag is `branch`, except `excluding`, ordered by id.
+    func promises(inBranch branch: String, excluding: String) async throws -> [PromiseRecord]
+    /// Promises matching the filters with id greater than `cursor`, ordered by id, at most `limit`.
+    func searchPromises(
+        state: PromiseState?,
+        tags: [String: String],
+        after cursor: String?,
+        limit: Int
+    ) async throws -> [PromiseRecord]
+    /// Pending promises with a `resonate:target` whose deadline is at or before `time`, earliest first.
+    func expiredTargetPromises(at time: Int64, limit: Int) async throws -> [PromiseRecord]
+
+    // MARK: Tasks
+
+    func task(id: String) async throws -> TaskRow?
+    func insertTask(_ task: TaskRow) async throws
+    func updateTask(_ task: TaskRow) async throws
+    /// Tasks whose timeout is at or before `time`, earliest first.
+    func expiredTasks(at time: Int64, limit: Int) async throws -> [TaskRow]
+    func searchTasks(state: TaskState?, after cursor: String?, limit: Int) async throws -> [TaskRow]
+
+    // MARK: Callbacks
+
+    /// Registers `awaiter` to be resumed when `awaited` settles; no effect if already registered.
+    func insertCallback(awaited: String, awaiter: String, ready: Bool) async throws
+    /// The awaiters registered on `awaited`, ordered by id.
+    func callbackAwaiters(awaited: String) async throws -> [String]
+    func markCallbacksReady(awaited: String) async throws
+    func deleteCallbacks(awaiter: String) async throws
+    func deleteReadyCallbacks(awaiter: String) async throws
+    /// The number of ready callbacks of `awaiter`: the task's `resumes`.
+    func readyCallbackCount(awaiter: String) async throws -> Int64
+
+    // MARK: Listeners
+
+    /// Registers `address` to receive an `unblock` when `promiseID` settles; no effect if already registered.
+    func insertListener(promiseID: String, address: String) async throws
+    /// Removes and returns the listener addresses of `promiseID`, ordered.
+    func takeListeners(promiseID: String) async throws -> [String]
+
+    // MARK: Outbox
+
+    /// Queues an `execute`, replacing any queued `execute` of the same task.
+    func enqueueExecute(taskID: String, version: Int64, address: String) async throws -> OutboxEntry
+    /// Queues an `unblock` of `promiseID` to `address`.
+    func enqueueUnblock(promiseID: String, address: String) async throws -> OutboxEntry
+    /// Every queued message, oldest first.
+    func outboxEntries(limit: Int) async throws -> [OutboxEntry]
+    /// Deletes delivered entries whose rows were not rewritten since.
+    func deleteOutboxEntries(_ entries: [OutboxEntry]) async throws
+
+    // MARK: Schedules
+
+    func schedule(id: String) async throws -> ScheduleRecord?
+    func insertSchedule(_ schedule: ScheduleRecord) async throws
+    /// Deletes a schedule; `false` if it did not exist.
+    func deleteSchedule(id: String) async throws -> Bool
+    func updateScheduleRun(id: String, lastRunAt: Int64, nextRunAt: Int64) async throws
+    /// Schedules due at or before `time`, earliest first.
+    func dueSchedules(at time: Int64, limit: Int) async throws -> [ScheduleRecord]
+    func searchSchedules(tags: [String: String], after cursor: String?, limit: Int) async throws -> [ScheduleRecord]
+
+    // MARK: Timers and maintenance
+
+    /// The earliest promise timeout, task timeout or schedule run, if any.
+    func nextDeadline() async throws -> Int64?
+    /// Deletes everything (debug mode).
+    func deleteAll() async throws
+    /// Every promise, task, callback and listener, for `debug.snap` and invariant checks.
+    func snapshot() async throws -> StoreSnapshot
+}
+
+/// The complete state of a store, for debugging and for tests that check invariants.
+public struct StoreSnapshot: Sendable, Hashable {
+    public var promises: [PromiseRecord]
+    public var tasks: [TaskRow]
+    /// `(awaited, awaiter, ready)`.
+    public var callbacks: [Callback]
+    public var listeners: [Listener]
+    public var outbox: [OutboxEntry]
+    public var schedules: [ScheduleRecord]
+
+    public struct Callback: Sendable, Hashable {
+        public var awaited: String
+        public var awaiter: String
+        public var ready: Bool
+
+        public init(awaited: String, awaiter: String, ready: Bool) {
+            self.awaited = awaited
+            self.awaiter = awaiter
+            self.ready = ready
+        }
+    }
+
+    public struct Listener: Sendable, Hashable {
+        public var promiseID: String
+        public var address: String
+
+        public init(promiseID: String, address: String) {
+            self.promiseID = promiseID
+            self.address = address
+        }
+    }
+
+    public init(
+        promises: [PromiseRecord],
+        tasks: [TaskRow],
+        callbacks: [Callback],
+        listeners: [Listener],
+        outbox: [OutboxEntry],
+        schedules: [ScheduleRecord]
+    ) {
+        self.promises = promises
+        self.tasks = tasks
+        self.callbacks = callbacks
+        self.listeners = listeners
+        self.outbox = outbox
+        self.schedules = schedules
+    }
+}

@@ -1,0 +1,166 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import ResonateEngine
+import ResonateProtocol
+import Synchronization
+import Testing
+
+/// A sink that records every message and accepts it.
+final class RecordingSink: MessageSink {
+    private let delivered = Mutex<[(Message, Address)]>([])
+    private let unreachableGroups = Mutex<Set<String>>([])
+    /// Every delivered message, in order, for tests that wait for one to arrive.
+    let stream: AsyncStream<Message>
+    private let continuation: AsyncStream<Message>.Continuation
+
+    init() {
+        (stream, continuation) = AsyncStream.makeStream(of: Message.self)
+    }
+
+    func deliver(_ message: Message, to address: Address) -> DeliveryOutcome {
+        switch address {
+        case .anycast(let group, _), .unicast(let group, _):
+            if unreachableGroups.withLock({ $0.contains(group) }) { return .unreachable }
+        case .http: break
+        }
+        delivered.withLock { $0.append((message, address)) }
+        continuation.yield(message)
+        return .delivered
+    }
+
+    func setUnreachable(_ group: String, _ unreachable: Bool) {
+        unreachableGroups.withLock { groups in
+            if unreachable { groups.insert(group) } else { groups.remove(group) }
+        }
+    }
+
+    /// Removes and returns the messages recorded so far.
+    func take() -> [(Message, Address)] {
+        delivered.withLock { messages in
+            defer { messages.removeAll() }
+            return messages
+        }
+    }
+
+    /// The `(taskID, version)` of the execute messages recorded so far, removing them.
+    func takeExecutes() -> [TaskReference] {
+        take().compactMap { message, _ in
+            if case .execute(let id, let version) = message { return TaskReference(id: id, version: version) }
+            return nil
+        }
+    }
+}
+
+/// An engine on an in-memory SQLite store with a manual clock and a recording sink.
+struct EngineHarness {
+    static let start: Int64 = 1_000_000
+    static let retry: Int64 = 30_000
+    static let worker = "poll://any@workers"
+
+    let clock = ManualClock(now: EngineHarness.start)
+    let sink = RecordingSink()
+    let engine: Engine<SQLiteStore>
+
+    init(debug: Bool = true, rules: IDRules = .colon) throws {
+        var configuration = EngineConfiguration()
+        configuration.isDebugEnabled = debug
+        configuration.idRules = rules
+        engine = Engine(store: try SQLiteStore(location: .memory), configuration: configuration, clock: clock)
+        engine.attach(sink)
+    }
+
+    var now: Int64 { clock.now() }
+
+    @discardableResult
+    func send(_ request: Request) async -> Reply {
+        await engine.execute(request)
+    }
+
+    /// Sends a request built from JSON, as a client would.
+    func send(kind: String, _ data: JSONValue) async -> Reply {
+        do {
+            return await engine.execute(try Request(kind: kind, data: data))
+        } catch {
+            return Reply(error)
+        }
+    }
+
+    func promise(_ id: String) async throws -> PromiseRecord? {
+        try await engine.store.read { try await $0.promise(id: id) }
+    }
+
+    func task(_ id: String) async throws -> TaskRow? {
+        try await engine.store.read { try await $0.task(id: id) }
+    }
+
+    func snapshot() async throws -> StoreSnapshot {
+        try await engine.store.read { try await $0.snapshot() }
+    }
+
+    // MARK: Builders
+
+    @discardableResult
+    func createPromise(_ id: String, timeout: Int64 = 60_000, tags: [String: String] = [:]) async -> Reply {
+        await send(.promiseCreate(PromiseCreate(id: id, timeoutAt: now + timeout, tags: tags)))
+    }
+
+    /// A promise with a target: its task is pending at version 0 and an execute was sent.
+    @discardableResult
+    func createTaskPromise(_ id: String, timeout: Int64 = 60_000, tags: [String: String] = [:]) async -> Reply {
+        var tags = tags
+        tags[Tag.target] = Self.worker
+        return await createPromise(id, timeout: timeout, tags: tags)
+    }
+
+    /// `task.create` for `id`; the task is acquired at version 1 by `pid`.
+    @discardableResult
+    func createTask(_ id: String, pid: String = "p1", ttl: Int64 = 10_000, timeout: Int64 = 60_000) async -> Reply {
+        await send(
+            .taskCreate(
+                TaskCreate(
+                    pid: pid,
+                    ttl: ttl,
+                    promise: PromiseCreate(
+                        id: id,
+                        timeoutAt: now + timeout,
+                        tags: [Tag.target: Self.worker, Tag.origin: id, Tag.branch: id, Tag.parent: id]
+                    )
+                )
+            )
+        )
+    }
+}
+
+extension Reply {
+    var promise: PromiseRecord? {
+        switch payload {
+        case .promise(let promise): promise
+        case .taskWithPromise(_, let promise, _): promise
+        case .fenced(let outcome): outcome.promise
+        default: nil
+        }
+    }
+
+    var task: TaskRecord? {
+        switch payload {
+        case .task(let task): task
+        case .taskWithPromise(let task, _, _): task
+        default: nil
+        }
+    }
+
+    var preload: [PromiseRecord]? {
+        switch payload {
+        case .preload(let preload): preload
+        case .taskWithPromise(_, _, let preload): preload
+        case .fenced(let outcome): outcome.preload
+        default: nil
+        }
+    }
+
+    var errorMessage: String? {
+        if case .error(let message) = payload { return message }
+        return nil
+    }
+}
