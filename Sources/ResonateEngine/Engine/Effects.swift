@@ -14,17 +14,18 @@ public struct Delivery: Sendable, Hashable {
     }
 }
 
-/// What a committed transaction asks of the world outside the database.
-struct Effects: Sendable {
+/// What a committed transaction asks of the world outside the database: messages to deliver and timer deadlines.
+///
+/// Returned by ``Engine/execute(_:debugTime:deferringEffects:)`` when the caller wants to publish them itself, after
+/// it has answered the request (see ``Engine/publish(_:)``).
+public struct Effects: Sendable {
     /// Messages to deliver.
     var deliveries: [Delivery] = []
     /// The earliest timer deadline the transaction created, so the timer can wake for it.
     var earliestDeadline: Int64?
 
-    mutating func merge(_ other: Effects) {
-        deliveries += other.deliveries
-        if let deadline = other.earliestDeadline { noteDeadline(deadline) }
-    }
+    /// No effects.
+    public static let none = Effects()
 
     mutating func noteDeadline(_ time: Int64) {
         earliestDeadline = min(earliestDeadline ?? time, time)

@@ -3,22 +3,26 @@
 
 public import ResonateProtocol
 
-/// A response ready to send: the HTTP status (equal to `head.status`) and the JSON body.
+/// A response ready to send: the HTTP status (equal to `head.status`), the JSON body, and the effects to publish
+/// once it has been sent.
 public struct EncodedResponse: Sendable {
     public var status: Int
     public var kind: String
     public var body: [UInt8]
+    public var effects: Effects
 
-    public init(status: Int, kind: String, body: [UInt8]) {
+    public init(status: Int, kind: String, body: [UInt8], effects: Effects = .none) {
         self.status = status
         self.kind = kind
         self.body = body
+        self.effects = effects
     }
 }
 
 extension Engine {
     /// Handles the body of a `POST /` request: parses the envelope, executes the operation and encodes the
-    /// response envelope. Every failure becomes an error envelope; nothing throws.
+    /// response envelope. Every failure becomes an error envelope; nothing throws. The caller publishes the
+    /// response's ``EncodedResponse/effects`` with ``publish(_:)`` after sending it.
     ///
     /// - Parameter authorize: checks the envelope's token against the operation (JWT auth); return an error to
     ///   reject the request.
@@ -49,8 +53,10 @@ extension Engine {
         } catch {
             return Self.encode(kind: envelope.kind, correlationID: envelope.correlationID, reply: Reply(error))
         }
-        let reply = await execute(request, debugTime: envelope.debugTime)
-        return Self.encode(kind: envelope.kind, correlationID: envelope.correlationID, reply: reply)
+        let (reply, effects) = await execute(request, debugTime: envelope.debugTime, deferringEffects: true)
+        var response = Self.encode(kind: envelope.kind, correlationID: envelope.correlationID, reply: reply)
+        response.effects = effects
+        return response
     }
 
     static func encode(kind: String, correlationID: String, reply: Reply) -> EncodedResponse {

@@ -52,31 +52,48 @@ public final class Engine<S: Store>: Service, Sendable {
 
     /// Executes one operation and returns its reply. Never throws: storage failures become status 500.
     ///
+    /// Messages the operation causes are delivered before this returns.
+    ///
     /// - Parameter debugTime: `head["resonate:debug_time"]`; replaces "now" when debug mode is on.
     public func execute(_ request: Request, debugTime: Int64? = nil) async -> Reply {
+        let (reply, effects) = await execute(request, debugTime: debugTime, deferringEffects: true)
+        publish(effects)
+        return reply
+    }
+
+    /// Executes one operation and returns its reply together with its effects, which the caller must pass to
+    /// ``publish(_:)``.
+    ///
+    /// The server publishes after writing the response, so a client never receives a message caused by its own
+    /// request (say, the `unblock` of the promise it just fulfilled) before the response to that request.
+    public func execute(
+        _ request: Request,
+        debugTime: Int64? = nil,
+        deferringEffects: Bool
+    ) async -> (Reply, Effects) {
         if request.kind.isDebug && !configuration.isDebugEnabled {
-            return Reply(status: 403, payload: .error("Debug operations are disabled"))
+            return (Reply(status: 403, payload: .error("Debug operations are disabled")), .none)
         }
         do {
             try request.validate(rules: configuration.idRules)
         } catch {
-            return Reply(error)
+            return (Reply(error), .none)
         }
         let fixedNow = configuration.isDebugEnabled ? debugTime : nil
         do {
             switch request {
             case .debugStart, .debugStop, .debugReset, .debugSnap, .debugTick:
-                return try await executeDebug(request, debugTime: fixedNow)
+                return (try await executeDebug(request, debugTime: fixedNow), .none)
             default:
                 return try await run(request, at: fixedNow)
             }
         } catch {
             logger.error("storage failure", metadata: ["kind": "\(request.kind.rawValue)", "error": "\(error)"])
-            return Reply(status: 500, payload: .error("Internal error: Storage error: \(error)"))
+            return (Reply(status: 500, payload: .error("Internal error: Storage error: \(error)")), .none)
         }
     }
 
-    private func run(_ request: Request, at fixedNow: Int64?) async throws -> Reply {
+    private func run(_ request: Request, at fixedNow: Int64?) async throws -> (Reply, Effects) {
         let retryTimeout = configuration.retryTimeoutMilliseconds
         let clock = self.clock
         let body: @Sendable (S.Transaction) async throws -> (Reply, Effects) = { transaction in
@@ -90,10 +107,7 @@ public final class Engine<S: Store>: Service, Sendable {
             let reply = try await transition.apply(request)
             return (reply, effects.effects)
         }
-        let (reply, effects) =
-            request.kind.isReadOnly ? try await store.read(body) : try await store.write(body)
-        publish(effects)
-        return reply
+        return request.kind.isReadOnly ? try await store.read(body) : try await store.write(body)
     }
 
     /// Runs one timer pass at `time` (now if `nil`) and publishes its effects.
@@ -124,8 +138,9 @@ public final class Engine<S: Store>: Service, Sendable {
 
     // MARK: Delivering messages
 
-    /// Hands committed messages to the sink, parking those for disconnected poll groups.
-    func publish(_ effects: Effects) {
+    /// Hands committed messages to the sink (parking those for disconnected poll groups) and wakes the timer for
+    /// new deadlines.
+    public func publish(_ effects: Effects) {
         if let deadline = effects.earliestDeadline { timerSignal.hint(deadline) }
         deliver(effects.deliveries)
     }

@@ -1,0 +1,34 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+
+/// Builds the Prometheus exposition endpoint (`GET /metrics`) served on its own port.
+enum MetricsEndpoint {
+    static func application(
+        registry: PrometheusCollectorRegistry,
+        host: String,
+        port: Int,
+        logger: Logger
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        router.get("/metrics") { _, _ -> Response in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(16 << 10)
+            registry.emit(into: &bytes)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+            )
+        }
+        return Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "resonate-metrics"),
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,78 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Logging
+import Metrics
+import ResonateEngine
+import ResonateProtocol
+import Synchronization
+
+/// The live SSE connections of `GET /poll/{group}/{id}`, and delivery of `poll://` messages to them.
+///
+final class PollRegistry: Sendable {
+    private let state = Mutex(PollRegistryState())
+    private let bufferSize: Int
+    private let maximumConnections: Int
+    private let connectionsGauge = Gauge(label: "resonate_sse_connections")
+    private let logger: Logger
+
+    init(bufferSize: Int, maximumConnections: Int, logger: Logger) {
+        self.bufferSize = bufferSize
+        self.maximumConnections = maximumConnections
+        self.logger = logger
+    }
+
+    /// A registered connection: its events, and how to unregister it.
+    struct Registration: Sendable {
+        let group: String
+        let identifier: UInt64
+        let events: AsyncStream<PollEvent>
+        let continuation: AsyncStream<PollEvent>.Continuation
+    }
+
+    enum RegistrationError: Error {
+        case atCapacity
+    }
+
+    func register(group: String, process: String) throws(RegistrationError) -> Registration {
+        let (events, continuation) = AsyncStream.makeStream(
+            of: PollEvent.self,
+            bufferingPolicy: .bufferingOldest(bufferSize)
+        )
+        let key = Address.normalizedGroup(group)
+        let result = state.withLock {
+            $0.register(group: key, process: process, continuation: continuation, maximumConnections: maximumConnections)
+        }
+        switch result {
+        case .registered(let identifier):
+            connectionsGauge.record(state.withLock { $0.connectionCount })
+            logger.debug("poll connection opened", metadata: ["group": "\(group)", "process": "\(process)"])
+            return Registration(group: key, identifier: identifier, events: events, continuation: continuation)
+        case .atCapacity:
+            continuation.finish()
+            throw .atCapacity
+        }
+    }
+
+    func unregister(_ registration: Registration) {
+        registration.continuation.finish()
+        let count = state.withLock { state in
+            state.unregister(group: registration.group, identifier: registration.identifier)
+            return state.connectionCount
+        }
+        connectionsGauge.record(count)
+    }
+
+    /// Queues a message on a connection for `address`.
+    func deliver(_ bytes: [UInt8], to address: Address) -> DeliveryOutcome {
+        let candidates = state.withLock { $0.candidates(for: address) }
+        guard !candidates.isEmpty else { return .unreachable }
+        for connection in candidates {
+            if case .enqueued = connection.continuation.yield(.message(bytes)) { return .delivered }
+        }
+        logger.warning("poll buffers full; message dropped", metadata: ["address": "\(address)"])
+        return .dropped
+    }
+
+    var connectionCount: Int { state.withLock { $0.connectionCount } }
+}

@@ -1,0 +1,139 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+public import Hummingbird
+public import Logging
+import NIOCore
+public import Prometheus
+public import ResonateEngine
+import ServiceLifecycle
+import UnixSignals
+import Synchronization
+
+/// The Resonate server: the protocol's HTTP surface over an ``Engine``.
+///
+/// ```swift
+/// let store = try SQLiteStore(location: .file("resonate.db"))
+/// let server = ResonateServer(engine: Engine(store: store), configuration: ServerConfiguration(), logger: logger)
+/// try await server.run()   // until SIGINT or SIGTERM
+/// ```
+///
+/// Routes: `POST /` (RPC), `GET /poll/{group}/{id}` (SSE), `GET /health`, `GET /ready`, and 410 on the legacy
+/// REST paths. Metrics are served on a separate port when a Prometheus registry is given.
+public final class ResonateServer<S: Store>: Sendable {
+    public let engine: Engine<S>
+    public let configuration: ServerConfiguration
+    let registry: PollRegistry
+    let push: PushDelivery
+    let logger: Logger
+    private let boundPort = BoundPort()
+
+    public init(engine: Engine<S>, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger) {
+        self.engine = engine
+        self.configuration = configuration
+        self.logger = logger
+        registry = PollRegistry(
+            bufferSize: configuration.connectionBufferSize,
+            maximumConnections: configuration.maximumConnections,
+            logger: logger
+        )
+        push = PushDelivery(concurrency: configuration.pushConcurrency, timeout: configuration.pushTimeout, logger: logger)
+        engine.attach(
+            ServerMessageSink(
+                registry: registry,
+                push: push,
+                serverURL: configuration.effectiveServerURL()
+            )
+        )
+    }
+
+    /// The port the API listens on, once it does (useful with port 0).
+    public var port: Int? { boundPort.value }
+
+    /// The number of open SSE connections.
+    public var pollConnectionCount: Int { registry.connectionCount }
+
+    /// The Hummingbird application serving the API, with the engine, push delivery and SSE registry as services.
+    ///
+    /// - Parameter onListening: called with the bound port once the server accepts connections.
+    public func makeApplication(
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        addRPCRoute(to: router)
+        addPollRoute(to: router)
+        addOperationalRoutes(to: router)
+        let boundPort = self.boundPort
+        let configuration = self.configuration
+        let engine = self.engine
+        let registry = self.registry
+        let push = self.push
+        let logger = self.logger
+        // Services stop in reverse order: the HTTP server first (SSE streams end on graceful shutdown, so it
+        // drains), then push delivery, then the engine.
+        var application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: "resonate"
+            ),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                boundPort.value = port
+                if configuration.port == 0 {
+                    engine.attach(
+                        ServerMessageSink(
+                            registry: registry,
+                            push: push,
+                            serverURL: configuration.effectiveServerURL(boundPort: port)
+                        )
+                    )
+                }
+                await onListening(port)
+            },
+            logger: logger
+        )
+        application.addServices(engine, push)
+        return application
+    }
+
+    /// Runs the server until SIGINT or SIGTERM, then shuts down gracefully.
+    ///
+    /// - Parameters:
+    ///   - metrics: a Prometheus registry to expose on `metricsPort` (the process's metrics factory should write
+    ///     to it); `nil` or port 0 serves no metrics.
+    ///   - onListening: called with the bound API port.
+    public func run(
+        metrics: PrometheusCollectorRegistry? = nil,
+        metricsPort: Int = 0,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        var services: [any Service] = [makeApplication(onListening: onListening)]
+        if let metrics, metricsPort != 0 {
+            services.append(
+                MetricsEndpoint.application(registry: metrics, host: configuration.host, port: metricsPort, logger: logger)
+            )
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+}
+
+/// The port the server bound, published once it listens.
+final class BoundPort: Sendable {
+    private let storage = Atomic<Int>(-1)
+
+    var value: Int? {
+        get {
+            let port = storage.load(ordering: .acquiring)
+            return port < 0 ? nil : port
+        }
+        set { storage.store(newValue ?? -1, ordering: .releasing) }
+    }
+}

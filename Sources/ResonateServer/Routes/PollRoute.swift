@@ -1,0 +1,91 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Hummingbird
+import NIOCore
+import ResonateEngine
+import ResonateProtocol
+import ServiceLifecycle
+
+extension ResonateServer {
+    /// `GET /poll/{group}/{id}`: a Server-Sent-Events stream of the messages addressed to this process.
+    ///
+    /// Each message is one event with a single `data:` line of JSON. Comment lines (`:`) are sent when the stream
+    /// opens and every `keepAliveInterval` while idle, so intermediaries keep the connection open and a vanished
+    /// client is noticed. Messages parked for the group while nobody was connected are delivered at once.
+    func addPollRoute(to router: Router<BasicRequestContext>) {
+        let registry = self.registry
+        let engine = self.engine
+        let keepAliveInterval = configuration.keepAliveInterval
+        router.get("/poll/:group/:id") { request, context -> Response in
+            let group = try context.parameters.require("group")
+            let process = try context.parameters.require("id")
+            guard !group.isEmpty, !process.isEmpty else {
+                return Response(status: .badRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: "Bad poll path\n")))
+            }
+            let registration: PollRegistry.Registration
+            do {
+                registration = try registry.register(group: group, process: process)
+            } catch {
+                return Response(
+                    status: .serviceUnavailable,
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: "Poll registration at capacity\n"))
+                )
+            }
+            engine.connectionOpened(group: group)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+                body: ResponseBody { writer in
+                    defer { registry.unregister(registration) }
+                    try await writer.write(ByteBuffer(string: ":\n\n"))
+                    do {
+                        // The stream ends when the client goes away or the server begins to shut down.
+                        try await withGracefulShutdownHandler {
+                            try await request.body.consumeWithInboundCloseHandler { _ in
+                                try await Self.stream(registration, to: &writer, keepAliveInterval: keepAliveInterval)
+                            } onInboundClosed: {
+                                registration.continuation.finish()
+                            }
+                        } onGracefulShutdown: {
+                            registration.continuation.finish()
+                        }
+                    } catch {
+                        // The client went away mid-write; nothing more to send.
+                        return
+                    }
+                    try? await writer.finish(nil)
+                }
+            )
+        }
+    }
+
+    private static func stream(
+        _ registration: PollRegistry.Registration,
+        to writer: inout any ResponseBodyWriter,
+        keepAliveInterval: Duration
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: keepAliveInterval)
+                    registration.continuation.yield(.keepAlive)
+                }
+            }
+            defer { group.cancelAll() }
+            for await event in registration.events {
+                var buffer = ByteBuffer()
+                switch event {
+                case .message(let bytes):
+                    buffer.reserveCapacity(bytes.count + 8)
+                    buffer.writeString("data: ")
+                    buffer.writeBytes(bytes)
+                    buffer.writeString("\n\n")
+                case .keepAlive:
+                    buffer.writeString(":\n\n")
+                }
+                try await writer.write(buffer)
+            }
+        }
+    }
+}

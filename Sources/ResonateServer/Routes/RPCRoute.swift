@@ -1,0 +1,72 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import ResonateEngine
+import ResonateProtocol
+
+extension ResonateServer {
+    /// `POST /`: the single RPC endpoint.
+    func addRPCRoute(to router: Router<BasicRequestContext>) {
+        let engine = self.engine
+        let maximumBodySize = configuration.maximumBodySize
+        let logger = self.logger
+        router.post("/") { request, _ -> Response in
+            let started = ContinuousClock.now
+            var request = request
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: maximumBodySize)
+            } catch {
+                let reply = Reply(
+                    status: 413,
+                    payload: .error("Request body exceeds the limit of \(maximumBodySize) bytes")
+                )
+                return Self.jsonResponse(
+                    status: 413,
+                    body: ResponseEnvelope.encode(kind: "unknown", correlationID: "0", reply: reply)
+                )
+            }
+            let response = await engine.handle(body: body.readableBytesView)
+            let kind = RequestKind(rawValue: response.kind)?.rawValue ?? "unknown"
+            Counter(label: "resonate_request_total", dimensions: [("kind", kind), ("status", String(response.status))])
+                .increment()
+            Metrics.Timer(label: "resonate_request_duration_seconds", dimensions: [("kind", kind)])
+                .recordInterval(since: started)
+            logger.debug(
+                "request",
+                metadata: ["kind": "\(response.kind)", "status": "\(response.status)", "bytes": "\(body.readableBytes)"]
+            )
+            let effects = response.effects
+            let bytes = response.body
+            return Response(
+                status: HTTPResponse.Status(code: response.status),
+                headers: [.contentType: "application/json"],
+                body: ResponseBody(contentLength: bytes.count) { writer in
+                    // Publish even if the client is gone: the messages belong to a committed change.
+                    defer { engine.publish(effects) }
+                    try await writer.write(ByteBuffer(bytes: bytes))
+                    try await writer.finish(nil)
+                }
+            )
+        }
+    }
+
+    static func jsonResponse(status: Int, body: [UInt8]) -> Response {
+        Response(
+            status: HTTPResponse.Status(code: status),
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
+        )
+    }
+}
+
+extension Metrics.Timer {
+    func recordInterval(since start: ContinuousClock.Instant) {
+        let (seconds, attoseconds) = (ContinuousClock.now - start).components
+        recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

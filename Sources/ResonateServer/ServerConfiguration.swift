@@ -1,0 +1,34 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+/// How the HTTP server listens and delivers. `init()` gives working defaults.
+public struct ServerConfiguration: Sendable {
+    /// The interface to bind. Default `127.0.0.1`: reachable from this machine only.
+    public var host = "127.0.0.1"
+    /// The API port. Default 8001, as the other Resonate servers and SDKs expect. 0 picks a free port.
+    public var port = 8001
+    /// The URL workers use to call back, sent as `head.serverUrl` in `execute` messages. Default
+    /// `http://<host>:<port>` (`localhost` when bound to all interfaces).
+    public var serverURL: String?
+    /// The largest request body accepted; larger bodies get 413. Default 10 MiB.
+    public var maximumBodySize = 10 << 20
+    /// How often an idle SSE stream gets a `:` comment, so proxies keep it open and a vanished client is noticed.
+    public var keepAliveInterval: Duration = .seconds(15)
+    /// Messages buffered per SSE connection before further messages to it are dropped (recovered by timers).
+    public var connectionBufferSize = 1000
+    /// The most SSE connections at once; more get 503.
+    public var maximumConnections = 10_000
+    /// HTTP push requests in flight at once.
+    public var pushConcurrency = 64
+    /// The time limit of one HTTP push request.
+    public var pushTimeout: Duration = .seconds(30)
+
+    public init() {}
+
+    /// The effective callback URL.
+    public func effectiveServerURL(boundPort: Int? = nil) -> String {
+        if let serverURL { return serverURL }
+        let host = (self.host == "0.0.0.0" || self.host == "::") ? "localhost" : self.host
+        return "http://\(host):\(boundPort ?? port)"
+    }
+}

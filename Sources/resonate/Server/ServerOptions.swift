@@ -1,0 +1,142 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import ArgumentParser
+import Foundation
+import Logging
+import ResonateEngine
+import ResonateProtocol
+import ResonateServer
+
+/// Options shared by `serve` and `dev`. Each falls back to an environment variable, then to its default.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "Interface to bind. [env: RESONATE_HOST] (default: 127.0.0.1)")
+    var host: String?
+
+    @Option(help: "API port; 0 picks a free one. [env: RESONATE_PORT] (default: 8001)")
+    var port: Int?
+
+    @Option(
+        help: """
+            Where state lives: sqlite:PATH or sqlite::memory:. [env: RESONATE_STORE] \
+            (default: sqlite:resonate.db for serve, sqlite::memory: for dev)
+            """
+    )
+    var store: String?
+
+    @Option(help: "Port of the Prometheus /metrics endpoint; 0 disables it. [env: RESONATE_METRICS_PORT] (default: 9090)")
+    var metricsPort: Int?
+
+    @Flag(help: "Enable debug.* operations and head[\"resonate:debug_time\"]. [env: RESONATE_DEBUG=true]")
+    var debug = false
+
+    @Option(
+        help: """
+            URL workers call back, sent in execute messages. [env: RESONATE_SERVER_URL] \
+            (default: http://HOST:PORT)
+            """
+    )
+    var serverURL: String?
+
+    @Option(
+        help: """
+            Promise-id lineage rules: colon (origin:lineage ids, as the Python SDK 0.8.1 mints) or dot (the older \
+            dotted ids). [env: RESONATE_ID_RULES] (default: colon)
+            """
+    )
+    var idRules: String?
+
+    @Option(help: "How long a pending task waits before its execute is re-sent, e.g. 30s. [env: RESONATE_RETRY_TIMEOUT] (default: 30s)")
+    var retryTimeout: String?
+
+    @Option(help: "Largest accepted request body in bytes; larger bodies get 413. [env: RESONATE_MAX_BODY_SIZE] (default: 10485760)")
+    var maxBodySize: Int?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. [env: RESONATE_LOG_LEVEL] (default: info)")
+    var logLevel: String?
+
+    @Option(help: "Log line format: text or json. [env: RESONATE_LOG_FORMAT] (default: text)")
+    var logFormat: String?
+
+    /// The resolved settings.
+    struct Resolved {
+        var server: ServerConfiguration
+        var engine: EngineConfiguration
+        var store: SQLiteStore.Location
+        var metricsPort: Int
+        var logLevel: Logger.Level
+        var logFormat: LogFormat
+    }
+
+    func resolve(defaultStore: String, forceDebug: Bool) throws -> Resolved {
+        let environment = ProcessInfo.processInfo.environment
+        func setting(_ value: String?, _ name: String) -> String? {
+            value ?? environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        var server = ServerConfiguration()
+        server.host = setting(host, "RESONATE_HOST") ?? server.host
+        if let text = setting(port.map(String.init), "RESONATE_PORT") {
+            guard let value = Int(text), (0...65535).contains(value) else {
+                throw ValidationError("invalid port '\(text)': expected 0-65535")
+            }
+            server.port = value
+        }
+        server.serverURL = setting(serverURL, "RESONATE_SERVER_URL")
+        if let text = setting(maxBodySize.map(String.init), "RESONATE_MAX_BODY_SIZE") {
+            guard let value = Int(text), value >= 1024 else {
+                throw ValidationError("invalid body size '\(text)': expected a number of bytes of at least 1024")
+            }
+            server.maximumBodySize = value
+        }
+
+        var engine = EngineConfiguration()
+        let debugEnvironment = environment["RESONATE_DEBUG"].map { ["1", "true", "yes"].contains($0.lowercased()) }
+        engine.isDebugEnabled = forceDebug || debug || (debugEnvironment ?? false)
+        if let text = setting(idRules, "RESONATE_ID_RULES") {
+            guard let rules = IDRules(rawValue: text) else {
+                throw ValidationError("invalid id rules '\(text)': expected colon or dot")
+            }
+            engine.idRules = rules
+        }
+        if let text = setting(retryTimeout, "RESONATE_RETRY_TIMEOUT") {
+            guard let value = DurationText.parse(text), value > .zero else {
+                throw ValidationError("invalid retry timeout '\(text)': expected a duration such as 30s")
+            }
+            engine.retryTimeout = value
+        }
+
+        let storeText = setting(store, "RESONATE_STORE") ?? defaultStore
+        let location: SQLiteStore.Location
+        if storeText == "sqlite::memory:" {
+            location = .memory
+        } else if storeText.hasPrefix("sqlite:"), storeText.count > "sqlite:".count {
+            location = .file(String(storeText.dropFirst("sqlite:".count)))
+        } else {
+            throw ValidationError("invalid store '\(storeText)': expected sqlite:PATH or sqlite::memory:")
+        }
+
+        var metrics = 9090
+        if let text = setting(metricsPort.map(String.init), "RESONATE_METRICS_PORT") {
+            guard let value = Int(text), (0...65535).contains(value) else {
+                throw ValidationError("invalid metrics port '\(text)': expected 0-65535")
+            }
+            metrics = value
+        }
+        let levelText = setting(logLevel, "RESONATE_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw ValidationError("invalid log level '\(levelText)'")
+        }
+        let formatText = setting(logFormat, "RESONATE_LOG_FORMAT") ?? "text"
+        guard let format = LogFormat(rawValue: formatText.lowercased()) else {
+            throw ValidationError("invalid log format '\(formatText)': expected text or json")
+        }
+        return Resolved(
+            server: server,
+            engine: engine,
+            store: location,
+            metricsPort: metrics,
+            logLevel: level,
+            logFormat: format
+        )
+    }
+}
