@@ -63,6 +63,23 @@ struct GroupCommitTests {
         #expect(try await reopened.read { try await $0.promise(id: "kept") }?.timeoutAt == 9)
     }
 
+    @Test("readers see every write committed before the read began, however many reads came before")
+    func readersFollowCommits() async throws {
+        let path = temporaryDatabase()
+        defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try SQLiteStore(location: .file(path))
+        for index in 0..<5 {
+            try await store.write { transaction in
+                try await transaction.insertPromise(
+                    PromiseRecord(id: "p\(index)", state: .pending, timeoutAt: 9, createdAt: 1)
+                )
+            }
+            // A single-row lookup stops before the end of its statement; that must not pin the snapshot.
+            #expect(try await store.read { try await $0.promise(id: "p\(index)") } != nil)
+            #expect(try await store.read { try await $0.snapshot() }.promises.count == index + 1)
+        }
+    }
+
     @Test("a second store cannot open a database that is in use")
     func exclusiveLock() throws {
         let path = temporaryDatabase()

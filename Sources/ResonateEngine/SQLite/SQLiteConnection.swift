@@ -59,6 +59,15 @@ final class SQLiteConnection: @unchecked Sendable {
         return statement
     }
 
+    /// Resets every cached statement.
+    ///
+    /// A statement that stopped before `SQLITE_DONE` (a lookup that read one row) keeps its read snapshot open,
+    /// even past `COMMIT`: a reader would keep seeing old data and the WAL could not be checkpointed past it.
+    /// Every batch ends with this before its transaction ends.
+    func resetStatements() {
+        for statement in statements.values { statement.reset() }
+    }
+
     /// The number of rows changed by the last INSERT, UPDATE or DELETE.
     var changes: Int { Int(sqlite3_changes(handle)) }
 

@@ -21,7 +21,6 @@ final class SQLiteStatement {
 
     func reset() {
         sqlite3_reset(pointer)
-        sqlite3_clear_bindings(pointer)
     }
 
     @discardableResult
@@ -29,6 +28,7 @@ final class SQLiteStatement {
         try bind(values)
     }
 
+    /// Binds every parameter by position, replacing earlier bindings.
     @discardableResult
     func bind(_ values: [(any SQLiteBindable)?]) throws -> SQLiteStatement {
         for (offset, value) in values.enumerated() {

@@ -207,11 +207,13 @@ public final class SQLiteStore: Store {
                 }
             } catch {
                 // The savepoint machinery itself failed: the transaction cannot be trusted.
+                connection.resetStatements()
                 try? connection.execute("ROLLBACK")
                 for job in batch { job.fail(error) }
                 return
             }
         }
+        connection.resetStatements()
         do {
             if anyFailedWithoutSavepoint {
                 try connection.execute("ROLLBACK")
