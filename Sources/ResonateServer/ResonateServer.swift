@@ -7,8 +7,8 @@ import NIOCore
 public import Prometheus
 public import ResonateEngine
 import ServiceLifecycle
-import UnixSignals
 import Synchronization
+import UnixSignals
 
 /// The Resonate server: the protocol's HTTP surface over an ``Engine``.
 ///
@@ -37,7 +37,8 @@ public final class ResonateServer<S: Store>: Sendable {
             maximumConnections: configuration.maximumConnections,
             logger: logger
         )
-        push = PushDelivery(concurrency: configuration.pushConcurrency, timeout: configuration.pushTimeout, logger: logger)
+        push = PushDelivery(
+            concurrency: configuration.pushConcurrency, timeout: configuration.pushTimeout, logger: logger)
         engine.attach(
             ServerMessageSink(
                 registry: registry,
@@ -111,7 +112,8 @@ public final class ResonateServer<S: Store>: Sendable {
         var services: [any Service] = [makeApplication(onListening: onListening)]
         if let metrics, metricsPort != 0 {
             services.append(
-                MetricsEndpoint.application(registry: metrics, host: configuration.host, port: metricsPort, logger: logger)
+                MetricsEndpoint.application(
+                    registry: metrics, host: configuration.host, port: metricsPort, logger: logger)
             )
         }
         let group = ServiceGroup(

@@ -16,6 +16,6 @@ struct ResonateCommand: AsyncParsableCommand {
             Official Resonate SDKs connect with RESONATE_URL=http://localhost:8001.
             """,
         version: "0.1.0",
-        subcommands: [ServeCommand.self, DevCommand.self]
+        subcommands: [ServeCommand.self, DevCommand.self, BenchCommand.self]
     )
 }

@@ -17,7 +17,9 @@ struct GroupCommitTests {
     @Test("concurrent writes share transactions, and a failing write rolls back alone")
     func concurrentWritesShareCommits() async throws {
         let path = temporaryDatabase()
-        defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer {
+            for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
         let store = try SQLiteStore(location: .file(path))
         let writes = 300
         let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
@@ -51,11 +53,14 @@ struct GroupCommitTests {
     @Test("a write is visible to readers once it returns, also after reopening the file")
     func writesAreDurableAcrossReopen() async throws {
         let path = temporaryDatabase()
-        defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer {
+            for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
         do {
             let store = try SQLiteStore(location: .file(path))
             try await store.write { transaction in
-                try await transaction.insertPromise(PromiseRecord(id: "kept", state: .pending, timeoutAt: 9, createdAt: 1))
+                try await transaction.insertPromise(
+                    PromiseRecord(id: "kept", state: .pending, timeoutAt: 9, createdAt: 1))
             }
             #expect(try await store.read { try await $0.promise(id: "kept") } != nil)
         }
@@ -66,7 +71,9 @@ struct GroupCommitTests {
     @Test("readers see every write committed before the read began, however many reads came before")
     func readersFollowCommits() async throws {
         let path = temporaryDatabase()
-        defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer {
+            for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
         let store = try SQLiteStore(location: .file(path))
         for index in 0..<5 {
             try await store.write { transaction in
@@ -83,7 +90,9 @@ struct GroupCommitTests {
     @Test("a second store cannot open a database that is in use")
     func exclusiveLock() throws {
         let path = temporaryDatabase()
-        defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer {
+            for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
         let first = try SQLiteStore(location: .file(path))
         #expect(throws: SQLiteError.self) { _ = try SQLiteStore(location: .file(path)) }
         _ = first

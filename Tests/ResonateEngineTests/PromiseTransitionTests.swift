@@ -199,7 +199,8 @@ struct PromiseTransitionTests {
         var cursor: String?
         repeat {
             let reply = await harness.send(
-                .promiseSearch(PromiseSearch(state: .pending, tags: ["parity": "even", "group": "g"], limit: 5, cursor: cursor))
+                .promiseSearch(
+                    PromiseSearch(state: .pending, tags: ["parity": "even", "group": "g"], limit: 5, cursor: cursor))
             )
             guard case .promises(let page, let next) = reply.payload else {
                 Issue.record("unexpected reply \(reply)")

@@ -123,7 +123,8 @@ struct TaskTransitionTests {
             await harness.send(.taskHalt(id: id))
         case .fulfilled:
             await harness.createTask(id)
-            await harness.send(.taskFulfill(TaskFulfill(id: id, version: 1, settle: PromiseSettle(id: id, state: .resolved))))
+            await harness.send(
+                .taskFulfill(TaskFulfill(id: id, version: 1, settle: PromiseSettle(id: id, state: .resolved))))
         }
         let task = try #require(try await harness.task(id))
         #expect(task.state.rawValue == start.rawValue, "setup reached \(task.state)")
@@ -162,7 +163,8 @@ struct TaskTransitionTests {
                 )
             )
         case .heartbeat(let version, let pid):
-            reply = await harness.send(.taskHeartbeat(TaskHeartbeat(pid: pid, tasks: [TaskReference(id: id, version: version)])))
+            reply = await harness.send(
+                .taskHeartbeat(TaskHeartbeat(pid: pid, tasks: [TaskReference(id: id, version: version)])))
         case .halt:
             reply = await harness.send(.taskHalt(id: id))
         case .resume:
@@ -211,7 +213,8 @@ struct TaskTransitionTests {
         harness.clock.advance(by: 6_000)
         await harness.send(
             .taskHeartbeat(
-                TaskHeartbeat(pid: "p1", tasks: [TaskReference(id: "a", version: 1), TaskReference(id: "b", version: 0)])
+                TaskHeartbeat(
+                    pid: "p1", tasks: [TaskReference(id: "a", version: 1), TaskReference(id: "b", version: 0)])
             )
         )
         #expect(try await harness.task("a")?.timeout == .lease(at: harness.now + 10_000))
@@ -242,7 +245,8 @@ struct TaskTransitionTests {
         await harness.createTask("w", ttl: 5_000)
         harness.clock.advance(by: 5_000)
         let fence = await harness.send(
-            .taskFence(TaskFence(id: "w", version: 1, action: .create(PromiseCreate(id: "w:1", timeoutAt: harness.now + 1))))
+            .taskFence(
+                TaskFence(id: "w", version: 1, action: .create(PromiseCreate(id: "w:1", timeoutAt: harness.now + 1))))
         )
         #expect(fence.status == 409)
         #expect(try await harness.task("w")?.state == .pending)
@@ -278,7 +282,8 @@ struct TaskTransitionTests {
             tags: [Tag.branch: "w", Tag.parent: "w", Tag.origin: "w", Tag.scope: "local"]
         )
         await harness.send(.taskFence(TaskFence(id: "w", version: 1, action: .create(child))))
-        await harness.send(.taskFence(TaskFence(id: "w", version: 1, action: .settle(PromiseSettle(id: "w:1", state: .resolved)))))
+        await harness.send(
+            .taskFence(TaskFence(id: "w", version: 1, action: .settle(PromiseSettle(id: "w:1", state: .resolved)))))
         let reply = await harness.send(.taskSuspend(TaskSuspend(id: "w", version: 1, awaiting: ["w:1"])))
         #expect(reply.status == 300)
         #expect(reply.preload?.map(\.id) == ["w:1"])

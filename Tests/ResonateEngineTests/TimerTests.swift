@@ -22,6 +22,24 @@ struct TimerTests {
         #expect(try await harness.task("p")?.state == .fulfilled)
     }
 
+    @Test("a promise without a target also times out in the background and resumes its awaiter")
+    func latentPromiseTimesOut() async throws {
+        let harness = try EngineHarness()
+        await harness.createTask("wf")
+        let latent = PromiseCreate(
+            id: "wf:1",
+            timeoutAt: harness.now + 5_000,
+            tags: [Tag.origin: "wf", Tag.parent: "wf", Tag.branch: "wf:1", Tag.scope: "global"]
+        )
+        await harness.send(.taskFence(TaskFence(id: "wf", version: 1, action: .create(latent))))
+        await harness.send(.taskSuspend(TaskSuspend(id: "wf", version: 1, awaiting: ["wf:1"])))
+        _ = harness.sink.take()
+        harness.clock.advance(by: 5_000)
+        #expect(try await harness.engine.runTimerPass().timedOutPromises == 1)
+        #expect(try await harness.promise("wf:1")?.state == .rejectedTimedOut)
+        #expect(harness.sink.takeExecutes() == [TaskReference(id: "wf", version: 1)])
+    }
+
     @Test("a durable sleep resolves at its deadline and resumes the sleeping workflow")
     func sleepResumesWorkflow() async throws {
         let harness = try EngineHarness()

@@ -6,10 +6,10 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
-import ResonateProtocol
-import ServiceLifecycle
 import ResonateEngine
+import ResonateProtocol
 import ResonateServer
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -86,7 +86,8 @@ struct DeliveryTests {
                         #expect(received == .string("pref\(index)"))
                     }
                     // A listener on unicast b: the unblock goes to b only.
-                    _ = try await server.rpc("promise.create", #"{"id":"watched","timeoutAt":\#(LiveServer.now + 60_000)}"#)
+                    _ = try await server.rpc(
+                        "promise.create", #"{"id":"watched","timeoutAt":\#(LiveServer.now + 60_000)}"#)
                     _ = try await server.rpc(
                         "promise.register_listener",
                         #"{"awaited":"watched","address":"poll://uni@workers/b"}"#
@@ -109,7 +110,8 @@ struct DeliveryTests {
     func parkedUntilConnected() async throws {
         try await LiveServer.with { server in
             try await Self.createTarget(server, id: "early", target: "poll://any@late-workers")
-            #expect(server.engine.parkedMessageCount == 1)
+            // Messages are published just after the response is written.
+            try await waitUntil { server.engine.parkedMessageCount == 1 }
             try await EventStream.with(server, group: "late-workers", process: "p") { stream in
                 let received = try await stream.nextMessage()["data"]?["task"]?["id"]
 
@@ -138,9 +140,9 @@ struct DeliveryTests {
                 #expect(server.server.pollConnectionCount == 1)
             }
             // The server notices the closed connection and forgets it; wait for that, not for a fixed time.
-            while server.server.pollConnectionCount != 0 { try await Task.sleep(for: .milliseconds(10)) }
+            try await waitUntil { server.server.pollConnectionCount == 0 }
             try await Self.createTarget(server, id: "after", target: "poll://any@workers")
-            #expect(server.engine.parkedMessageCount == 1)
+            try await waitUntil { server.engine.parkedMessageCount == 1 }
         }
     }
 

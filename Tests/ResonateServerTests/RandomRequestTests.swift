@@ -141,7 +141,9 @@ struct RequestGenerator {
             let root = root()
             return ("promise.register_callback", ["awaited": .string(child(of: root)), "awaiter": .string(root)])
         case 27..<30:
-            return ("promise.register_listener", ["awaited": .string(anyID()), "address": .string(pick(Self.addresses))])
+            return (
+                "promise.register_listener", ["awaited": .string(anyID()), "address": .string(pick(Self.addresses))]
+            )
         case 30..<32:
             var data: [String: JSONValue] = ["limit": .integer(int(1...20))]
             if chance(0.5) { data["state"] = .string(pick(["pending", "resolved", "rejected_timedout"])) }
@@ -165,7 +167,10 @@ struct RequestGenerator {
             let id = anyID()
             return (
                 "task.acquire",
-                ["id": .string(id), "version": version(of: id), "pid": .string("p1"), "ttl": .integer(int(1_000...60_000))]
+                [
+                    "id": .string(id), "version": version(of: id), "pid": .string("p1"),
+                    "ttl": .integer(int(1_000...60_000)),
+                ]
             )
         case 48..<51:
             let id = anyID()
@@ -196,7 +201,10 @@ struct RequestGenerator {
             let child = child(of: id)
             let action: JSONValue =
                 chance(0.5)
-                ? .object(["kind": .string("promise.create"), "data": .object(promiseCreateData(id: child, target: chance(0.5)))])
+                ? .object([
+                    "kind": .string("promise.create"),
+                    "data": .object(promiseCreateData(id: child, target: chance(0.5))),
+                ])
                 : .object([
                     "kind": .string("promise.settle"),
                     "data": .object(["id": .string(child), "state": .string(pick(["resolved", "rejected"]))]),
@@ -220,7 +228,9 @@ struct RequestGenerator {
             return ("task.get", ["id": .string(anyID())])
         case 82..<84:
             var data: [String: JSONValue] = ["limit": .integer(int(1...20))]
-            if chance(0.5) { data["state"] = .string(pick(["pending", "acquired", "suspended", "halted", "fulfilled"])) }
+            if chance(0.5) {
+                data["state"] = .string(pick(["pending", "acquired", "suspended", "halted", "fulfilled"]))
+            }
             return ("task.search", data)
         case 84..<86:
             return (
@@ -264,7 +274,11 @@ struct RequestGenerator {
             data["id"] = .string(String(repeating: "x", count: 2_000))
         default:
             var writer = JSONWriter()
-            writer.value(.object(["kind": .string(kind), "head": .object(["corrId": .string("x"), "version": .string("2020-01-01")]), "data": .object(data)]))
+            writer.value(
+                .object([
+                    "kind": .string(kind), "head": .object(["corrId": .string("x"), "version": .string("2020-01-01")]),
+                    "data": .object(data),
+                ]))
             return writer.bytes
         }
         return envelope(kind, data)
@@ -316,7 +330,8 @@ struct StoreInvariantTests {
     func detectsViolations() {
         let broken = StoreSnapshot(
             promises: [
-                PromiseRecord(id: "a", state: .resolved, tags: [Tag.target: "poll://any@w"], timeoutAt: 9, createdAt: 1),
+                PromiseRecord(
+                    id: "a", state: .resolved, tags: [Tag.target: "poll://any@w"], timeoutAt: 9, createdAt: 1),
                 PromiseRecord(id: "b", state: .pending, tags: [Tag.target: "poll://any@w"], timeoutAt: 9, createdAt: 1),
             ],
             tasks: [

@@ -15,13 +15,13 @@ final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var isShutdown = false
-    private var thread: Thread?
 
     init(name: String) {
-        let thread = Thread { [unowned self] in self.runLoop() }
+        // The thread holds the executor until `shutdown()` lets its loop end, so an executor released by its
+        // owner never disappears under a running thread.
+        let thread = Thread { [self] in self.runLoop() }
         thread.name = name
         thread.stackSize = 4 << 20
-        self.thread = thread
         thread.start()
     }
 

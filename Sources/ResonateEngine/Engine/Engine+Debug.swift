@@ -45,14 +45,16 @@ extension Engine {
         }
         messages += executes.sorted { $0.0 < $1.0 }.map(\.1)
         let unblocks = snapshot.outbox.compactMap { entry -> (String, String, DebugSnapshot.QueuedMessage)? in
-            guard case .unblock(let promiseID) = entry.content, let promise = promisesByID[promiseID] else { return nil }
+            guard case .unblock(let promiseID) = entry.content, let promise = promisesByID[promiseID] else {
+                return nil
+            }
             return (promiseID, entry.address, .init(address: entry.address, message: .unblock(promise: promise)))
         }
         messages += unblocks.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
         return DebugSnapshot(
             promises: snapshot.promises,
             promiseTimeouts: snapshot.promises
-                .filter { $0.state == .pending && $0.target != nil }
+                .filter { $0.state == .pending }
                 .map { .init(id: $0.id, timeout: $0.timeoutAt) },
             callbacks: snapshot.callbacks
                 .filter { !$0.ready }

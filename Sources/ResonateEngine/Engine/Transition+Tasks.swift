@@ -25,7 +25,8 @@ extension Transition {
             }
             try await acquire(&task, pid: create.pid, ttl: create.ttl)
             return .ok(
-                .taskWithPromise(task: task.record(resumes: 0), promise: promise, preload: try await preload(for: promise))
+                .taskWithPromise(
+                    task: task.record(resumes: 0), promise: promise, preload: try await preload(for: promise))
             )
         }
         let promise = try await transaction.promise(id: id)!
@@ -38,7 +39,8 @@ extension Transition {
         case .pending:
             try await acquire(&task, pid: create.pid, ttl: create.ttl)
             return .ok(
-                .taskWithPromise(task: task.record(resumes: 0), promise: promise, preload: try await preload(for: promise))
+                .taskWithPromise(
+                    task: task.record(resumes: 0), promise: promise, preload: try await preload(for: promise))
             )
         case .acquired, .suspended, .halted:
             return Reply(.conflict("Already exists"))
@@ -221,7 +223,8 @@ extension Transition {
     }
 
     func taskSearch(_ search: TaskSearch) async throws -> Reply {
-        var tasks = try await transaction.searchTasks(state: search.state, after: search.cursor, limit: search.limit + 1)
+        var tasks = try await transaction.searchTasks(
+            state: search.state, after: search.cursor, limit: search.limit + 1)
         var cursor: String?
         if tasks.count > search.limit {
             tasks.removeLast(tasks.count - search.limit)

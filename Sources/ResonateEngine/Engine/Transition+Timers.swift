@@ -24,9 +24,13 @@ public struct TimerPassResult: Sendable, Hashable {
 extension Transition {
     /// One pass over everything due at `now` (PROTOCOL §3.3, §2.8, §5.4): promise timeouts, then task retries
     /// and lease expiries, then schedule firings.
+    ///
+    /// Every pending promise times out at its deadline, with or without a `resonate:target`. The reference server
+    /// times out target-less promises only when a request names them (PROTOCOL §12.4), so a workflow awaiting a
+    /// latent promise (`ctx.promise()`) past its deadline would never resume; here it resumes and sees the timeout.
     func processTimers(batchSize: Int) async throws -> TimerPassResult {
         var result = TimerPassResult()
-        let promises = try await transaction.expiredTargetPromises(at: now, limit: batchSize)
+        let promises = try await transaction.expiredPromises(at: now, limit: batchSize)
         for promise in promises {
             // Re-read: an earlier settlement in this pass may have reached it through a chain.
             guard let current = try await transaction.promise(id: promise.id), current.state == .pending else {

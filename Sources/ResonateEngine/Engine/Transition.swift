@@ -134,11 +134,12 @@ struct Transition<T: StoreTransaction> {
             createdAt: createdAt ?? now
         )
         try await transaction.insertPromise(promise)
-        guard let target else { return promise }
         effects.noteDeadline(create.timeoutAt)
+        guard let target else { return promise }
         // `resonate:delay` defers the first execute: the retry timer fires at the delay instead.
         if let delay = create.tags[Tag.delay].flatMap({ Int64($0) }), delay > now {
-            try await transaction.insertTask(TaskRow(id: create.id, state: .pending, version: 0, timeout: .retry(at: delay)))
+            try await transaction.insertTask(
+                TaskRow(id: create.id, state: .pending, version: 0, timeout: .retry(at: delay)))
             effects.noteDeadline(delay)
             return promise
         }

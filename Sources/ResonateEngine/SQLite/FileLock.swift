@@ -18,7 +18,8 @@ final class FileLock: Sendable {
     init(path: String) throws {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw SQLiteError(code: errno, message: "cannot open lock file \(path): \(String(cString: strerror(errno)))")
+            throw SQLiteError(
+                code: errno, message: "cannot open lock file \(path): \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)

@@ -32,7 +32,7 @@ enum SQLiteSchema {
                     settled_at INTEGER
                 );
                 CREATE INDEX promises_by_branch ON promises(branch, id) WHERE branch IS NOT NULL;
-                CREATE INDEX promises_by_timeout ON promises(timeout_at) WHERE state = 0 AND target IS NOT NULL;
+                CREATE INDEX promises_by_timeout ON promises(timeout_at) WHERE state = 0;
                 CREATE INDEX promises_by_state ON promises(state, id);
 
                 CREATE TABLE promise_tags (

@@ -143,11 +143,11 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
         return try readPromises(statement)
     }
 
-    public func expiredTargetPromises(at time: Int64, limit: Int) async throws -> [PromiseRecord] {
+    public func expiredPromises(at time: Int64, limit: Int) async throws -> [PromiseRecord] {
         let statement = try connection.statement(
             """
             SELECT \(Self.promiseColumns) FROM promises
-            WHERE state = 0 AND target IS NOT NULL AND timeout_at <= ? ORDER BY timeout_at, id LIMIT ?
+            WHERE state = 0 AND timeout_at <= ? ORDER BY timeout_at, id LIMIT ?
             """
         )
         try statement.bind(time, limit)
@@ -348,8 +348,10 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
                 try connection.statement("DELETE FROM outgoing_execute WHERE task_id = ? AND seq = ?")
                     .bind(taskID, entry.sequence).run()
             case .unblock(let promiseID):
-                try connection.statement("DELETE FROM outgoing_unblock WHERE promise_id = ? AND address = ? AND seq = ?")
-                    .bind(promiseID, entry.address, entry.sequence).run()
+                try connection.statement(
+                    "DELETE FROM outgoing_unblock WHERE promise_id = ? AND address = ? AND seq = ?"
+                )
+                .bind(promiseID, entry.address, entry.sequence).run()
             }
         }
     }
@@ -451,7 +453,7 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
         try connection.scalarInteger(
             """
             SELECT min(deadline) FROM (
-                SELECT min(timeout_at) AS deadline FROM promises WHERE state = 0 AND target IS NOT NULL
+                SELECT min(timeout_at) AS deadline FROM promises WHERE state = 0
                 UNION ALL SELECT min(timeout_at) FROM tasks WHERE timeout_at IS NOT NULL
                 UNION ALL SELECT min(next_run_at) FROM schedules
             )

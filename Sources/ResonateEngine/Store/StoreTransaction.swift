@@ -24,8 +24,8 @@ public protocol StoreTransaction {
         after cursor: String?,
         limit: Int
     ) async throws -> [PromiseRecord]
-    /// Pending promises with a `resonate:target` whose deadline is at or before `time`, earliest first.
-    func expiredTargetPromises(at time: Int64, limit: Int) async throws -> [PromiseRecord]
+    /// Pending promises whose deadline is at or before `time`, earliest first.
+    func expiredPromises(at time: Int64, limit: Int) async throws -> [PromiseRecord]
 
     // MARK: Tasks
 

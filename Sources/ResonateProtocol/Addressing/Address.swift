@@ -70,7 +70,8 @@ public enum Address: Sendable, Hashable, CustomStringConvertible {
         let group = String(parts[0])
         let process = parts.count > 1 ? String(parts[1]) : nil
         guard isValidName(group) else {
-            throw AddressError("poll group '\(group)' must be non-empty and use only letters, digits, '-', '_', '.', '~'")
+            throw AddressError(
+                "poll group '\(group)' must be non-empty and use only letters, digits, '-', '_', '.', '~'")
         }
         if let process, !isValidProcess(process) {
             throw AddressError("poll process id '\(process)' must be non-empty and contain no '/', '?', '#' or '@'")
@@ -79,7 +80,9 @@ public enum Address: Sendable, Hashable, CustomStringConvertible {
         case "any":
             return .anycast(group: group, process: process)
         case "uni":
-            guard let process else { throw AddressError("poll://uni addresses need a process: poll://uni@group/process") }
+            guard let process else {
+                throw AddressError("poll://uni addresses need a process: poll://uni@group/process")
+            }
             return .unicast(group: group, process: process)
         default:
             throw AddressError("unknown poll mode '\(mode)'; expected 'any' or 'uni'")

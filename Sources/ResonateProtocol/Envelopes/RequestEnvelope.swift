@@ -82,7 +82,8 @@ public struct RequestEnvelope: Sendable {
             )
         }
         guard correlationID.utf8.count <= Limits.correlationIDLength else {
-            return fail("Invalid request envelope: field 'head.corrId' is longer than \(Limits.correlationIDLength) bytes")
+            return fail(
+                "Invalid request envelope: field 'head.corrId' is longer than \(Limits.correlationIDLength) bytes")
         }
         guard let versionValue = head["version"] else {
             return fail("Invalid request envelope: missing field 'head.version'")

@@ -14,7 +14,8 @@ public struct TaskRecord: Sendable, Hashable {
     /// The leasing process; present only while acquired.
     public var pid: String?
 
-    public init(id: String, state: TaskState, version: Int64, resumes: Int64 = 0, ttl: Int64? = nil, pid: String? = nil) {
+    public init(id: String, state: TaskState, version: Int64, resumes: Int64 = 0, ttl: Int64? = nil, pid: String? = nil)
+    {
         self.id = id
         self.state = state
         self.version = version

@@ -4,7 +4,7 @@
 /// The server state returned by `debug.snap`, in the shape the reference server's conformance tooling reads.
 public struct DebugSnapshot: Sendable, Hashable {
     public var promises: [PromiseRecord]
-    /// Background timeouts: pending promises with a `resonate:target`.
+    /// Background timeouts: every pending promise, at its deadline.
     public var promiseTimeouts: [PromiseTimeout]
     /// Callbacks that are not yet ready.
     public var callbacks: [Callback]

@@ -64,7 +64,8 @@ struct ObjectReader {
         case .number(let number) where number == number.rounded() && abs(number) < 9.2e18:
             return Int64(number)
         case .number:
-            throw .badRequest("\(messagePrefix)field '\(fieldName(key))' must be an integer, got \(value.typeDescription)")
+            throw .badRequest(
+                "\(messagePrefix)field '\(fieldName(key))' must be an integer, got \(value.typeDescription)")
         default:
             throw wrongType(key, expected: "an integer", got: value)
         }
@@ -86,7 +87,9 @@ struct ObjectReader {
     }
 
     /// A string-to-string map; absent or `null` gives an empty map.
-    func stringMap(_ key: String, maximumCount: Int, keyLength: Int, valueLength: Int) throws(RequestError)
+    func stringMap(
+        _ key: String, maximumCount: Int, keyLength: Int, valueLength: Int
+    ) throws(RequestError)
         -> [String: String]
     {
         guard let value = present(key) else { return [:] }
@@ -132,7 +135,9 @@ struct ObjectReader {
     }
 
     /// Reads an enum by its raw value, listing the accepted values when it is not one of them.
-    func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, as type: E.Type, allowed: [E]? = nil)
+    func enumeration<E: RawRepresentable & CaseIterable>(
+        _ key: String, as type: E.Type, allowed: [E]? = nil
+    )
         throws(RequestError) -> E? where E.RawValue == String
     {
         guard let text = try optionalString(key) else { return nil }

@@ -134,11 +134,13 @@ extension Request {
             switch actionKind {
             case RequestKind.promiseCreate.rawValue:
                 request = .taskFence(
-                    TaskFence(id: id, version: version, action: .create(try parsePromiseCreate(actionData, &violations)))
+                    TaskFence(
+                        id: id, version: version, action: .create(try parsePromiseCreate(actionData, &violations)))
                 )
             case RequestKind.promiseSettle.rawValue:
                 request = .taskFence(
-                    TaskFence(id: id, version: version, action: .settle(try parsePromiseSettle(actionData, &violations)))
+                    TaskFence(
+                        id: id, version: version, action: .settle(try parsePromiseSettle(actionData, &violations)))
                 )
             default:
                 throw .badRequest("Invalid fence action kind")
@@ -187,7 +189,8 @@ extension Request {
             )
             checkID(id, "Schedule ID", &violations)
             violations.check(!cron.isEmpty, "Cron expression is required")
-            violations.check(cron.utf8.count <= Limits.cronLength, "Cron expression must be at most \(Limits.cronLength) bytes")
+            violations.check(
+                cron.utf8.count <= Limits.cronLength, "Cron expression must be at most \(Limits.cronLength) bytes")
             violations.check(!promiseID.isEmpty, "Promise ID template is required")
             violations.check(
                 promiseID.utf8.count <= Limits.idLength,
@@ -275,7 +278,9 @@ extension Request {
         return PromiseSettle(id: id, state: state, value: value)
     }
 
-    private static func parseTaskID(_ data: ObjectReader, _ violations: inout FieldViolations) throws(RequestError)
+    private static func parseTaskID(
+        _ data: ObjectReader, _ violations: inout FieldViolations
+    ) throws(RequestError)
         -> String
     {
         let id = try data.string("id")

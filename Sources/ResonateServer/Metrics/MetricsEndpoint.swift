@@ -27,7 +27,8 @@ enum MetricsEndpoint {
         }
         return Application(
             router: router,
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "resonate-metrics"),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "resonate-metrics"),
             logger: logger
         )
     }

@@ -41,7 +41,8 @@ final class PollRegistry: Sendable {
         )
         let key = Address.normalizedGroup(group)
         let result = state.withLock {
-            $0.register(group: key, process: process, continuation: continuation, maximumConnections: maximumConnections)
+            $0.register(
+                group: key, process: process, continuation: continuation, maximumConnections: maximumConnections)
         }
         switch result {
         case .registered(let identifier):

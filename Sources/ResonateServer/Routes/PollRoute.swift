@@ -21,7 +21,8 @@ extension ResonateServer {
             let group = try context.parameters.require("group")
             let process = try context.parameters.require("id")
             guard !group.isEmpty, !process.isEmpty else {
-                return Response(status: .badRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: "Bad poll path\n")))
+                return Response(
+                    status: .badRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: "Bad poll path\n")))
             }
             let registration: PollRegistry.Registration
             do {

@@ -38,7 +38,9 @@ extension ResonateServer {
                 .recordInterval(since: started)
             logger.debug(
                 "request",
-                metadata: ["kind": "\(response.kind)", "status": "\(response.status)", "bytes": "\(body.readableBytes)"]
+                metadata: [
+                    "kind": "\(response.kind)", "status": "\(response.status)", "bytes": "\(body.readableBytes)",
+                ]
             )
             let effects = response.effects
             let bytes = response.body

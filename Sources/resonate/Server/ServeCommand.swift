@@ -27,7 +27,8 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
-        try await ServerLauncher.run(options.resolve(defaultStore: "sqlite:resonate.db", forceDebug: false), mode: "serve")
+        try await ServerLauncher.run(
+            options.resolve(defaultStore: "sqlite:resonate.db", forceDebug: false), mode: "serve")
     }
 }
 

@@ -24,7 +24,8 @@ struct ServerOptions: ParsableArguments {
     )
     var store: String?
 
-    @Option(help: "Port of the Prometheus /metrics endpoint; 0 disables it. [env: RESONATE_METRICS_PORT] (default: 9090)")
+    @Option(
+        help: "Port of the Prometheus /metrics endpoint; 0 disables it. [env: RESONATE_METRICS_PORT] (default: 9090)")
     var metricsPort: Int?
 
     @Flag(help: "Enable debug.* operations and head[\"resonate:debug_time\"]. [env: RESONATE_DEBUG=true]")
@@ -46,10 +47,16 @@ struct ServerOptions: ParsableArguments {
     )
     var idRules: String?
 
-    @Option(help: "How long a pending task waits before its execute is re-sent, e.g. 30s. [env: RESONATE_RETRY_TIMEOUT] (default: 30s)")
+    @Option(
+        help:
+            "How long a pending task waits before its execute is re-sent, e.g. 30s. [env: RESONATE_RETRY_TIMEOUT] (default: 30s)"
+    )
     var retryTimeout: String?
 
-    @Option(help: "Largest accepted request body in bytes; larger bodies get 413. [env: RESONATE_MAX_BODY_SIZE] (default: 10485760)")
+    @Option(
+        help:
+            "Largest accepted request body in bytes; larger bodies get 413. [env: RESONATE_MAX_BODY_SIZE] (default: 10485760)"
+    )
     var maxBodySize: Int?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical. [env: RESONATE_LOG_LEVEL] (default: info)")

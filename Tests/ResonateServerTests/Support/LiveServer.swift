@@ -90,7 +90,8 @@ struct LiveServer {
 
     /// A plain GET, returning status and body text.
     func get(_ path: String) async throws -> (status: Int, body: String) {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: baseURL + path), timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: baseURL + path), timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 20)
         return (Int(response.status.code), String(buffer: body))
     }
@@ -101,4 +102,17 @@ struct LiveServer {
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Waits until `condition` holds, checking every few milliseconds; fails the test after `limit`.
+func waitUntil(
+    _ description: String = "condition",
+    limit: Duration = .seconds(10),
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + limit
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting for \(description)") }
+        try await Task.sleep(for: .milliseconds(5))
+    }
 }

@@ -1,0 +1,161 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import ResonateProtocol
+
+/// Drives load against a server over HTTP.
+final class BenchClient: Sendable {
+    let baseURL: String
+    let client: HTTPClient
+
+    init(baseURL: String, maximumConcurrency: Int) {
+        self.baseURL = baseURL
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = maximumConcurrency
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    func shutdown() {
+        try? client.syncShutdown()
+    }
+
+    func post(_ kind: String, _ data: String) async throws -> Int {
+        var request = HTTPClientRequest(url: baseURL + "/")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(
+            ByteBuffer(string: #"{"kind":"\#(kind)","head":{"corrId":"b","version":"2026-04-01"},"data":\#(data)}"#)
+        )
+        let response = try await client.execute(request, timeout: .seconds(60))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        return Int(response.status.code)
+    }
+
+    struct PairResult {
+        var pairsPerSecond: Double
+        var p50Milliseconds: Double
+        var p99Milliseconds: Double
+    }
+
+    /// `concurrency` clients each create and settle promises back to back for `duration`.
+    func measurePairs(concurrency: Int, duration: Duration) async throws -> PairResult {
+        let run = UUID().uuidString.prefix(8)
+        let deadline = Int64(Date().timeIntervalSince1970 * 1000) + 86_400_000
+        let clock = ContinuousClock()
+        let start = clock.now
+        let end = start + duration
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    var latencies: [Double] = []
+                    var index = 0
+                    while clock.now < end {
+                        let id = "bench-\(run)-\(worker)-\(index)"
+                        let pairStart = clock.now
+                        let created = try await self.post(
+                            "promise.create", #"{"id":"\#(id)","timeoutAt":\#(deadline)}"#)
+                        let settled = try await self.post("promise.settle", #"{"id":"\#(id)","state":"resolved"}"#)
+                        guard created == 200, settled == 200 else {
+                            throw BenchError("unexpected statuses \(created)/\(settled)")
+                        }
+                        let elapsed = clock.now - pairStart
+                        latencies.append(
+                            Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+                        index += 1
+                    }
+                    return latencies
+                }
+            }
+            var all: [Double] = []
+            for try await part in group { all += part }
+            return all
+        }
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let sorted = latencies.sorted()
+        func percentile(_ fraction: Double) -> Double {
+            sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
+        }
+        return PairResult(
+            pairsPerSecond: Double(latencies.count) / seconds,
+            p50Milliseconds: percentile(0.5),
+            p99Milliseconds: percentile(0.99)
+        )
+    }
+
+    struct TimerResult {
+        var p50: Int64
+        var p99: Int64
+        var max: Int64
+        var early: Int
+    }
+
+    /// Creates `count` durable timers of random length 0.1–5 s and measures when their unblock arrives.
+    func measureTimers(count: Int) async throws -> TimerResult {
+        let run = UUID().uuidString.prefix(8)
+        let process = "timer-\(run)"
+        var request = HTTPClientRequest(url: baseURL + "/poll/bench/\(process)")
+        request.headers.add(name: "Accept", value: "text/event-stream")
+        let stream = try await client.execute(request, timeout: .seconds(600))
+        return try await withThrowingTaskGroup(of: [String: Int64].self) { group in
+            group.addTask {
+                var arrivals: [String: Int64] = [:]
+                var pending = ""
+                var remaining = count
+                for try await chunk in stream.body {
+                    pending += String(buffer: chunk)
+                    while let end = pending.firstRange(of: "\n\n") {
+                        let block = pending[..<end.lowerBound]
+                        pending = String(pending[end.upperBound...])
+                        guard block.hasPrefix("data: "),
+                            let message = try? JSONParser().parse(String(block.dropFirst(6))),
+                            message["kind"] == .string("unblock"),
+                            case .string(let id)? = message["data"]?["promise"]?["id"]
+                        else { continue }
+                        let now = Int64(Date().timeIntervalSince1970 * 1000)
+                        arrivals[id] = now
+                        remaining -= 1
+                        if remaining == 0 { return arrivals }
+                    }
+                }
+                throw BenchError("the event stream ended early")
+            }
+            var deadlines: [String: Int64] = [:]
+            var generator = SystemRandomNumberGenerator()
+            for index in 0..<count {
+                let id = "timer-\(run)-\(index)"
+                let timeoutAt =
+                    Int64(Date().timeIntervalSince1970 * 1000) + Int64.random(in: 100...5000, using: &generator)
+                deadlines[id] = timeoutAt
+                let created = try await post(
+                    "promise.create",
+                    #"{"id":"\#(id)","timeoutAt":\#(timeoutAt),"tags":{"resonate:timer":"true","resonate:target":"poll://any@bench"}}"#
+                )
+                let listened = try await post(
+                    "promise.register_listener",
+                    #"{"awaited":"\#(id)","address":"poll://uni@bench/\#(process)"}"#
+                )
+                guard created == 200, listened == 200 else { throw BenchError("could not create timer \(id)") }
+            }
+            let received = try await group.next() ?? [:]
+            group.cancelAll()
+            let lateness = deadlines.compactMap { id, deadline in received[id].map { $0 - deadline } }.sorted()
+            guard lateness.count == count else { throw BenchError("only \(lateness.count) of \(count) timers fired") }
+            return TimerResult(
+                p50: lateness[lateness.count / 2],
+                p99: lateness[min(lateness.count - 1, lateness.count * 99 / 100)],
+                max: lateness.last ?? 0,
+                early: lateness.filter { $0 < 0 }.count
+            )
+        }
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

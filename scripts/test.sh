@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# resonate-swift — durable execution for Swift, compatible with Resonate.
+# SPDX-License-Identifier: Apache-2.0
+#
+# The whole test suite, from a fresh clone: system packages, build, Swift tests (unit, HTTP, process-level),
+# the official Python SDK against our server, a benchmark smoke run, and the formatting check.
+#
+#   bash scripts/test.sh
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+step "system packages"
+bash scripts/setup.sh
+
+step "build"
+swift build --build-tests
+
+step "Swift tests"
+swift test --skip-build
+
+step "interop: official Python SDK against resonate serve"
+bash scripts/test-interop.sh
+
+step "benchmark smoke run"
+"$(swift build --show-bin-path)/resonate" bench --quick
+
+step "formatting"
+swift format lint --strict -r Sources Tests Package.swift
+
+step "all tests passed"
