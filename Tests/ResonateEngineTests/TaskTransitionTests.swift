@@ -323,3 +323,50 @@ struct TaskTransitionTests {
         #expect(outcome.promise == nil)
     }
 }
+
+@Suite("Promise-id lineage rules")
+struct LineageRuleTests {
+    static let colonTags = [Tag.origin: "root", Tag.branch: "root", Tag.parent: "root"]
+
+    @Test(
+        "colon rules accept the Python SDK's ids and reject dotted children",
+        arguments: [
+            ("root:1", true), ("root:1.2", true), ("root:1.2.3", true), ("root", true), ("root.1", false),
+            ("other:1", false),
+        ]
+    )
+    func colonRules(id: String, accepted: Bool) async throws {
+        let harness = try EngineHarness(rules: .colon)
+        let reply = await harness.send(
+            .promiseCreate(PromiseCreate(id: id, timeoutAt: harness.now + 1_000, tags: [Tag.origin: "root"]))
+        )
+        #expect(reply.status == (accepted ? 200 : 400), "\(reply.payload)")
+    }
+
+    @Test(
+        "dot rules accept dotted ids and reject colon children",
+        arguments: [("root.1", true), ("root.1.2", true), ("root", true), ("root:1", false), ("other.1", false)]
+    )
+    func dotRules(id: String, accepted: Bool) async throws {
+        let harness = try EngineHarness(rules: .dot)
+        let reply = await harness.send(
+            .promiseCreate(PromiseCreate(id: id, timeoutAt: harness.now + 1_000, tags: [Tag.origin: "root"]))
+        )
+        #expect(reply.status == (accepted ? 200 : 400), "\(reply.payload)")
+    }
+
+    @Test("a local grandchild's branch is its parent's id: root:1.1 in branch root:1")
+    func nestedBranch() async throws {
+        let harness = try EngineHarness()
+        let reply = await harness.send(
+            .promiseCreate(
+                PromiseCreate(
+                    id: "root:1.1",
+                    timeoutAt: harness.now + 1_000,
+                    tags: [Tag.origin: "root", Tag.branch: "root:1", Tag.parent: "root:1"]
+                )
+            )
+        )
+        #expect(reply.status == 200)
+    }
+}

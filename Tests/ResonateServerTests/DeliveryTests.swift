@@ -183,3 +183,32 @@ struct DeliveryTests {
         }
     }
 }
+
+@Suite("Slow consumers", .timeLimit(.minutes(2)))
+struct SlowConsumerTests {
+    @Test("a client that stops reading loses messages to it, and nobody else does")
+    func slowClientIsIsolated() async throws {
+        try await LiveServer.with(server: { $0.connectionBufferSize = 8 }) { server in
+            // A raw connection that sends the request and then never reads.
+            var request = HTTPClientRequest(url: server.baseURL + "/poll/stuck/s")
+            request.headers.add(name: "Accept", value: "text/event-stream")
+            let stuck = try await HTTPClient.shared.execute(request, timeout: .seconds(600))
+            #expect(stuck.status == .ok)
+            let payload = String(repeating: "x", count: 2_000)
+            for index in 0..<3_000 {
+                let (status, _) = try await server.rpc(
+                    "promise.create",
+                    #"{"id":"flood\#(index)","timeoutAt":\#(LiveServer.now + 600_000),"param":{"data":"\#(payload)"},"tags":{"resonate:target":"poll://uni@stuck/s"}}"#
+                )
+                #expect(status == 200)
+            }
+            // Everyone else is still served promptly.
+            try await EventStream.with(server, group: "healthy", process: "h") { stream in
+                try await DeliveryTests.createTarget(server, id: "fine", target: "poll://any@healthy")
+                let received = try await stream.nextMessage()["data"]?["task"]?["id"]
+                #expect(received == .string("fine"))
+            }
+            _ = stuck
+        }
+    }
+}

@@ -25,7 +25,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts `resonate <arguments>` on a free port and waits until it listens.
-    init(arguments: [String], logPath: String) async throws {
+    init(arguments: [String], extraArguments: [String] = ["--metrics-port", "0"], logPath: String) async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
             throw TestFailure("no resonate executable at \(Self.executable); run `swift build` first")
         }
@@ -33,7 +33,7 @@ final class ServerProcess: @unchecked Sendable {
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = arguments + ["--port", "0", "--metrics-port", "0"]
+        process.arguments = arguments + ["--port", "0"] + extraArguments
         process.standardError = log
         process.standardOutput = log
         try process.run()
