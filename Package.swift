@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "ResonateProtocol", targets: ["ResonateProtocol"]),
         .library(name: "ResonateEngine", targets: ["ResonateEngine"]),
         .library(name: "ResonateServer", targets: ["ResonateServer"]),
+        .library(name: "Resonate", targets: ["Resonate"]),
         .executable(name: "resonate", targets: ["resonate"]),
     ],
     dependencies: [
@@ -63,6 +64,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The SDK: durable functions against a server, or with the engine in-process (local mode).
+        .target(
+            name: "Resonate",
+            dependencies: [
+                "ResonateProtocol",
+                "ResonateEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "resonate",
             dependencies: [
@@ -81,6 +96,17 @@ let package = Package(
         ),
         .testTarget(name: "ResonateProtocolTests", dependencies: ["ResonateProtocol"], exclude: ["Fixtures"]),
         .testTarget(name: "ResonateEngineTests", dependencies: ["ResonateProtocol", "ResonateEngine"]),
+        .testTarget(
+            name: "ResonateTests",
+            dependencies: [
+                "Resonate",
+                "ResonateProtocol",
+                "ResonateEngine",
+                "ResonateServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "ResonateServerTests",
             dependencies: [

@@ -274,3 +274,32 @@ public final class Engine<S: Store>: Service, Sendable {
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }
+
+extension Engine {
+    /// Returns every leased task to pending and sends its `execute` again.
+    ///
+    /// Only for a store this process owns exclusively (local mode): there, a lease found at start-up belongs to a
+    /// previous run of the process that is gone, and waiting for it to expire would only delay recovery.
+    public func releaseAllLeases() async throws {
+        let retryTimeout = configuration.retryTimeoutMilliseconds
+        let clock = self.clock
+        let effects = try await store.write { transaction in
+            let effects = EffectsCollector()
+            let transition = Transition(
+                transaction: transaction,
+                now: clock.now(),
+                retryTimeout: retryTimeout,
+                effects: effects
+            )
+            var cursor: String?
+            while true {
+                let tasks = try await transaction.searchTasks(state: .acquired, after: cursor, limit: 500)
+                for var task in tasks { try await transition.makePending(&task) }
+                guard tasks.count == 500 else { break }
+                cursor = tasks.last?.id
+            }
+            return effects.effects
+        }
+        publish(effects)
+    }
+}

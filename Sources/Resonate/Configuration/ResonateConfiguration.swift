@@ -1,0 +1,59 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+public import Foundation
+
+extension Resonate {
+    /// How a ``Resonate`` instance connects and executes. `init()` gives the defaults; ``fromEnvironment()`` reads
+    /// the environment variables the other Resonate SDKs read.
+    public struct Configuration: Sendable {
+        /// The server, e.g. `http://localhost:8001`; `nil` runs the engine in-process (local mode).
+        public var url: String?
+        /// The worker group this process joins: work targeted at the group may run here. Default `default`.
+        public var group = "default"
+        /// This process's id within the group. Default: a random 32-hex-digit id.
+        public var pid = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        /// The lease length; leases are renewed every half of it. Default 60 s.
+        public var ttl: Duration = .seconds(60)
+        /// A JWT sent with every request and on the message stream.
+        public var token: String?
+        /// The most tasks this process executes at once. Default 64.
+        public var maxConcurrentTasks = 64
+        /// How child ids are derived; must match the server's `--id-rules`. Default `colon`.
+        public var idScheme: IDScheme = .colon
+        /// The retry policy of functions registered without one. Default ``RetryPolicy/default``.
+        public var retryPolicy: RetryPolicy = .default
+        /// How often pending handles re-register their interest with the server. Default 60 s.
+        public var listenerRefreshInterval: Duration = .seconds(60)
+        /// How long a request keeps retrying while the server cannot be reached. Default 30 s.
+        public var unavailableRetryLimit: Duration = .seconds(30)
+        /// The time limit of one request. Default 30 s.
+        public var requestTimeout: Duration = .seconds(30)
+
+        public init() {}
+
+        /// The configuration described by the environment:
+        /// `RESONATE_URL` (or `RESONATE_HOST` with `RESONATE_SCHEME`, default `http`, and `RESONATE_PORT`, default
+        /// 8001), `RESONATE_GROUP`, `RESONATE_PID`, `RESONATE_TOKEN`, `RESONATE_TTL` (e.g. `30s`),
+        /// `RESONATE_ID_RULES` (`colon` or `dot`). Without a URL or host, the engine runs in-process.
+        public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+            -> Configuration
+        {
+            func value(_ name: String) -> String? {
+                environment[name].flatMap { $0.isEmpty ? nil : $0 }
+            }
+            var configuration = Configuration()
+            if let url = value("RESONATE_URL") {
+                configuration.url = url
+            } else if let host = value("RESONATE_HOST") {
+                configuration.url = "\(value("RESONATE_SCHEME") ?? "http")://\(host):\(value("RESONATE_PORT") ?? "8001")"
+            }
+            if let group = value("RESONATE_GROUP") { configuration.group = group }
+            if let pid = value("RESONATE_PID") { configuration.pid = pid }
+            if let token = value("RESONATE_TOKEN") { configuration.token = token }
+            if let ttl = value("RESONATE_TTL").flatMap(DurationParsing.parse) { configuration.ttl = ttl }
+            if let rules = value("RESONATE_ID_RULES").flatMap(IDScheme.init(rawValue:)) { configuration.idScheme = rules }
+            return configuration
+        }
+    }
+}

@@ -1,0 +1,89 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Logging
+import ResonateEngine
+import ResonateProtocol
+import Synchronization
+
+/// Everything the pieces of one ``Resonate`` instance share.
+final class Runtime: Sendable {
+    let group: String
+    let pid: String
+    /// Lease length in milliseconds.
+    let ttl: Int64
+    let idScheme: IDScheme
+    let defaultRetryPolicy: RetryPolicy
+    let transport: any Transport
+    let clock: any EngineClock
+    let logger: Logger
+    let registry = FunctionRegistry()
+    let codec = PayloadCodec()
+    let errors = ErrorCoding()
+    let subscriptions = Subscriptions()
+    let heartbeats = Heartbeats()
+    private let dependencies = Mutex<[ObjectIdentifier: any Sendable]>([:])
+
+    init(
+        group: String,
+        pid: String,
+        ttl: Int64,
+        idScheme: IDScheme,
+        defaultRetryPolicy: RetryPolicy,
+        transport: any Transport,
+        clock: any EngineClock,
+        logger: Logger
+    ) {
+        self.group = group
+        self.pid = pid
+        self.ttl = ttl
+        self.idScheme = idScheme
+        self.defaultRetryPolicy = defaultRetryPolicy
+        self.transport = transport
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// This process's own address: where `unblock` messages for its handles arrive.
+    var unicastAddress: String { "poll://uni@\(group)/\(pid)" }
+
+    /// The address a call with `target` goes to: a bare group name means any process of that group.
+    func address(forTarget target: String?) -> String {
+        guard let target else { return "poll://any@\(group)" }
+        return target.contains("://") ? target : "poll://any@\(target)"
+    }
+
+    func setDependency<T: Sendable>(_ value: T) {
+        dependencies.withLock { $0[ObjectIdentifier(T.self)] = value }
+    }
+
+    func dependency<T: Sendable>(_ type: T.Type) -> T? {
+        dependencies.withLock { $0[ObjectIdentifier(T.self)] as? T }
+    }
+
+    /// Sleeps on the runtime's clock.
+    func sleep(for duration: Duration) async throws {
+        try await clock.sleep(until: clock.now() + Self.milliseconds(duration))
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+
+    /// The value of a settled promise as `Output`, or the error it was rejected with.
+    func outcome<Output: Decodable>(of record: PromiseRecord, as type: Output.Type) throws -> Output {
+        switch record.state {
+        case .resolved:
+            return try codec.decode(Output.self, from: record.value)
+        case .rejected:
+            throw errors.decode(record.value)
+        case .rejectedCanceled:
+            throw ResonateError(.canceled, "the promise \(record.id) was canceled")
+        case .rejectedTimedOut:
+            throw ResonateError(.timedOut, "the promise \(record.id) timed out")
+        case .pending:
+            throw ResonateError(.server, "the promise \(record.id) is still pending")
+        }
+    }
+}

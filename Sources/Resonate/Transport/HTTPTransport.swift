@@ -1,0 +1,68 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import ResonateProtocol
+
+/// Sends requests to a server's `POST /` as JSON envelopes.
+///
+/// Error statuses are replies, not failures. A server that cannot be reached is retried with capped exponential
+/// backoff (so a worker rides out a server restart) until `retryLimit` has passed.
+final class HTTPTransport: Transport {
+    let baseURL: String
+    let token: String?
+    let client: HTTPClient
+    let retryLimit: Duration
+    let requestTimeout: Duration
+    let logger: Logger
+
+    init(baseURL: String, token: String?, client: HTTPClient, retryLimit: Duration, requestTimeout: Duration, logger: Logger) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+        self.client = client
+        self.retryLimit = retryLimit
+        self.requestTimeout = requestTimeout
+        self.logger = logger
+    }
+
+    func send(_ request: Request) async throws -> Reply {
+        let correlationID = "sw-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let body = request.envelope(correlationID: correlationID, auth: token)
+        let started = ContinuousClock.now
+        var delay: Duration = .milliseconds(100)
+        while true {
+            do {
+                return try await post(body, request: request, correlationID: correlationID)
+            } catch let error as ReplyDecodingError {
+                throw ResonateError(.server, "unreadable reply to \(request.kind.rawValue): \(error)")
+            } catch {
+                if error is CancellationError || ContinuousClock.now - started + delay > retryLimit {
+                    throw ResonateError(.unavailable, "cannot reach \(baseURL): \(error)")
+                }
+                logger.debug("server unreachable; retrying", metadata: ["error": "\(error)", "delay": "\(delay)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+
+    private func post(_ body: [UInt8], request: Request, correlationID: String) async throws -> Reply {
+        var http = HTTPClientRequest(url: baseURL + "/")
+        http.method = .POST
+        http.headers.add(name: "Content-Type", value: "application/json")
+        if let token { http.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        http.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await client.execute(http, timeout: .nanoseconds(Self.nanoseconds(requestTimeout)))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        return try ResponseEnvelope.decode(bytes.readableBytesView, replyingTo: request, correlationID: correlationID)
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,83 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Resonate
+import Synchronization
+import Testing
+
+/// Counts how often something ran.
+final class Counter: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+
+    @discardableResult
+    func increment(_ key: String = "") -> Int {
+        counts.withLock { counts in
+            counts[key, default: 0] += 1
+            return counts[key]!
+        }
+    }
+
+    func count(_ key: String = "") -> Int { counts.withLock { $0[key, default: 0] } }
+}
+
+@Suite("Local mode", .timeLimit(.minutes(1)))
+struct LocalModeTests {
+    @Test("a leaf function runs and returns its result")
+    func leaf() async throws {
+        let resonate = try Resonate.local()
+        let add = try resonate.register("add") { (_: Context, a: Int, b: Int) async throws -> Int in a + b }
+        let sum = try await resonate.withRunning { resonate in try await resonate.run("add-1", add, 2, 3) }
+        #expect(sum == 5)
+    }
+
+    @Test("a workflow's steps are checkpointed and run once each")
+    func stepsRunOnce() async throws {
+        let resonate = try Resonate.local()
+        let counter = Counter()
+        let step = try resonate.register("step") { (_: Context, name: String) async throws -> String in
+            counter.increment(name)
+            return name.uppercased()
+        }
+        let workflow = try resonate.register("workflow") { (ctx: Context, prefix: String) async throws -> String in
+            let a = try await ctx.run(step, prefix + "a")
+            let b = try await ctx.run(step, prefix + "b")
+            try await ctx.sleep(for: .milliseconds(10))
+            let c = try await ctx.run(step, prefix + "c")
+            return [a, b, c].joined(separator: "-")
+        }
+        let result = try await resonate.withRunning { resonate in try await resonate.run("wf-1", workflow, "x") }
+        #expect(result == "XA-XB-XC")
+        #expect(counter.count("xa") == 1)
+        #expect(counter.count("xb") == 1)
+        #expect(counter.count("xc") == 1)
+    }
+
+    @Test("the same id run twice executes once and both get the result")
+    func deduplication() async throws {
+        let resonate = try Resonate.local()
+        let counter = Counter()
+        let once = try resonate.register("once") { (_: Context, value: Int) async throws -> Int in
+            counter.increment()
+            return value * 2
+        }
+        let (first, second) = try await resonate.withRunning { resonate in
+            let first = try await resonate.run("same", once, 21)
+            let second = try await resonate.run("same", once, 99)
+            return (first, second)
+        }
+        #expect(first == 42)
+        #expect(second == 42)
+        #expect(counter.count() == 1)
+    }
+
+    @Test("a thrown error rejects the execution and reaches the caller")
+    func errors() async throws {
+        let resonate = try Resonate.local()
+        let fail = try resonate.register("fail", retry: .never) { (_: Context, message: String) async throws -> Int in
+            throw ApplicationError(name: "Boom", message: message)
+        }
+        await #expect(throws: ApplicationError(name: "Boom", message: "no")) {
+            try await resonate.withRunning { resonate in try await resonate.run("fail-1", fail, "no") }
+        }
+    }
+}
