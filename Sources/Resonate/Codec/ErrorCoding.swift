@@ -18,6 +18,11 @@ final class ErrorCoding: Sendable {
     private let registrations = Mutex<[String: Registration]>([:])
     private let codec = PayloadCodec()
 
+    init() {
+        // The SDK's own errors (a timed-out call, a diverged replay) keep their type through promises.
+        register(ResonateError.self)
+    }
+
     func register<E: Error & Codable & Sendable>(_ type: E.Type) {
         let codec = self.codec
         registrations.withLock {

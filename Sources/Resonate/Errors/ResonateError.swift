@@ -10,12 +10,21 @@
 ///     // the execution's promise passed its deadline
 /// }
 /// ```
-public struct ResonateError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ResonateError: Error, Sendable, Hashable, CustomStringConvertible, Codable {
     /// What kind of failure this is. Extensible: new codes can be added without breaking `switch`es elsewhere.
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
+    public struct Code: Sendable, Hashable, CustomStringConvertible, Codable {
         private let name: String
         private init(_ name: String) { self.name = name }
         public var description: String { name }
+
+        public init(from decoder: any Decoder) throws {
+            name = try decoder.singleValueContainer().decode(String.self)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(name)
+        }
 
         /// No function is registered under the name a task names.
         public static let functionNotFound = Code("functionNotFound")

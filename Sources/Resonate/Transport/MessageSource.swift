@@ -61,10 +61,11 @@ struct EventStreamSource: MessageSource {
             for event in try parser.feed(chunk.readableBytesView) where !event.isComment {
                 do {
                     await onMessage(try Message(parsing: event.data.utf8))
-                } catch let error as ReplyDecodingError where error.isUnknownMessageKind {
-                    continue
                 } catch {
-                    logger.warning("unreadable message dropped", metadata: ["error": "\(error)"])
+                    // Messages of kinds this SDK does not know are ignored, as the protocol asks.
+                    if !error.isUnknownMessageKind {
+                        logger.warning("unreadable message dropped", metadata: ["error": "\(error)"])
+                    }
                 }
             }
         }
