@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ResonateEngine", targets: ["ResonateEngine"]),
         .library(name: "ResonateServer", targets: ["ResonateServer"]),
         .library(name: "Resonate", targets: ["Resonate"]),
+        .library(name: "ResonateTesting", targets: ["ResonateTesting"]),
         .executable(name: "resonate", targets: ["resonate"]),
     ],
     dependencies: [
@@ -78,6 +79,16 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // Test support: an in-process server for tests of applications and of the SDK.
+        .target(
+            name: "ResonateTesting",
+            dependencies: [
+                "ResonateEngine",
+                "ResonateServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "resonate",
             dependencies: [
@@ -100,6 +111,7 @@ let package = Package(
             name: "ResonateTests",
             dependencies: [
                 "Resonate",
+                "ResonateTesting",
                 "ResonateProtocol",
                 "ResonateEngine",
                 "ResonateServer",
@@ -110,6 +122,7 @@ let package = Package(
         .testTarget(
             name: "ResonateServerTests",
             dependencies: [
+                "ResonateTesting",
                 "ResonateProtocol",
                 "ResonateEngine",
                 "ResonateServer",

@@ -12,7 +12,7 @@ struct BenchServer {
 
     static func start(directory: String) async throws -> BenchServer {
         let logPath = (directory as NSString).appendingPathComponent("server.log")
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
         process.arguments = [

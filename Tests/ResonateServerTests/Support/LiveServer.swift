@@ -9,10 +9,11 @@ import NIOHTTP1
 import ResonateEngine
 import ResonateProtocol
 import ResonateServer
+import ResonateTesting
 import ServiceLifecycle
 import Testing
 
-/// A real server on a free loopback port for the duration of a test.
+/// A real server on a free loopback port for the duration of a test, with request helpers.
 struct LiveServer {
     let port: Int
     let server: ResonateServer<SQLiteStore>
@@ -26,37 +27,8 @@ struct LiveServer {
         server configureServer: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (LiveServer) async throws -> T
     ) async throws -> T {
-        var engineConfiguration = EngineConfiguration()
-        engineConfiguration.isDebugEnabled = true
-        configureEngine(&engineConfiguration)
-        var serverConfiguration = ServerConfiguration()
-        serverConfiguration.port = 0
-        configureServer(&serverConfiguration)
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let engine = Engine(store: try SQLiteStore(location: store), configuration: engineConfiguration, logger: logger)
-        let server = ResonateServer(engine: engine, configuration: serverConfiguration, logger: logger)
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let application = server.makeApplication { port in portContinuation.yield(port) }
-        let group = ServiceGroup(services: [application], logger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { tasks in
-            tasks.addTask {
-                try await group.run()
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw TestFailure("server did not start") }
-            let live = LiveServer(port: port, server: server)
-            do {
-                let result = try await body(live)
-                await group.triggerGracefulShutdown()
-                while let next = try await tasks.next() { if next != nil { break } }
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await tasks.waitForAll()
-                throw error
-            }
+        try await InProcessServer.with(store: store, engine: configureEngine, server: configureServer) { server in
+            try await body(LiveServer(port: server.port, server: server.server))
         }
     }
 

@@ -1,0 +1,164 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import Resonate
+import ResonateTesting
+import Synchronization
+import Testing
+
+@Suite("Against a server", .timeLimit(.minutes(2)))
+struct RemoteModeTests {
+    @Test("a client calls a function registered by a worker of another group, by name and by reference")
+    func rpcAcrossProcesses() async throws {
+        try await InProcessServer.with { server in
+            let worker = Resonate(url: server.url, group: "workers")
+            let multiply = try worker.register("multiply") { (_: Context, a: Int, b: Int) async throws -> Int in a * b }
+            let client = Resonate(url: server.url, group: "clients")
+            try await worker.withRunning { _ in
+                try await client.withRunning { client in
+                    let byName = try await client.rpc("m-1", "multiply", 6, 7, returning: Int.self, options: .target("workers"))
+                    #expect(byName == 42)
+                    let byReference = try await client.rpc("m-2", multiply, 3, 5, options: .target("workers"))
+                    #expect(byReference == 15)
+                    // The same id again returns the stored result without running anything.
+                    let again = try await client.rpc("m-1", "multiply", 0, 0, returning: Int.self, options: .target("workers"))
+                    #expect(again == 42)
+                }
+            }
+        }
+    }
+
+    @Test("a workflow with local steps, a remote call, a sleep and a latent promise")
+    func workflowAgainstServer() async throws {
+        try await InProcessServer.with { server in
+            let resonate = Resonate(url: server.url, group: "workers", ttl: .seconds(10))
+            let counter = Counter()
+            let step = try resonate.register("step") { (_: Context, value: Int) async throws -> Int in
+                counter.increment("step\(value)")
+                return value * 10
+            }
+            let remote = try resonate.register("remote") { (_: Context, value: Int) async throws -> Int in value + 1 }
+            let ids = AsyncStream.makeStream(of: String.self)
+            let workflow = try resonate.register("workflow") { (ctx: Context, start: Int) async throws -> [Int] in
+                let a = try await ctx.run(step, start)
+                let b = try await ctx.rpc(remote, a)
+                try await ctx.sleep(for: .milliseconds(200))
+                let approval = try await ctx.promise(Int.self)
+                ids.continuation.yield(approval.id)
+                let c = try await approval.value
+                return [a, b, c]
+            }
+            let result = try await resonate.withRunning { resonate in
+                let handle = try await resonate.beginRun("wf-remote", workflow, 1)
+                var iterator = ids.stream.makeAsyncIterator()
+                let approval = try #require(await iterator.next())
+                try await resonate.promises.resolve(approval, 99)
+                return try await handle.result()
+            }
+            #expect(result == [10, 11, 99])
+            #expect(counter.count("step1") == 1)
+        }
+    }
+
+    @Test("leases are renewed while a long step runs, so no other worker takes the task")
+    func heartbeatsKeepLeases() async throws {
+        try await InProcessServer.with { server in
+            let runs = Counter()
+            let first = Resonate(url: server.url, group: "workers", ttl: .seconds(1))
+            let second = Resonate(url: server.url, group: "workers", ttl: .seconds(1))
+            for resonate in [first, second] {
+                try resonate.register("long") { (_: Context) async throws -> String in
+                    runs.increment()
+                    try await Task.sleep(for: .milliseconds(2_500))
+                    return "done"
+                }
+            }
+            let result = try await first.withRunning { first in
+                try await second.withRunning { _ in
+                    try await first.rpc("long-1", "long", returning: String.self, options: .target("workers"))
+                }
+            }
+            #expect(result == "done")
+            #expect(runs.count() == 1)
+        }
+    }
+
+    @Test("a handle on an existing execution, isDone, and the promises and schedules clients")
+    func clients() async throws {
+        try await InProcessServer.with { server in
+            let resonate = Resonate(url: server.url, group: "workers")
+            let echo = try resonate.register("echo") { (_: Context, text: String) async throws -> String in text }
+            try await resonate.withRunning { resonate in
+                _ = try await resonate.run("echo-1", echo, "hello")
+                let handle = try await resonate.get("echo-1", returning: String.self)
+                #expect(try await handle.isDone)
+                #expect(try await handle.result() == "hello")
+                await #expect(throws: ResonateError.self) { _ = try await resonate.get("missing", returning: String.self) }
+
+                let created = try await resonate.promises.create("manual", timeout: .seconds(60), param: ["k": 1], tags: ["app": "t"])
+                #expect(created.state == .pending)
+                let resolved = try await resonate.promises.resolve("manual", "value")
+                #expect(try resonate.promises.value(of: resolved, as: String.self) == "value")
+                _ = try await resonate.promises.create("to-cancel", timeout: .seconds(60), tags: ["app": "t"])
+                #expect(try await resonate.promises.cancel("to-cancel").state == .rejectedCanceled)
+                let page = try await resonate.promises.search(tags: ["app": "t"], limit: 1)
+                #expect(page.promises.map(\.id) == ["manual"])
+                #expect(page.cursor == "manual")
+                let next = try await resonate.promises.search(tags: ["app": "t"], limit: 1, cursor: page.cursor)
+                #expect(next.promises.map(\.id) == ["to-cancel"])
+
+                let schedule = try await resonate.schedules.create("every-second", cron: "* * * * * *", echo, "tick")
+                #expect(schedule.promiseTags["resonate:target"] == "poll://any@workers")
+                #expect(try await resonate.schedules.get("every-second").cron == "* * * * * *")
+                #expect(try await resonate.schedules.search().schedules.map(\.id) == ["every-second"])
+                try await resonate.schedules.delete("every-second")
+                await #expect(throws: ResonateError.self) { _ = try await resonate.schedules.get("every-second") }
+            }
+        }
+    }
+
+    @Test("calls fail clearly while the instance is not running")
+    func notRunning() async throws {
+        try await InProcessServer.with { server in
+            let resonate = Resonate(url: server.url)
+            let echo = try resonate.register("echo") { (_: Context, text: String) async throws -> String in text }
+            await #expect {
+                _ = try await resonate.run("x", echo, "y")
+            } throws: { error in
+                (error as? ResonateError)?.code == .notRunning
+            }
+        }
+    }
+
+    @Test("stop drains the executions in flight")
+    func stopDrains() async throws {
+        try await InProcessServer.with { server in
+            let resonate = Resonate(url: server.url, group: "workers")
+            let finished = Counter()
+            let started = AsyncStream.makeStream(of: Void.self)
+            let slow = try resonate.register("slow") { (_: Context) async throws -> Nothing in
+                started.continuation.yield()
+                try await Task.sleep(for: .milliseconds(300))
+                finished.increment()
+                return Nothing()
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await resonate.run() }
+                while true {
+                    do {
+                        _ = try await resonate.beginRun("slow-1", slow)
+                        break
+                    } catch let error as ResonateError where error.code == .notRunning {
+                        await Task.yield()
+                    }
+                }
+                var iterator = started.stream.makeAsyncIterator()
+                await iterator.next()
+                await resonate.stop()
+                #expect(finished.count() == 1)
+                try await group.waitForAll()
+            }
+        }
+    }
+}
