@@ -105,6 +105,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // A worker program the SDK's process-level and cross-language tests start and kill.
+        .executableTarget(
+            name: "sdk-test-worker",
+            dependencies: ["Resonate", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tests/Support/SDKTestWorker"
+        ),
         .testTarget(name: "ResonateProtocolTests", dependencies: ["ResonateProtocol"], exclude: ["Fixtures"]),
         .testTarget(name: "ResonateEngineTests", dependencies: ["ResonateProtocol", "ResonateEngine"]),
         .testTarget(

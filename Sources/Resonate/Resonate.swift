@@ -208,7 +208,8 @@ public final class Resonate: Service, Sendable {
         retry: RetryPolicy? = nil,
         _ body: @escaping @Sendable (Context, repeat each Arg) async throws -> Void
     ) throws -> DurableFunction<repeat each Arg, Nothing> {
-        try register(name, version: version, retry: retry) { (context: Context, arguments: repeat each Arg) -> Nothing in
+        try register(name, version: version, retry: retry) {
+            (context: Context, arguments: repeat each Arg) -> Nothing in
             try await body(context, repeat each arguments)
             return Nothing()
         }
@@ -317,6 +318,17 @@ public final class Resonate: Service, Sendable {
     ) async throws -> Handle<Output> {
         let encoded = try encodeArguments(repeat each arguments)
         return try await startRemote(id, name, encoded, version: options.version ?? 1, options)
+    }
+
+    /// Starts a function by name with arguments known only at run time, as JSON values (for tools and bridges).
+    public func beginRpc<Output: Codable & Sendable>(
+        _ id: String,
+        _ name: String,
+        arguments: [JSONValue],
+        returning: Output.Type = Output.self,
+        options: CallOptions = CallOptions()
+    ) async throws -> Handle<Output> {
+        try await startRemote(id, name, arguments, version: options.version ?? 1, options)
     }
 
     /// Runs a registered function on any process of a group and waits for its result.

@@ -80,6 +80,21 @@ async def once_only(ctx: Context, path: str, token: str) -> str:
     return f"result-{token}"
 
 
+# ── "swift-interop": functions a Swift client and a Swift workflow call by name ─
+
+
+async def py_mul(ctx: Context, a: int, b: int) -> int:
+    return a * b
+
+
+class PythonFailure(Exception):
+    pass
+
+
+async def py_fail(ctx: Context, message: str) -> int:
+    raise PythonFailure(message)
+
+
 APPS = {
     "rpc": lambda r: (
         r.register(remote_shout),
@@ -88,8 +103,13 @@ APPS = {
     "crash": lambda r: r.register(crash_workflow),
     "compute": lambda r: r.register(compute, retry_policy=Never()),
     "dup": lambda r: r.register(once_only, retry_policy=Never()),
+    "swift-interop": lambda r: (
+        r.register(py_mul),
+        r.register(py_fail, retry_policy=Never()),
+    ),
 }
 
 
 def register_app(resonate: Resonate, name: str) -> None:
     APPS[name](resonate)
+

@@ -6,6 +6,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import ResonateProtocol
+import ResonateTesting
 import Synchronization
 import Testing
 
@@ -39,7 +40,7 @@ struct DurabilityTests {
             logPath: directory.appendingPathComponent("first.log").path
         )
         let acknowledged = AcknowledgedWrites()
-        let baseURL = first.baseURL
+        let baseURL = first.url
         let deadline = LiveServer.now + 3_600_000
         // Sixteen clients create and resolve promises as fast as they can until the server dies under them.
         try await withThrowingTaskGroup(of: Void.self) { clients in
@@ -82,7 +83,7 @@ struct DurabilityTests {
         var missing: [String] = []
         var wrongState: [String] = []
         for (id, state) in expected {
-            let (status, envelope) = try await Self.rpc(second.baseURL, "promise.get", #"{"id":"\#(id)"}"#)
+            let (status, envelope) = try await Self.rpc(second.url, "promise.get", #"{"id":"\#(id)"}"#)
             let data = envelope["data"] ?? .null
             guard status == 200 else {
                 missing.append(id)

@@ -6,6 +6,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import ResonateProtocol
+import ResonateTesting
 import Testing
 
 #if canImport(Glibc)
@@ -46,7 +47,7 @@ struct ProcessTests {
         )
         defer { server.terminate() }
         let (status, _) = try await DurabilityTests.rpc(
-            server.baseURL,
+            server.url,
             "promise.create",
             #"{"id":"m","timeoutAt":\#(LiveServer.now + 60_000)}"#
         )
@@ -59,18 +60,18 @@ struct ProcessTests {
         #expect(text.contains(#"resonate_request_total{kind="promise.create",status="200"} 1"#), "\(text)")
         #expect(text.contains("resonate_commit_batch_size"))
 
-        var request = HTTPClientRequest(url: server.baseURL + "/poll/workers/p1")
+        var request = HTTPClientRequest(url: server.url + "/poll/workers/p1")
         request.headers.add(name: "Accept", value: "text/event-stream")
         let stream = try await HTTPClient.shared.execute(request, timeout: .seconds(600))
         #expect(stream.status == .ok)
-        kill(server.process.processIdentifier, SIGTERM)
+        kill(server.child.process.processIdentifier, SIGTERM)
         // The open stream ends and the process exits on its own.
         var body = stream.body.makeAsyncIterator()
         while try await body.next() != nil {}
-        server.process.waitUntilExit()
-        #expect(server.process.terminationReason == .exit)
-        #expect(server.process.terminationStatus == 0)
-        let log = try String(contentsOfFile: server.logPath, encoding: .utf8)
+        server.child.process.waitUntilExit()
+        #expect(server.child.process.terminationReason == .exit)
+        #expect(server.child.process.terminationStatus == 0)
+        let log = try String(contentsOfFile: server.child.logPath, encoding: .utf8)
         #expect(log.contains("resonate server stopped"), "\(log)")
     }
 }

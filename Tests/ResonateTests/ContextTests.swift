@@ -107,7 +107,8 @@ struct ContextTests {
     func typedErrors() async throws {
         let resonate = try Resonate.local()
         resonate.registerError(PaymentDeclined.self)
-        let charge = try resonate.register("charge", retry: .never) { (_: Context, amount: Int) async throws -> String in
+        let charge = try resonate.register("charge", retry: .never) {
+            (_: Context, amount: Int) async throws -> String in
             throw PaymentDeclined(reason: "insufficient funds", amount: amount)
         }
         let checkout = try resonate.register("checkout") { (ctx: Context, amount: Int) async throws -> String in
@@ -183,14 +184,18 @@ struct ContextTests {
         let resonate = try Resonate.local()
         resonate.setDependency(Greeting(text: "hi"))
         let inner = try resonate.register("inner") { (ctx: Context) async throws -> [String] in
-            [ctx.info.id, ctx.info.parentID, ctx.info.originID, ctx.info.functionName, String(ctx.info.attempt),
-             String(Int(ctx.info.deadline.timeIntervalSince1970)), try ctx.dependency(Greeting.self).text]
+            [
+                ctx.info.id, ctx.info.parentID, ctx.info.originID, ctx.info.functionName, String(ctx.info.attempt),
+                String(Int(ctx.info.deadline.timeIntervalSince1970)), try ctx.dependency(Greeting.self).text,
+            ]
         }
         let outer = try resonate.register("outer") { (ctx: Context) async throws -> [String] in
             let values = try await ctx.run(inner, options: .timeout(.days(30)))
             return values + [String(Int(ctx.info.deadline.timeIntervalSince1970))]
         }
-        let values = try await resonate.withRunning { try await $0.run("outer-1", outer, options: .timeout(.seconds(600))) }
+        let values = try await resonate.withRunning {
+            try await $0.run("outer-1", outer, options: .timeout(.seconds(600)))
+        }
         #expect(Array(values.prefix(5)) == ["outer-1:1", "outer-1", "outer-1", "inner", "1"])
         #expect(values[5] == values[7], "the child's deadline is capped at the parent's")
         #expect(values[6] == "hi")

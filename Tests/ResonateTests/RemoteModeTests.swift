@@ -17,12 +17,14 @@ struct RemoteModeTests {
             let client = Resonate(url: server.url, group: "clients")
             try await worker.withRunning { _ in
                 try await client.withRunning { client in
-                    let byName = try await client.rpc("m-1", "multiply", 6, 7, returning: Int.self, options: .target("workers"))
+                    let byName = try await client.rpc(
+                        "m-1", "multiply", 6, 7, returning: Int.self, options: .target("workers"))
                     #expect(byName == 42)
                     let byReference = try await client.rpc("m-2", multiply, 3, 5, options: .target("workers"))
                     #expect(byReference == 15)
                     // The same id again returns the stored result without running anything.
-                    let again = try await client.rpc("m-1", "multiply", 0, 0, returning: Int.self, options: .target("workers"))
+                    let again = try await client.rpc(
+                        "m-1", "multiply", 0, 0, returning: Int.self, options: .target("workers"))
                     #expect(again == 42)
                 }
             }
@@ -94,9 +96,12 @@ struct RemoteModeTests {
                 let handle = try await resonate.get("echo-1", returning: String.self)
                 #expect(try await handle.isDone)
                 #expect(try await handle.result() == "hello")
-                await #expect(throws: ResonateError.self) { _ = try await resonate.get("missing", returning: String.self) }
+                await #expect(throws: ResonateError.self) {
+                    _ = try await resonate.get("missing", returning: String.self)
+                }
 
-                let created = try await resonate.promises.create("manual", timeout: .seconds(60), param: ["k": 1], tags: ["app": "t"])
+                let created = try await resonate.promises.create(
+                    "manual", timeout: .seconds(60), param: ["k": 1], tags: ["app": "t"])
                 #expect(created.state == .pending)
                 let resolved = try await resonate.promises.resolve("manual", "value")
                 #expect(try resonate.promises.value(of: resolved, as: String.self) == "value")

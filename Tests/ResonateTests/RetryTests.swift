@@ -83,7 +83,8 @@ struct RetryTests {
         let clock = RecordingClock()
         let resonate = try Self.resonate(clock: clock)
         let attempts = Mutex(0)
-        let flaky = try resonate.register("doomed", retry: .constant(delay: .seconds(2))) { (_: Context) async throws -> Int in
+        let flaky = try resonate.register("doomed", retry: .constant(delay: .seconds(2))) {
+            (_: Context) async throws -> Int in
             attempts.withLock { $0 += 1 }
             throw Flaky()
         }
@@ -122,18 +123,22 @@ struct RetryTests {
             _ = try await ctx.run(step)
             throw Flaky()
         }
-        let outcome = await Result(catching: { try await resonate.withRunning { try await $0.run("wf-fail", workflow) } })
+        let outcome = await Result(catching: {
+            try await resonate.withRunning { try await $0.run("wf-fail", workflow) }
+        })
         #expect(runs.withLock { $0 } == 1)
         #expect(throws: ApplicationError.self) { try outcome.get() }
     }
 
-    @Test("policies compute their delays", arguments: [
-        (RetryPolicy.never, [Int64?](repeating: nil, count: 3)),
-        (.constant(delay: .seconds(2), maxRetries: 2), [2_000, 2_000, nil]),
-        (.linear(delay: .seconds(1)), [1_000, 2_000, 3_000]),
-        (.exponential(delay: .seconds(1), factor: 2, maxDelay: .seconds(3)), [1_000, 2_000, 3_000]),
-        (.default, [1_000, 2_000, 4_000]),
-    ])
+    @Test(
+        "policies compute their delays",
+        arguments: [
+            (RetryPolicy.never, [Int64?](repeating: nil, count: 3)),
+            (.constant(delay: .seconds(2), maxRetries: 2), [2_000, 2_000, nil]),
+            (.linear(delay: .seconds(1)), [1_000, 2_000, 3_000]),
+            (.exponential(delay: .seconds(1), factor: 2, maxDelay: .seconds(3)), [1_000, 2_000, 3_000]),
+            (.default, [1_000, 2_000, 4_000]),
+        ])
     func policyDelays(policy: RetryPolicy, expected: [Int64?]) {
         let delays = (1...3).map { policy.delay(beforeRetry: $0).map { $0.components.seconds * 1000 } }
         #expect(delays == expected)

@@ -46,7 +46,8 @@ public struct Schedules: Sendable {
         _ arguments: repeat each Arg,
         options: CallOptions = CallOptions()
     ) async throws -> ScheduleRecord {
-        try await create(id, cron: cron, function: name, arguments: try encodeArguments(repeat each arguments), options: options)
+        try await create(
+            id, cron: cron, function: name, arguments: try encodeArguments(repeat each arguments), options: options)
     }
 
     private func create(
@@ -98,7 +99,9 @@ public struct Schedules: Sendable {
 
     private func schedule(_ request: Request, _ description: String) async throws -> ScheduleRecord {
         let reply = try await runtime.transport.send(request)
-        guard reply.status == 200, case .schedule(let record) = reply.payload else { throw reply.unexpected(description) }
+        guard reply.status == 200, case .schedule(let record) = reply.payload else {
+            throw reply.unexpected(description)
+        }
         return record
     }
 }

@@ -36,7 +36,9 @@ extension Resonate {
         /// `RESONATE_URL` (or `RESONATE_HOST` with `RESONATE_SCHEME`, default `http`, and `RESONATE_PORT`, default
         /// 8001), `RESONATE_GROUP`, `RESONATE_PID`, `RESONATE_TOKEN`, `RESONATE_TTL` (e.g. `30s`),
         /// `RESONATE_ID_RULES` (`colon` or `dot`). Without a URL or host, the engine runs in-process.
-        public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+        public static func fromEnvironment(
+            _ environment: [String: String] = ProcessInfo.processInfo.environment
+        )
             -> Configuration
         {
             func value(_ name: String) -> String? {
@@ -46,13 +48,16 @@ extension Resonate {
             if let url = value("RESONATE_URL") {
                 configuration.url = url
             } else if let host = value("RESONATE_HOST") {
-                configuration.url = "\(value("RESONATE_SCHEME") ?? "http")://\(host):\(value("RESONATE_PORT") ?? "8001")"
+                configuration.url =
+                    "\(value("RESONATE_SCHEME") ?? "http")://\(host):\(value("RESONATE_PORT") ?? "8001")"
             }
             if let group = value("RESONATE_GROUP") { configuration.group = group }
             if let pid = value("RESONATE_PID") { configuration.pid = pid }
             if let token = value("RESONATE_TOKEN") { configuration.token = token }
             if let ttl = value("RESONATE_TTL").flatMap(DurationParsing.parse) { configuration.ttl = ttl }
-            if let rules = value("RESONATE_ID_RULES").flatMap(IDScheme.init(rawValue:)) { configuration.idScheme = rules }
+            if let rules = value("RESONATE_ID_RULES").flatMap(IDScheme.init(rawValue:)) {
+                configuration.idScheme = rules
+            }
             return configuration
         }
     }

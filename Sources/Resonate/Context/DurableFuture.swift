@@ -71,7 +71,8 @@ final class LocalCompletion<Output: Sendable>: Sendable {
     }
 
     func value() async throws -> Output {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Output, any Error>, Never>) in
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<Output, any Error>, Never>) in
             let ready = state.withLock { state -> Result<Output, any Error>? in
                 if let result = state.result { return result }
                 state.waiters.append(continuation)

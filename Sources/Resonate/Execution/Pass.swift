@@ -157,7 +157,8 @@ final class Pass: Sendable {
     private func fence(_ action: TaskFence.Action) async throws -> FenceOutcome {
         let reply: Reply
         do {
-            reply = try await runtime.transport.send(.taskFence(TaskFence(id: taskID, version: version, action: action)))
+            reply = try await runtime.transport.send(
+                .taskFence(TaskFence(id: taskID, version: version, action: action)))
         } catch {
             throw fail(error)
         }
@@ -167,7 +168,8 @@ final class Pass: Sendable {
             for record in outcome.preload { remember(record) }
             return outcome
         case (404, _), (409, _):
-            throw fail(ResonateError(.leaseLost, "the lease on \(taskID) (version \(version)) was lost", status: reply.status))
+            throw fail(
+                ResonateError(.leaseLost, "the lease on \(taskID) (version \(version)) was lost", status: reply.status))
         default:
             throw fail(reply.unexpected("task.fence on \(taskID)"))
         }

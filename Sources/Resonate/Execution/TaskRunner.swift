@@ -68,7 +68,8 @@ struct TaskRunner: Sendable {
         defer { runtime.heartbeats.remove(task.id, version: task.version) }
         var preload = preload
         while !Task.isCancelled {
-            let outcome = await runPass(task: task, promise: promise, preload: preload, function: function, invocation: invocation)
+            let outcome = await runPass(
+                task: task, promise: promise, preload: preload, function: function, invocation: invocation)
             switch outcome {
             case .completed(let resolved, let value):
                 await fulfill(task, resolved: resolved, value: value, logger: logger)

@@ -20,7 +20,10 @@ final class HTTPTransport: Transport {
     let requestTimeout: Duration
     let logger: Logger
 
-    init(baseURL: String, token: String?, client: HTTPClient, retryLimit: Duration, requestTimeout: Duration, logger: Logger) {
+    init(
+        baseURL: String, token: String?, client: HTTPClient, retryLimit: Duration, requestTimeout: Duration,
+        logger: Logger
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
         self.client = client

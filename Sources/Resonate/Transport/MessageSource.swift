@@ -10,7 +10,8 @@ import ResonateProtocol
 /// Where a process receives the server's messages.
 protocol MessageSource: Sendable {
     /// Receives messages until cancelled. `onConnect` runs after every (re)connection, before messages flow.
-    func run(onConnect: @escaping @Sendable () async -> Void, onMessage: @escaping @Sendable (Message) async -> Void) async
+    func run(
+        onConnect: @escaping @Sendable () async -> Void, onMessage: @escaping @Sendable (Message) async -> Void) async
 }
 
 /// `GET /poll/{group}/{pid}`: the server's Server-Sent-Events stream, reconnected with capped backoff.
@@ -22,7 +23,9 @@ struct EventStreamSource: MessageSource {
     let client: HTTPClient
     let logger: Logger
 
-    func run(onConnect: @escaping @Sendable () async -> Void, onMessage: @escaping @Sendable (Message) async -> Void) async {
+    func run(
+        onConnect: @escaping @Sendable () async -> Void, onMessage: @escaping @Sendable (Message) async -> Void
+    ) async {
         var delay: Duration = .seconds(1)
         while !Task.isCancelled {
             do {
@@ -30,7 +33,8 @@ struct EventStreamSource: MessageSource {
                 logger.info("the message stream ended; reconnecting")
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("message stream failed; reconnecting", metadata: ["error": "\(error)", "in": "\(delay)"])
+                logger.warning(
+                    "message stream failed; reconnecting", metadata: ["error": "\(error)", "in": "\(delay)"])
             }
             do {
                 try await Task.sleep(for: delay)
@@ -51,7 +55,8 @@ struct EventStreamSource: MessageSource {
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         let response = try await client.execute(request, timeout: .hours(24 * 365))
         guard response.status == .ok else {
-            throw ResonateError(.server, "the message stream answered \(response.status.code)", status: Int(response.status.code))
+            throw ResonateError(
+                .server, "the message stream answered \(response.status.code)", status: Int(response.status.code))
         }
         connected()
         logger.debug("message stream connected", metadata: ["group": "\(group)", "pid": "\(pid)"])
@@ -76,7 +81,9 @@ struct EventStreamSource: MessageSource {
 struct LocalSource: MessageSource {
     let sink: LocalMessageSink
 
-    func run(onConnect: @escaping @Sendable () async -> Void, onMessage: @escaping @Sendable (Message) async -> Void) async {
+    func run(
+        onConnect: @escaping @Sendable () async -> Void, onMessage: @escaping @Sendable (Message) async -> Void
+    ) async {
         await onConnect()
         for await message in sink.messages {
             await onMessage(message)

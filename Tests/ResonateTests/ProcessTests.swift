@@ -1,0 +1,129 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import Resonate
+import ResonateTesting
+import Testing
+
+/// Workers as real processes, killed with `kill -9` and restarted.
+@Suite("Crash recovery with real processes", .timeLimit(.minutes(3)), .serialized)
+struct ProcessTests {
+    final class Scratch: Sendable {
+        let directory: String
+        init() throws {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("sdk-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+        deinit { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
+    static func ledgerLines(_ path: String) -> [String] {
+        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    static func waitForLedger(_ path: String, toContain line: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !ledgerLines(path).contains(line) {
+            guard ContinuousClock.now < deadline else {
+                throw ChildProcessError(description: "the ledger never got '\(line)': \(ledgerLines(path))")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    static func worker(
+        _ scratch: Scratch, server: ServerProcess, name: String, extra: [String] = []
+    ) throws -> ChildProcess {
+        try ChildProcess(
+            executable: ChildProcess.executable("sdk-test-worker"),
+            arguments: [
+                "serve", "--url", server.url, "--group", "workers", "--ttl-milliseconds", "2000",
+                "--ledger", scratch.path("ledger"),
+            ] + extra,
+            logPath: scratch.path("\(name).log")
+        )
+    }
+
+    @Test("a worker killed mid-workflow: another finishes it and no completed step runs again")
+    func killedWorkerResumesElsewhere() async throws {
+        let scratch = try Scratch()
+        let server = try await ServerProcess(
+            arguments: ["serve", "--store", "sqlite:" + scratch.path("server.db")],
+            logPath: scratch.path("server.log")
+        )
+        defer { server.terminate() }
+        let first = try Self.worker(scratch, server: server, name: "first", extra: ["--block-at", "3"])
+        try await first.waitForOutput(containing: "READY")
+        let client = Resonate(url: server.url, group: "clients")
+        let result = try await client.withRunning { client in
+            let handle = try await client.beginRpc(
+                "crash-1", "steps", "crash-1", 4, returning: String.self, options: .target("workers"))
+            try await Self.waitForLedger(scratch.path("ledger"), toContain: "crash-1 3 blocked")
+            first.kill9()
+            let second = try Self.worker(scratch, server: server, name: "second")
+            defer { second.terminate() }
+            return try await handle.result()
+        }
+        #expect(result == "crash-1 done 10")
+        let lines = Self.ledgerLines(scratch.path("ledger"))
+        #expect(lines.filter { $0 == "crash-1 1" }.count == 1)
+        #expect(lines.filter { $0 == "crash-1 2" }.count == 1)
+        #expect(lines.filter { $0 == "crash-1 3" }.count == 1)
+        #expect(lines.filter { $0 == "crash-1 4" }.count == 1)
+    }
+
+    @Test("a durable sleep survives the restart of its worker and keeps its deadline")
+    func sleepSurvivesRestart() async throws {
+        let scratch = try Scratch()
+        let server = try await ServerProcess(
+            arguments: ["serve", "--store", "sqlite:" + scratch.path("server.db")],
+            logPath: scratch.path("server.log")
+        )
+        defer { server.terminate() }
+        let first = try Self.worker(scratch, server: server, name: "first")
+        try await first.waitForOutput(containing: "READY")
+        let client = Resonate(url: server.url, group: "clients")
+        let started = ContinuousClock.now
+        let result = try await client.withRunning { client in
+            let handle = try await client.beginRpc(
+                "nap-1", "napper", "nap-1", 3000, returning: String.self, options: .target("workers"))
+            try await Self.waitForLedger(scratch.path("ledger"), toContain: "nap-1 before")
+            first.kill9()
+            let second = try Self.worker(scratch, server: server, name: "second")
+            defer { second.terminate() }
+            return try await handle.result()
+        }
+        #expect(result == "nap-1 rested")
+        #expect(ContinuousClock.now - started >= .seconds(3))
+        let lines = Self.ledgerLines(scratch.path("ledger"))
+        #expect(lines.filter { $0 == "nap-1 before" }.count == 1)
+        #expect(lines.filter { $0 == "nap-1 after" }.count == 1)
+    }
+
+    @Test("local mode: an execution interrupted by kill -9 continues when the program starts again")
+    func localModeSurvivesRestart() async throws {
+        let scratch = try Scratch()
+        let arguments = [
+            "local", "--path", scratch.path("local.db"), "--id", "local-1", "--count", "3",
+            "--ledger", scratch.path("ledger"),
+        ]
+        let first = try ChildProcess(
+            executable: ChildProcess.executable("sdk-test-worker"),
+            arguments: arguments + ["--block-at", "2"],
+            logPath: scratch.path("first.log")
+        )
+        try await Self.waitForLedger(scratch.path("ledger"), toContain: "local-1 2 blocked")
+        first.kill9()
+        let second = try ChildProcess(
+            executable: ChildProcess.executable("sdk-test-worker"),
+            arguments: arguments,
+            logPath: scratch.path("second.log")
+        )
+        try await second.waitForOutput(containing: "RESULT local-1 done 6")
+        #expect(try await second.waitForExit() == 0)
+        let lines = Self.ledgerLines(scratch.path("ledger"))
+        #expect(lines == ["local-1 1", "local-1 2 blocked", "local-1 2", "local-1 3"])
+    }
+}

@@ -1,0 +1,149 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import ArgumentParser
+import Foundation
+import Resonate
+
+/// A worker program for the SDK's process-level and cross-language tests.
+///
+/// Every completed step appends a line to a ledger file (fsynced), so tests can count side effects across
+/// crashes: a step that appears twice ran twice.
+@main
+struct SDKTestWorker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sdk-test-worker",
+        subcommands: [Serve.self, Call.self, Local.self]
+    )
+}
+
+/// Registers the test functions on `resonate`.
+func registerFunctions(_ resonate: Resonate, ledger: String?, blockAt: Int?) throws {
+    let step = try resonate.register("step") { (ctx: Context, run: String, index: Int) async throws -> Int in
+        if index == blockAt {
+            try appendLine("\(run) \(index) blocked", to: ledger)
+            // Stand in for a process that dies in the middle of a step: never finish.
+            try await Task.sleep(for: .seconds(3600))
+        }
+        try appendLine("\(run) \(index)", to: ledger)
+        return index
+    }
+    try resonate.register("steps") { (ctx: Context, run: String, count: Int) async throws -> String in
+        var total = 0
+        for index in 1...count {
+            total += try await ctx.run(step, run, index)
+        }
+        return "\(run) done \(total)"
+    }
+    let mark = try resonate.register("mark") { (_: Context, run: String, text: String) async throws -> Nothing in
+        try appendLine("\(run) \(text)", to: ledger)
+        return Nothing()
+    }
+    try resonate.register("napper") { (ctx: Context, run: String, milliseconds: Int) async throws -> String in
+        try await ctx.run(mark, run, "before")
+        try await ctx.sleep(for: .milliseconds(milliseconds))
+        try await ctx.run(mark, run, "after")
+        return "\(run) rested"
+    }
+    try resonate.register("swift_add") { (_: Context, a: Int, b: Int) async throws -> Int in a + b }
+    try resonate.register("swift_fail", retry: .never) { (_: Context, message: String) async throws -> Int in
+        throw ApplicationError(name: "SwiftFailure", message: message)
+    }
+    try resonate.register("call_python") { (ctx: Context, a: Int, b: Int) async throws -> Int in
+        try await ctx.rpc("py_mul", a, b, returning: Int.self, options: .target("py-workers"))
+    }
+}
+
+/// Writes a line to standard output at once (unbuffered), for tests that wait for it.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+func appendLine(_ line: String, to path: String?) throws {
+    guard let path else { return }
+    let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+    guard descriptor >= 0 else { throw ValidationError("cannot open \(path)") }
+    defer { close(descriptor) }
+    let bytes = Array((line + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    fsync(descriptor)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a worker until SIGTERM.")
+
+    @Option var url: String
+    @Option var group = "workers"
+    @Option var pid: String?
+    @Option var ttlMilliseconds = 60_000
+    @Option var ledger: String?
+    @Option var blockAt: Int?
+
+    func run() async throws {
+        let resonate = Resonate(url: url, group: group, pid: pid, ttl: .milliseconds(ttlMilliseconds))
+        try registerFunctions(resonate, ledger: ledger, blockAt: blockAt)
+        say("READY \(resonate.pid)")
+        try await resonate.serve()
+    }
+}
+
+struct Call: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Call a function by name and print its JSON result.")
+
+    @Option var url: String
+    @Option var id: String
+    @Option var function: String
+    @Option var target: String
+    @Option(help: "The arguments as a JSON array.") var arguments = "[]"
+
+    func run() async throws {
+        let resonate = Resonate(url: url, group: "swift-clients")
+        guard case .array(let values) = try JSONDecoder().decode(JSONValue.self, from: Data(arguments.utf8)) else {
+            throw ValidationError("--arguments must be a JSON array")
+        }
+        let outcome: Result<JSONValue, any Error> = await resonate.withRunningResult { resonate in
+            try await resonate.beginRpc(
+                id, function, arguments: values, returning: JSONValue.self, options: .target(target)
+            )
+            .result()
+        }
+        switch outcome {
+        case .success(let value):
+            say("RESULT " + String(decoding: try JSONEncoder().encode(value), as: UTF8.self))
+        case .failure(let error):
+            say("ERROR \(error)")
+        }
+    }
+}
+
+struct Local: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run steps(run, count) in local mode on a SQLite file.")
+
+    @Option var path: String
+    @Option var id: String
+    @Option var count = 3
+    @Option var ledger: String
+    @Option var blockAt: Int?
+
+    func run() async throws {
+        let resonate = try Resonate.local(path: path)
+        try registerFunctions(resonate, ledger: ledger, blockAt: blockAt)
+        let result = try await resonate.withRunning { resonate in
+            try await resonate.rpc(id, "steps", id, count, returning: String.self)
+        }
+        say("RESULT \(result)")
+    }
+}
+
+extension Resonate {
+    /// Runs `body` while running, capturing its outcome.
+    func withRunningResult<T: Sendable>(
+        _ body: @escaping @Sendable (Resonate) async throws -> T
+    ) async -> Result<T, any Error> {
+        do {
+            return .success(try await withRunning(body))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
