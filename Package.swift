@@ -105,6 +105,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Examples, built with the package so the README's code always compiles.
+        .executableTarget(name: "countdown", dependencies: ["Resonate"], path: "Examples/Countdown"),
+        .executableTarget(name: "greeter", dependencies: ["Resonate"], path: "Examples/Greeter"),
         // A worker program the SDK's process-level and cross-language tests start and kill.
         .executableTarget(
             name: "sdk-test-worker",

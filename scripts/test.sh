@@ -29,6 +29,6 @@ step "benchmark smoke run"
 "$(swift build --show-bin-path)/resonate" bench --quick
 
 step "formatting"
-swift format lint --strict -r Sources Tests Package.swift
+swift format lint --strict -r Sources Tests Examples Package.swift
 
 step "all tests passed"

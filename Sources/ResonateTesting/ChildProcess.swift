@@ -129,15 +129,16 @@ public final class ServerProcess: Sendable {
 
     public var url: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts `resonate <arguments> --port 0` and waits until it listens.
+    /// Starts `resonate <arguments> --port <port>` (0: a free port) and waits until it listens.
     public init(
         arguments: [String] = ["serve", "--store", "sqlite::memory:"],
+        port: Int = 0,
         extraArguments: [String] = ["--metrics-port", "0"],
         logPath: String
     ) async throws {
         child = try ChildProcess(
             executable: ProcessInfo.processInfo.environment["RESONATE_BIN"] ?? ChildProcess.executable("resonate"),
-            arguments: arguments + ["--port", "0"] + extraArguments,
+            arguments: arguments + ["--port", String(port)] + extraArguments,
             logPath: logPath
         )
         let output = try await child.waitForOutput(containing: "listening on http://127.0.0.1:", timeout: .seconds(30))

@@ -167,3 +167,42 @@ struct RemoteModeTests {
         }
     }
 }
+
+@Suite("Server restarts", .timeLimit(.minutes(2)), .serialized)
+struct ServerRestartTests {
+    @Test("workers reconnect after the server restarts, and a waiting caller still gets its result")
+    func reconnectAfterRestart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("restart-\(UUID().uuidString)")
+            .path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = "sqlite:\(directory)/server.db"
+        let first = try await ServerProcess(arguments: ["serve", "--store", store], logPath: "\(directory)/first.log")
+        let port = first.port
+        let worker = Resonate(url: first.url, group: "workers")
+        let napped = Counter()
+        try worker.register("nap") { (ctx: Context, milliseconds: Int) async throws -> String in
+            try await ctx.sleep(for: .milliseconds(milliseconds))
+            napped.increment()
+            return "rested"
+        }
+        let client = Resonate(url: first.url, group: "clients")
+        let result = try await worker.withRunning { _ in
+            try await client.withRunning { client in
+                let handle = try await client.beginRpc(
+                    "nap-restart", "nap", 2_000, returning: String.self, options: .target("workers"))
+                // Restart the server on the same port and database while the workflow sleeps.
+                first.kill9()
+                let second = try await ServerProcess(
+                    arguments: ["serve", "--store", store],
+                    port: port,
+                    logPath: "\(directory)/second.log"
+                )
+                defer { second.terminate() }
+                return try await handle.result()
+            }
+        }
+        #expect(result == "rested")
+        #expect(napped.count() == 1)
+    }
+}
