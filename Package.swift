@@ -108,6 +108,16 @@ let package = Package(
         // Examples, built with the package so the README's code always compiles.
         .executableTarget(name: "countdown", dependencies: ["Resonate"], path: "Examples/Countdown"),
         .executableTarget(name: "greeter", dependencies: ["Resonate"], path: "Examples/Greeter"),
+        .executableTarget(
+            name: "lb-worker",
+            dependencies: ["Resonate", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/LoadBalancing/Worker"
+        ),
+        .executableTarget(
+            name: "lb-client",
+            dependencies: ["Resonate", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/LoadBalancing/Client"
+        ),
         // A worker program the SDK's process-level and cross-language tests start and kill.
         .executableTarget(
             name: "sdk-test-worker",

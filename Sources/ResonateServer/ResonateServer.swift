@@ -35,7 +35,8 @@ public final class ResonateServer<S: Store>: Sendable {
         registry = PollRegistry(
             bufferSize: configuration.connectionBufferSize,
             maximumConnections: configuration.maximumConnections,
-            logger: logger
+            logger: logger,
+            load: { [engine] process in engine.leasedTaskCount(process: process) }
         )
         push = PushDelivery(
             concurrency: configuration.pushConcurrency, timeout: configuration.pushTimeout, logger: logger)

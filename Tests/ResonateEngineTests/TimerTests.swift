@@ -185,3 +185,28 @@ struct TimerTests {
         #expect(try await harness.promise("p")?.state == .resolved)
     }
 }
+
+@Suite("Lease counts")
+struct LeaseCountTests {
+    @Test("the engine counts the tasks each process holds leased, through every transition out of acquired")
+    func leaseCounts() async throws {
+        let harness = try EngineHarness()
+        await harness.createTask("a", pid: "p1")
+        await harness.createTask("b", pid: "p1")
+        await harness.createTask("c", pid: "p2")
+        #expect(harness.engine.leasedTaskCount(process: "p1") == 2)
+        #expect(harness.engine.leasedTaskCount(process: "p2") == 1)
+        await harness.createPromise("a:1")
+        await harness.send(.taskSuspend(TaskSuspend(id: "a", version: 1, awaiting: ["a:1"])))
+        await harness.send(.taskRelease(id: "b", version: 1))
+        #expect(harness.engine.leasedTaskCount(process: "p1") == 0)
+        await harness.send(
+            .taskFulfill(TaskFulfill(id: "c", version: 1, settle: PromiseSettle(id: "c", state: .resolved))))
+        #expect(harness.engine.leasedTaskCount(process: "p2") == 0)
+        await harness.send(.taskAcquire(TaskAcquire(id: "b", version: 1, pid: "p2", ttl: 1_000)))
+        #expect(harness.engine.leasedTaskCount(process: "p2") == 1)
+        harness.clock.advance(by: 1_000)
+        try await harness.engine.runTimerPass()
+        #expect(harness.engine.leasedTaskCount(process: "p2") == 0, "an expired lease no longer counts")
+    }
+}

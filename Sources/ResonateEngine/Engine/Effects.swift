@@ -23,6 +23,8 @@ public struct Effects: Sendable {
     var deliveries: [Delivery] = []
     /// The earliest timer deadline the transaction created, so the timer can wake for it.
     var earliestDeadline: Int64?
+    /// How the number of tasks each process holds leased changed.
+    var leaseChanges: [String: Int] = [:]
 
     /// No effects.
     public static let none = Effects()
@@ -44,5 +46,15 @@ final class EffectsCollector {
 
     func noteDeadline(_ time: Int64) {
         effects.noteDeadline(time)
+    }
+
+    /// Records that `task`, which is about to change state, no longer holds its lease (if it held one).
+    func leaseEnds(_ task: TaskRow) {
+        guard task.state == .acquired, let pid = task.pid else { return }
+        effects.leaseChanges[pid, default: 0] -= 1
+    }
+
+    func leaseBegins(pid: String) {
+        effects.leaseChanges[pid, default: 0] += 1
     }
 }

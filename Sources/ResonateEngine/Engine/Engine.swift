@@ -28,6 +28,7 @@ public final class Engine<S: Store>: Service, Sendable {
     let timerSignal = TimerSignal()
     let outbox = Mutex(OutboxState())
     private let sink = Mutex<(any MessageSink)?>(nil)
+    private let leases = LeaseCounts()
     private let timerLateness = Recorder(label: "resonate_timer_lateness_milliseconds")
 
     public init(
@@ -141,6 +142,7 @@ public final class Engine<S: Store>: Service, Sendable {
     /// Hands committed messages to the sink (parking those for disconnected poll groups) and wakes the timer for
     /// new deadlines.
     public func publish(_ effects: Effects) {
+        leases.apply(effects.leaseChanges)
         if let deadline = effects.earliestDeadline { timerSignal.hint(deadline) }
         deliver(effects.deliveries)
     }
@@ -194,6 +196,26 @@ public final class Engine<S: Store>: Service, Sendable {
         deliver(deliveries)
     }
 
+    /// The number of tasks `pid` holds leased (as far as this engine has seen; a dispatch hint).
+    public func leasedTaskCount(process pid: String) -> Int {
+        leases.count(pid)
+    }
+
+    /// Rebuilds the lease counts from the store.
+    func loadLeaseCounts() async throws {
+        let counts: [String: Int] = try await store.read { transaction in
+            var counts: [String: Int] = [:]
+            var cursor: String?
+            while true {
+                let tasks = try await transaction.searchTasks(state: .acquired, after: cursor, limit: 1000)
+                for task in tasks { if let pid = task.pid { counts[pid, default: 0] += 1 } }
+                guard tasks.count == 1000 else { return counts }
+                cursor = tasks.last?.id
+            }
+        }
+        leases.replace(with: counts)
+    }
+
     /// The number of messages waiting for a connection.
     public var parkedMessageCount: Int {
         outbox.withLock { $0.parkedCount }
@@ -204,6 +226,7 @@ public final class Engine<S: Store>: Service, Sendable {
     /// Runs the timer and outbox loops until graceful shutdown.
     public func run() async throws {
         do {
+            try await loadLeaseCounts()
             try await redeliverOutbox()
         } catch {
             logger.error("cannot recover the outbox", metadata: ["error": "\(error)"])

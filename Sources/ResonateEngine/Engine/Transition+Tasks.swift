@@ -140,6 +140,7 @@ extension Transition {
         for id in awaitedIDs {
             try await transaction.insertCallback(awaited: id, awaiter: request.id, ready: false)
         }
+        effects.leaseEnds(task)
         task.state = .suspended
         task.pid = nil
         task.ttl = nil
@@ -205,6 +206,7 @@ extension Transition {
         case .halted:
             return .ok(.empty)
         case .pending, .acquired, .suspended:
+            effects.leaseEnds(task)
             task.state = .halted
             task.pid = nil
             task.ttl = nil

@@ -56,6 +56,7 @@ struct Transition<T: StoreTransaction> {
 
         // The promise's own task is finished, whoever settled the promise.
         if var task = try await transaction.task(id: promise.id), task.state != .fulfilled {
+            effects.leaseEnds(task)
             task.state = .fulfilled
             task.pid = nil
             task.ttl = nil
@@ -83,6 +84,7 @@ struct Transition<T: StoreTransaction> {
 
     /// Moves a task to pending at its current version, arms its retry timeout, and sends it an `execute`.
     func makePending(_ task: inout TaskRow) async throws {
+        effects.leaseEnds(task)
         task.state = .pending
         task.pid = nil
         task.ttl = nil
@@ -163,6 +165,7 @@ struct Transition<T: StoreTransaction> {
         task.timeout = .lease(at: now + ttl)
         try await transaction.updateTask(task)
         try await transaction.deleteReadyCallbacks(awaiter: task.id)
+        effects.leaseBegins(pid: pid)
         effects.noteDeadline(now + ttl)
     }
 

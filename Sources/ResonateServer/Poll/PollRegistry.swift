@@ -15,11 +15,14 @@ final class PollRegistry: Sendable {
     private let maximumConnections: Int
     private let connectionsGauge = Gauge(label: "resonate_sse_connections")
     private let logger: Logger
+    private let load: @Sendable (String) -> Int
 
-    init(bufferSize: Int, maximumConnections: Int, logger: Logger) {
+    /// - Parameter load: the number of tasks a process holds leased, for anycast's choice.
+    init(bufferSize: Int, maximumConnections: Int, logger: Logger, load: @escaping @Sendable (String) -> Int) {
         self.bufferSize = bufferSize
         self.maximumConnections = maximumConnections
         self.logger = logger
+        self.load = load
     }
 
     /// A registered connection: its events, and how to unregister it.
@@ -66,7 +69,8 @@ final class PollRegistry: Sendable {
 
     /// Queues a message on a connection for `address`.
     func deliver(_ bytes: [UInt8], to address: Address) -> DeliveryOutcome {
-        let candidates = state.withLock { $0.candidates(for: address) }
+        let load = self.load
+        let candidates = state.withLock { $0.candidates(for: address, load: load) }
         guard !candidates.isEmpty else { return .unreachable }
         for connection in candidates {
             if case .enqueued = connection.continuation.yield(.message(bytes)) { return .delivered }

@@ -6,9 +6,9 @@ import ResonateProtocol
 
 /// Which SSE connections exist, and which one a message goes to, as a state machine.
 ///
-/// Anycast spreads work round-robin over a group's connections (the reference server picks one at random, which
-/// clusters work on small groups) and falls back to the next connection when one's buffer is full, instead of
-/// dropping the message.
+/// Anycast prefers the connection whose process holds the fewest leased tasks, taking connections in round-robin
+/// order among equals (the reference server picks one at random, which clusters work on small groups), and falls
+/// back to the next connection when one's buffer is full instead of dropping the message.
 struct PollRegistryState {
     struct Connection {
         let identifier: UInt64
@@ -57,7 +57,9 @@ struct PollRegistryState {
     }
 
     /// The connections to try, in order, for a message to `address`; empty when nobody is connected.
-    mutating func candidates(for address: Address) -> [Connection] {
+    ///
+    /// - Parameter load: the number of tasks a process holds leased.
+    mutating func candidates(for address: Address, load: (String) -> Int = { _ in 0 }) -> [Connection] {
         switch address {
         case .http:
             return []
@@ -68,7 +70,17 @@ struct PollRegistryState {
             guard let connections = groups[key], !connections.isEmpty else { return [] }
             let start = (nextRoundRobin[key] ?? 0) % connections.count
             nextRoundRobin[key] = start + 1
-            let rotated = Array(connections[start...] + connections[..<start])
+            var rotated = Array(connections[start...] + connections[..<start])
+            if rotated.count > 1 {
+                // A stable sort keeps the round-robin order among processes with equal load.
+                let loads = Dictionary(
+                    rotated.map { ($0.process, load($0.process)) }, uniquingKeysWith: { first, _ in first })
+                rotated = rotated.enumerated()
+                    .sorted {
+                        ((loads[$0.element.process] ?? 0), $0.offset) < ((loads[$1.element.process] ?? 0), $1.offset)
+                    }
+                    .map(\.element)
+            }
             guard let process else { return rotated }
             return rotated.filter { $0.process == process } + rotated.filter { $0.process != process }
         }
