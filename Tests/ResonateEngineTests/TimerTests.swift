@@ -166,8 +166,8 @@ struct TimerTests {
     @Test("the engine's timer loop fires a sleep when the clock reaches its deadline")
     func timerLoopFiresAtDeadline() async throws {
         let harness = try EngineHarness()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await harness.engine.run() }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await harness.engine.run() }
             await harness.createTaskPromise("p", timeout: 60_000, tags: [Tag.timer: "true"])
             await harness.send(.promiseRegisterListener(awaited: "p", address: "poll://uni@client/c"))
             _ = harness.sink.take()

@@ -96,7 +96,7 @@ struct LoadBalancingTests {
     func spreadsOverWorkers() async throws {
         let setup = try await Setup()
         let workers = [try await setup.worker("w1"), try await setup.worker("w2"), try await setup.worker("w3")]
-        defer { workers.forEach { $0.terminate() } }
+        defer { for worker in workers { worker.terminate() } }
         let ids = try await setup.dispatch(count: 30, cost: 1)
         try await setup.waitForCompletions(30)
         let completions = setup.completions
@@ -113,7 +113,7 @@ struct LoadBalancingTests {
         let setup = try await Setup()
         let victim = try await setup.worker("victim")
         let survivors = [try await setup.worker("s1"), try await setup.worker("s2")]
-        defer { survivors.forEach { $0.terminate() } }
+        defer { for survivor in survivors { survivor.terminate() } }
         let ids = try await setup.dispatch(count: 30, cost: 3)
         try await setup.waitForStarts(ids, in: [victim] + survivors)
         victim.kill9()
