@@ -209,4 +209,13 @@ struct LeaseCountTests {
         try await harness.engine.runTimerPass()
         #expect(harness.engine.leasedTaskCount(process: "p2") == 0, "an expired lease no longer counts")
     }
+
+    @Test("leases on durable sleeps' tasks are not work and do not count")
+    func timerLeasesDoNotCount() async throws {
+        let harness = try EngineHarness()
+        await harness.createTaskPromise("sleep", tags: [Tag.timer: "true"])
+        await harness.send(.taskAcquire(TaskAcquire(id: "sleep", version: 0, pid: "p1", ttl: 60_000)))
+        #expect(try await harness.task("sleep")?.state == .acquired)
+        #expect(harness.engine.leasedTaskCount(process: "p1") == 0)
+    }
 }

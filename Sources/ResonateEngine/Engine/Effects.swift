@@ -23,8 +23,9 @@ public struct Effects: Sendable {
     var deliveries: [Delivery] = []
     /// The earliest timer deadline the transaction created, so the timer can wake for it.
     var earliestDeadline: Int64?
-    /// How the number of tasks each process holds leased changed.
-    var leaseChanges: [String: Int] = [:]
+    /// Leases of working tasks that began and ended, as (process, task).
+    var leasesBegun: [LeaseReference] = []
+    var leasesEnded: [LeaseReference] = []
 
     /// No effects.
     public static let none = Effects()
@@ -32,6 +33,12 @@ public struct Effects: Sendable {
     mutating func noteDeadline(_ time: Int64) {
         earliestDeadline = min(earliestDeadline ?? time, time)
     }
+}
+
+/// A process's lease on a task.
+struct LeaseReference: Sendable, Hashable {
+    var process: String
+    var task: String
 }
 
 /// Collects effects while a request runs inside a store job.
@@ -51,10 +58,10 @@ final class EffectsCollector {
     /// Records that `task`, which is about to change state, no longer holds its lease (if it held one).
     func leaseEnds(_ task: TaskRow) {
         guard task.state == .acquired, let pid = task.pid else { return }
-        effects.leaseChanges[pid, default: 0] -= 1
+        effects.leasesEnded.append(LeaseReference(process: pid, task: task.id))
     }
 
-    func leaseBegins(pid: String) {
-        effects.leaseChanges[pid, default: 0] += 1
+    func leaseBegins(pid: String, task: String) {
+        effects.leasesBegun.append(LeaseReference(process: pid, task: task))
     }
 }

@@ -142,7 +142,7 @@ public final class Engine<S: Store>: Service, Sendable {
     /// Hands committed messages to the sink (parking those for disconnected poll groups) and wakes the timer for
     /// new deadlines.
     public func publish(_ effects: Effects) {
-        leases.apply(effects.leaseChanges)
+        leases.apply(begun: effects.leasesBegun, ended: effects.leasesEnded)
         if let deadline = effects.earliestDeadline { timerSignal.hint(deadline) }
         deliver(effects.deliveries)
     }
@@ -203,17 +203,22 @@ public final class Engine<S: Store>: Service, Sendable {
 
     /// Rebuilds the lease counts from the store.
     func loadLeaseCounts() async throws {
-        let counts: [String: Int] = try await store.read { transaction in
-            var counts: [String: Int] = [:]
+        let leased: [String: Set<String>] = try await store.read { transaction in
+            var leased: [String: Set<String>] = [:]
             var cursor: String?
             while true {
                 let tasks = try await transaction.searchTasks(state: .acquired, after: cursor, limit: 1000)
-                for task in tasks { if let pid = task.pid { counts[pid, default: 0] += 1 } }
-                guard tasks.count == 1000 else { return counts }
+                for task in tasks {
+                    guard let pid = task.pid, try await transaction.promise(id: task.id)?.isTimer == false else {
+                        continue
+                    }
+                    leased[pid, default: []].insert(task.id)
+                }
+                guard tasks.count == 1000 else { return leased }
                 cursor = tasks.last?.id
             }
         }
-        leases.replace(with: counts)
+        leases.replace(with: leased)
     }
 
     /// The number of messages waiting for a connection.

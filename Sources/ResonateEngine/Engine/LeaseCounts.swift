@@ -3,29 +3,30 @@
 
 import Synchronization
 
-/// How many tasks each process holds leased, kept from the engine's own transitions.
+/// The working tasks each process holds leased, kept from the engine's own transitions.
 ///
-/// Anycast delivery prefers the connected process with the fewest leases, so work flows to the workers with
-/// spare capacity instead of piling up behind a slow one. The counts are a dispatch hint, not a source of truth:
-/// they are rebuilt from the store when the engine starts.
+/// Anycast delivery prefers the connected process holding the fewest, so work flows to the workers with spare
+/// capacity instead of piling up behind a slow one. Leases on durable sleeps' tasks do not count: they are not
+/// work. The sets are a dispatch hint, not a source of truth, rebuilt from the store when the engine starts.
 final class LeaseCounts: Sendable {
-    private let counts = Mutex<[String: Int]>([:])
+    private let leases = Mutex<[String: Set<String>]>([:])
 
-    func apply(_ changes: [String: Int]) {
-        guard !changes.isEmpty else { return }
-        counts.withLock { counts in
-            for (pid, change) in changes {
-                let value = max(0, counts[pid, default: 0] + change)
-                counts[pid] = value == 0 ? nil : value
+    func apply(begun: [LeaseReference], ended: [LeaseReference]) {
+        guard !begun.isEmpty || !ended.isEmpty else { return }
+        leases.withLock { leases in
+            for lease in ended {
+                leases[lease.process]?.remove(lease.task)
+                if leases[lease.process]?.isEmpty == true { leases.removeValue(forKey: lease.process) }
             }
+            for lease in begun { leases[lease.process, default: []].insert(lease.task) }
         }
     }
 
-    func replace(with fresh: [String: Int]) {
-        counts.withLock { $0 = fresh }
+    func replace(with fresh: [String: Set<String>]) {
+        leases.withLock { $0 = fresh }
     }
 
     func count(_ pid: String) -> Int {
-        counts.withLock { $0[pid, default: 0] }
+        leases.withLock { $0[pid]?.count ?? 0 }
     }
 }

@@ -157,7 +157,10 @@ struct Transition<T: StoreTransaction> {
     // MARK: Leases
 
     /// Acquires a pending task for `pid`: version + 1, a lease until now + ttl, ready callbacks cleared.
-    func acquire(_ task: inout TaskRow, pid: String, ttl: Int64) async throws {
+    ///
+    /// - Parameter isWork: whether the lease counts as work for dispatch; a durable sleep's task does not (SDKs
+    ///   hold or drop it without doing anything).
+    func acquire(_ task: inout TaskRow, pid: String, ttl: Int64, isWork: Bool) async throws {
         task.state = .acquired
         task.version += 1
         task.pid = pid
@@ -165,7 +168,7 @@ struct Transition<T: StoreTransaction> {
         task.timeout = .lease(at: now + ttl)
         try await transaction.updateTask(task)
         try await transaction.deleteReadyCallbacks(awaiter: task.id)
-        effects.leaseBegins(pid: pid)
+        if isWork { effects.leaseBegins(pid: pid, task: task.id) }
         effects.noteDeadline(now + ttl)
     }
 
