@@ -90,6 +90,13 @@ struct ProcessTests {
             let handle = try await client.beginRpc(
                 "nap-1", "napper", "nap-1", 3000, returning: String.self, options: .target("workers"))
             try await Self.waitForLedger(scratch.path("ledger"), toContain: "nap-1 before")
+            // Kill only once the step is checkpointed: the sleep (child 2) exists only after step 1 settled.
+            // (A kill between a step's side effect and its checkpoint re-runs the step: at-least-once.)
+            let deadline = ContinuousClock.now + .seconds(30)
+            while (try? await client.promises.get("nap-1:2")) == nil {
+                guard ContinuousClock.now < deadline else { throw ChildProcessError(description: "no sleep") }
+                try await Task.sleep(for: .milliseconds(10))
+            }
             first.kill9()
             let second = try Self.worker(scratch, server: server, name: "second")
             defer { second.terminate() }
