@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ResonateServer", targets: ["ResonateServer"]),
         .library(name: "Resonate", targets: ["Resonate"]),
         .library(name: "ResonateTesting", targets: ["ResonateTesting"]),
+        .library(name: "ResonateKafka", targets: ["ResonateKafka"]),
         .executable(name: "resonate", targets: ["resonate"]),
     ],
     dependencies: [
@@ -26,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
         // Graceful start-up and shutdown of long-running services.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Deque for the Kafka consumer's buffer.
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         // ByteBuffer and event loops shared with Hummingbird and async-http-client.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
@@ -79,6 +82,23 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // librdkafka from the system (pkg-config rdkafka): Debian's librdkafka-dev, or the build of
+        // scripts/setup-kafka.sh (PKG_CONFIG_PATH=.build/librdkafka/pkgconfig).
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"]), .brew(["librdkafka"])]
+        ),
+        // A Kafka client over librdkafka: consumer, producer, topic administration. No C types in its API.
+        .target(
+            name: "ResonateKafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Test support: an in-process server for tests of applications and of the SDK.
         .target(
             name: "ResonateTesting",
@@ -126,6 +146,14 @@ let package = Package(
         ),
         .testTarget(name: "ResonateProtocolTests", dependencies: ["ResonateProtocol"], exclude: ["Fixtures"]),
         .testTarget(name: "ResonateEngineTests", dependencies: ["ResonateProtocol", "ResonateEngine"]),
+        .testTarget(
+            name: "ResonateKafkaTests",
+            dependencies: [
+                "ResonateKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "ResonateTests",
             dependencies: [

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # Installs the system packages the project builds and tests against (Debian 12 "bookworm").
-# Idempotent: installs only what is missing. Never adds package sources.
+# Idempotent: installs only what is missing. Never adds package sources (Kafka's extras: scripts/setup-kafka.sh).
 set -euo pipefail
 
 packages=(libsqlite3-dev pkg-config)

@@ -3,7 +3,8 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # The whole test suite, from a fresh clone: system packages, build, Swift tests (unit, HTTP, process-level),
-# the official Python SDK against our server, a benchmark smoke run, and the formatting check.
+# Kafka (client on librdkafka's mock cluster, the durable worker against a real broker), the official Python SDK
+# against our server, a benchmark smoke run, and the formatting check.
 #
 #   bash scripts/test.sh
 set -euo pipefail
@@ -15,6 +16,10 @@ step() { printf '\n==> %s\n' "$*" >&2; }
 
 step "system packages"
 bash scripts/setup.sh
+
+step "Kafka: librdkafka and the Tansu broker"
+bash scripts/setup-kafka.sh
+export PKG_CONFIG_PATH="$ROOT/.build/librdkafka/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 
 step "build"
 swift build --build-tests

@@ -1,0 +1,86 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import Logging
+import ResonateKafka
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+enum KafkaTestSupport {
+    static func producer(_ cluster: KafkaMockCluster) -> KafkaProducerConfiguration {
+        KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: [cluster.bootstrapServers]))
+    }
+
+    static func consumer(_ cluster: KafkaMockCluster, group: String, topics: [String]) -> KafkaConsumerConfiguration {
+        var configuration = KafkaConsumerConfiguration(
+            client: KafkaClientConfiguration(bootstrapServers: [cluster.bootstrapServers]),
+            groupID: group,
+            topics: topics
+        )
+        configuration.sessionTimeout = .seconds(6)
+        return configuration
+    }
+
+    /// Runs `services` while `body` runs, then stops them (cancellation, as a service group would on shutdown) and
+    /// waits until they have closed.
+    static func running(_ services: any Service..., body: () async throws -> Void) async throws {
+        try await withThrowingTaskGroup { group in
+            for service in services {
+                group.addTask { try await service.run() }
+            }
+            do {
+                try await body()
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+    }
+
+    /// The next `count` messages.
+    static func collect(_ count: Int, from consumer: KafkaConsumer) async throws -> [KafkaMessage] {
+        var messages: [KafkaMessage] = []
+        for await message in consumer.messages {
+            messages.append(message)
+            if messages.count == count { break }
+        }
+        try #require(messages.count == count, "the consumer closed after \(messages.count) of \(count) messages")
+        return messages
+    }
+
+    /// Waits until `condition` holds, checking every 20 ms, for at most `timeout`.
+    static func eventually(
+        timeout: Duration = .seconds(30),
+        _ condition: () -> Bool,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("condition not met within \(timeout)", sourceLocation: sourceLocation)
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Values seen by several consumers.
+    final class Collector: Sendable {
+        private let state = Mutex<(values: [String], members: Set<String>)>(([], []))
+
+        func add(_ value: String, by member: String) {
+            state.withLock {
+                $0.values.append(value)
+                $0.members.insert(member)
+            }
+        }
+
+        var count: Int { state.withLock { $0.values.count } }
+        var values: [String] { state.withLock { $0.values } }
+        var members: Set<String> { state.withLock { $0.members } }
+    }
+}
