@@ -56,6 +56,13 @@ public final class Resonate: Service, Sendable {
         enum Phase { case idle, starting, running, stopping, stopped }
         var phase = Phase.idle
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
+        var startWaiters: [CheckedContinuation<Void, any Error>] = []
+
+        /// Ends the wait of ``Resonate/waitUntilRunning()`` callers; returns what to resume them with.
+        mutating func takeStartWaiters() -> [CheckedContinuation<Void, any Error>] {
+            defer { startWaiters.removeAll() }
+            return startWaiters
+        }
     }
 
     // MARK: Creating
@@ -451,11 +458,53 @@ public final class Resonate: Service, Sendable {
         if let engine {
             // Local mode owns its database exclusively, so leases held there belong to a previous run of this
             // process that is gone: hand that work out again now instead of after the leases expire.
-            try await engine.releaseAllLeases()
+            do {
+                try await engine.releaseAllLeases()
+            } catch {
+                let waiters = lifecycle.withLock { lifecycle in
+                    lifecycle.phase = .stopped
+                    return lifecycle.takeStartWaiters()
+                }
+                for waiter in waiters { waiter.resume(throwing: error) }
+                throw error
+            }
         }
-        lifecycle.withLock { lifecycle in
+        let waiters = lifecycle.withLock { lifecycle in
             // A stop requested during recovery wins: the work stream is already finished.
             if lifecycle.phase == .starting { lifecycle.phase = .running }
+            return lifecycle.takeStartWaiters()
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Waits until this instance accepts work (``beginRun(_:_:_:options:)`` and friends throw before that).
+    ///
+    /// For services that run next to this one in a `ServiceGroup` and start executions:
+    ///
+    /// ```swift
+    /// try await resonate.waitUntilRunning()
+    /// for await message in consumer.messages { … try await resonate.beginRun(…) … }
+    /// ```
+    ///
+    /// - Throws: ``ResonateError/Code/notRunning`` when the instance stops, or failed to start, before running.
+    public func waitUntilRunning() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let running = lifecycle.withLock { lifecycle -> Bool? in
+                switch lifecycle.phase {
+                case .running:
+                    return true
+                case .stopping, .stopped:
+                    return false
+                case .idle, .starting:
+                    lifecycle.startWaiters.append(continuation)
+                    return nil
+                }
+            }
+            switch running {
+            case true?: continuation.resume()
+            case false?: continuation.resume(throwing: ResonateError(.notRunning, "this Resonate instance has stopped"))
+            case nil: break
+            }
         }
     }
 
@@ -560,10 +609,15 @@ public final class Resonate: Service, Sendable {
     }
 
     private func beginStopping() {
-        let stop = lifecycle.withLock { lifecycle -> Bool in
-            guard lifecycle.phase == .running || lifecycle.phase == .starting else { return false }
+        let (stop, startWaiters) = lifecycle.withLock { lifecycle in
+            guard lifecycle.phase == .running || lifecycle.phase == .starting else {
+                return (false, [CheckedContinuation<Void, any Error>]())
+            }
             lifecycle.phase = .stopping
-            return true
+            return (true, lifecycle.takeStartWaiters())
+        }
+        for waiter in startWaiters {
+            waiter.resume(throwing: ResonateError(.notRunning, "this Resonate instance stopped before it ran"))
         }
         if stop { workContinuation.finish() }
     }
