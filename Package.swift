@@ -128,15 +128,54 @@ let package = Package(
         // Examples, built with the package so the README's code always compiles.
         .executableTarget(name: "countdown", dependencies: ["Resonate"], path: "Examples/Countdown"),
         .executableTarget(name: "greeter", dependencies: ["Resonate"], path: "Examples/Greeter"),
+        .target(name: "ExampleSupport", path: "Examples/Support"),
         .executableTarget(
             name: "lb-worker",
-            dependencies: ["Resonate", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Resonate", "ExampleSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Examples/LoadBalancing/Worker"
         ),
         .executableTarget(
             name: "lb-client",
             dependencies: ["Resonate", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Examples/LoadBalancing/Client"
+        ),
+        // The durable Kafka worker: topic setup, a producer of deletion requests, and the worker.
+        .target(
+            name: "KafkaExampleSupport",
+            dependencies: [
+                "CSQLite", "ResonateKafka", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/Kafka/Shared"
+        ),
+        .executableTarget(
+            name: "kafka-setup-topics",
+            dependencies: [
+                "ExampleSupport", "KafkaExampleSupport", "ResonateKafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/Kafka/SetupTopics"
+        ),
+        .executableTarget(
+            name: "kafka-producer",
+            dependencies: [
+                "ExampleSupport", "KafkaExampleSupport", "ResonateKafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/Kafka/Producer"
+        ),
+        .executableTarget(
+            name: "kafka-worker",
+            dependencies: [
+                "ExampleSupport", "KafkaExampleSupport", "Resonate", "ResonateKafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/Kafka/Worker"
         ),
         // A worker program the SDK's process-level and cross-language tests start and kill.
         .executableTarget(
@@ -164,6 +203,17 @@ let package = Package(
                 "ResonateServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "KafkaWorkerTests",
+            dependencies: [
+                "KafkaExampleSupport",
+                "Resonate",
+                "ResonateKafka",
+                "ResonateProtocol",
+                "ResonateTesting",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

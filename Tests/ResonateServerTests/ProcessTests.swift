@@ -15,31 +15,12 @@ import Glibc
 
 @Suite("The resonate process", .timeLimit(.minutes(2)), .serialized)
 struct ProcessTests {
-    /// A port that was free a moment ago.
-    static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
-        }
-        guard bound == 0 else { throw TestFailure("bind failed") }
-        _ = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     @Test("serves Prometheus metrics and stops gracefully on SIGTERM with a stream open")
     func metricsAndGracefulShutdown() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("process-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let metricsPort = try Self.freePort()
+        let metricsPort = try LocalPorts.free()
         let server = try await ServerProcess(
             arguments: ["dev"],
             extraArguments: ["--metrics-port", String(metricsPort)],

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import ArgumentParser
+import ExampleSupport
 import Foundation
 import Resonate
 
@@ -48,23 +49,5 @@ struct LoadBalancingWorker: AsyncParsableCommand {
         Output.line("worker is running...")
         try await resonate.serve()
         Output.line("worker stopped")
-    }
-}
-
-enum Output {
-    /// Prints a line at once, also when output goes to a pipe or file.
-    static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
-    }
-}
-
-enum Ledger {
-    static func append(_ line: String, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
-        guard descriptor >= 0 else { throw ValidationError("cannot open \(path)") }
-        defer { close(descriptor) }
-        let bytes = Array((line + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        fsync(descriptor)
     }
 }

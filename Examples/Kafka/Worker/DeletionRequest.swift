@@ -1,0 +1,45 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import ResonateKafka
+
+/// What a message of `records_to_be_deleted` asks for, or why it cannot be understood.
+enum DeletionRequest: Equatable {
+    /// Delete the record with this id. The value was a JSON string, or an array whose first element is one.
+    case delete(recordID: String)
+    /// The value is not JSON at all.
+    case unparsable(reason: String)
+    /// The value is JSON of another shape (or an empty id).
+    case unexpectedShape
+
+    init(_ message: KafkaMessage) {
+        self.init(value: message.value)
+    }
+
+    init(value: [UInt8]) {
+        guard !value.isEmpty else {
+            self = .unparsable(reason: "the message is empty")
+            return
+        }
+        let json: Any
+        do {
+            json = try JSONSerialization.jsonObject(with: Data(value), options: [.fragmentsAllowed])
+        } catch {
+            self = .unparsable(reason: "not JSON: \(error.localizedDescription)")
+            return
+        }
+        switch json {
+        case let id as String where !id.isEmpty:
+            self = .delete(recordID: id)
+        case let array as [Any]:
+            if let id = array.first as? String, !id.isEmpty {
+                self = .delete(recordID: id)
+            } else {
+                self = .unexpectedShape
+            }
+        default:
+            self = .unexpectedShape
+        }
+    }
+}

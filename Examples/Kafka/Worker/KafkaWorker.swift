@@ -1,0 +1,131 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import ArgumentParser
+import Foundation
+import KafkaExampleSupport
+import Logging
+import Resonate
+import ResonateKafka
+import ServiceLifecycle
+import UnixSignals
+
+/// The durable Kafka worker: consumes `records_to_be_deleted`, runs one durable workflow per record, and
+/// publishes each completion to `records_that_were_deleted`.
+@main
+struct KafkaWorker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kafka-worker",
+        abstract: "Deletes records durably: one workflow per request on \(KafkaExample.requestsTopic)."
+    )
+
+    @OptionGroup var brokers: BrokerOptions
+
+    @Option(help: "The Resonate server; without one the engine runs in this process. [env: RESONATE_URL]")
+    var resonateURL: String?
+
+    @Option(help: "Local mode only: the file that holds the workflows' state.")
+    var store = "kafka-worker.resonate.db"
+
+    @Option(help: "Seconds of durable sleep between two batches of a record.")
+    var batchSleep = 5.0
+
+    @Option(help: "The probability that a batch fails (and is retried).")
+    var failureRate = 0.25
+
+    @Option(help: "Rows deleted per batch.")
+    var batchSize = 10
+
+    @Option(help: "The records database, shared with the producer.")
+    var database = KafkaExample.defaultDatabase
+
+    @Option(help: "Append '<recordId> <batchNumber>' (fsynced) per completed batch to this file, for tests.")
+    var ledger: String?
+
+    @Option(help: "Send malformed requests to this topic (they are logged and committed either way).")
+    var deadLetterTopic: String?
+
+    @Option(help: "Seconds before a failed step is retried (doubling, up to 30 s).")
+    var retryDelay = 2.0
+
+    @Option(help: "Resonate lease length in seconds: a crashed worker's workflows move to another after it.")
+    var ttl = 10.0
+
+    @Option(help: "Kafka session timeout in seconds: a crashed worker's partitions move to another after it.")
+    var sessionTimeout = 10.0
+
+    @Option(help: "This worker's process id in the Resonate group (default: random).")
+    var pid: String?
+
+    func validate() throws {
+        guard (0...1).contains(failureRate) else { throw ValidationError("`--failure-rate` must be within 0…1") }
+        guard batchSleep >= 0 else { throw ValidationError("`--batch-sleep` must not be negative") }
+        guard batchSize > 0 else { throw ValidationError("`--batch-size` must be positive") }
+        guard ttl >= 1 else { throw ValidationError("`--ttl` must be at least 1 second") }
+        guard retryDelay > 0 else { throw ValidationError("`--retry-delay` must be positive") }
+        guard sessionTimeout >= 1 else { throw ValidationError("`--session-timeout` must be at least 1 second") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .notice
+            return handler
+        }
+        let logger = Logger(label: "kafka-worker")
+        let url = resonateURL ?? ProcessInfo.processInfo.environment["RESONATE_URL"]
+        let resonate: Resonate
+        if let url, !url.isEmpty {
+            resonate = Resonate(
+                url: url,
+                group: KafkaExample.resonateGroup,
+                pid: pid,
+                ttl: .milliseconds(Int64(ttl * 1000))
+            )
+        } else {
+            resonate = try Resonate.local(path: store, group: KafkaExample.resonateGroup)
+        }
+
+        var producerConfiguration = KafkaProducerConfiguration(client: brokers.client)
+        producerConfiguration.idempotent = true
+        let producer = try KafkaProducer(configuration: producerConfiguration)
+        var consumerConfiguration = KafkaConsumerConfiguration(
+            client: brokers.client,
+            groupID: KafkaExample.consumerGroup,
+            topics: [KafkaExample.requestsTopic]
+        )
+        consumerConfiguration.sessionTimeout = .milliseconds(Int64(sessionTimeout * 1000))
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration)
+        let workflow = try RecordDeletion(
+            database: try RecordsDatabase(path: database),
+            completions: producer,
+            batchSize: batchSize,
+            batchSleep: .milliseconds(Int64(batchSleep * 1000)),
+            failureRate: failureRate,
+            retryDelay: .milliseconds(Int64(retryDelay * 1000)),
+            ledger: ledger
+        ).register(with: resonate)
+        let dispatcher = RequestDispatcher(
+            consumer: consumer,
+            resonate: resonate,
+            workflow: workflow,
+            deadLetters: deadLetterTopic.map { (producer, $0) },
+            logger: logger
+        )
+        // Shutdown runs in reverse: stop dispatching, leave the consumer group, let running steps finish or
+        // suspend, and last flush the completions still in flight.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: producer),
+                    .init(service: resonate),
+                    .init(service: consumer),
+                    .init(service: dispatcher),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+}

@@ -1,0 +1,103 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import ExampleSupport
+import Foundation
+import KafkaExampleSupport
+import Resonate
+import ResonateKafka
+
+/// The durable functions of the worker: `workflow` deletes a record's rows batch by batch, sleeping between
+/// batches, and then publishes the record's completion.
+struct RecordDeletion {
+    var database: RecordsDatabase
+    var completions: KafkaProducer
+    var batchSize: Int
+    var batchSleep: Duration
+    var failureRate: Double
+    var retryDelay: Duration
+    var ledger: String?
+
+    /// Registers `deleteBatch`, `enqueueCompletion` and `workflow`; returns the workflow.
+    func register(with resonate: Resonate) throws -> DurableFunction<String, Int64, String> {
+        // Leaf steps retry on failure: after retryDelay, doubling, at most 30 s apart.
+        let retry = RetryPolicy.exponential(delay: retryDelay, maxDelay: .seconds(30))
+        let deleteBatch = try resonate.register("deleteBatch", retry: retry) {
+            (ctx: Context, recordID: String, batch: Int) async throws -> Bool in
+            try self.deleteBatch(recordID, batch: batch)
+        }
+        let enqueueCompletion = try resonate.register("enqueueCompletion", retry: retry) {
+            (ctx: Context, recordID: String, offset: Int64) async throws in
+            try await self.enqueueCompletion(recordID, offset: offset, idempotencyKey: ctx.info.id)
+        }
+        return try resonate.register("workflow") {
+            (ctx: Context, recordID: String, offset: Int64) async throws -> String in
+            // After each sleep the workflow replays from the top, with the finished steps' results read from
+            // their checkpoints; so this line (and the "still has rows" ones) print again, the steps do not run.
+            Output.line("processing record \(recordID) in position \(offset)")
+            var batch = 1
+            while try await ctx.run(deleteBatch, recordID, batch) {
+                Output.line("record \(recordID) still has rows to delete")
+                try await ctx.sleep(for: batchSleep)
+                batch += 1
+            }
+            Output.line("all rows deleted for record \(recordID) in position \(offset)")
+            try await ctx.run(enqueueCompletion, recordID, offset)
+            return "workflow \(recordID) completed"
+        }
+    }
+
+    /// Deletes one batch of the record's rows; `true` while rows remain. Fails at random, before touching
+    /// anything, with probability `failureRate`, to show retries.
+    private func deleteBatch(_ recordID: String, batch: Int) throws -> Bool {
+        Output.line("deleting a batch of rows related to record \(recordID)")
+        if Double.random(in: 0..<1) < failureRate {
+            Output.line("simulated error while processing record \(recordID)")
+            throw SimulatedError(message: "simulated error while processing record \(recordID)")
+        }
+        let (_, remaining) = try database.deleteBatch(of: recordID, size: batchSize)
+        if let ledger { try Ledger.append("\(recordID) \(batch)", to: ledger) }
+        return remaining
+    }
+
+    /// Publishes `[recordID, offset]` to `records_that_were_deleted`, keyed by the record id.
+    ///
+    /// The producer is idempotent, so its own retries never write a message twice. A crash after the broker's
+    /// acknowledgement but before this step's checkpoint runs the step again and publishes a second, identical
+    /// message (same key, same value, same `idempotency-key` header): consumers deduplicate by key.
+    private func enqueueCompletion(_ recordID: String, offset: Int64, idempotencyKey: String) async throws {
+        let value = String(
+            decoding: try JSONEncoder().encode([JSONScalar.text(recordID), .number(offset)]), as: UTF8.self)
+        let report = try await completions.send(
+            KafkaProducerMessage(
+                topic: KafkaExample.completionsTopic,
+                key: recordID,
+                value: value,
+                headers: [KafkaHeader(name: "idempotency-key", value: Array(idempotencyKey.utf8))]
+            )
+        )
+        Output.line(
+            "completion of record \(recordID) published to \(report.topic) [\(report.partition)] at offset \(report.offset)"
+        )
+    }
+}
+
+/// The error `deleteBatch` throws on purpose.
+struct SimulatedError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// A string or an integer, to write the mixed array `["<id>", 7]`.
+enum JSONScalar: Encodable {
+    case text(String)
+    case number(Int64)
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .text(let text): try container.encode(text)
+        case .number(let number): try container.encode(number)
+        }
+    }
+}

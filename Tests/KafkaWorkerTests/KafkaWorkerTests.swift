@@ -1,0 +1,243 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import KafkaExampleSupport
+import ResonateKafka
+import ResonateTesting
+import Testing
+
+/// The durable Kafka worker end to end: a real Kafka-protocol broker (Tansu), a real `resonate serve`, and the
+/// example's programs as processes that tests kill with SIGKILL.
+@Suite("Durable Kafka worker", .serialized, .timeLimit(.minutes(4)))
+struct KafkaWorkerTests {
+    @Test("every record is deleted and completed exactly once, despite failing batches")
+    func fiftyRecords() async throws {
+        let environment = try await KafkaWorkerEnvironment("fifty")
+        #expect(environment.setupOutput.contains("Topics created: records_to_be_deleted, records_that_were_deleted"))
+        #expect(
+            try await environment.run("kafka-setup-topics", ["--brokers", environment.brokers]).contains(
+                "Topics already exist."))
+
+        let threeBatches = try await environment.produce(count: 25, rows: 25)
+        let oneBatch = try await environment.produce(count: 25, rows: 10)
+        let offsets = threeBatches.merging(oneBatch) { first, _ in first }
+        #expect(offsets.count == 50)
+        #expect(offsets.keys.allSatisfy { $0.count == 32 && $0.allSatisfy(\.isHexDigit) && $0 == $0.lowercased() })
+
+        // One batch in four fails and is retried.
+        let worker = try environment.startWorker("worker", ["--failure-rate", "0.25"])
+        try await environment.waitForCompletions(of: Set(offsets.keys))
+        worker.terminate()
+
+        let completions = try await environment.allCompletions()
+        #expect(completions.count == 50)
+        #expect(Set(completions.map(\.recordID)) == Set(offsets.keys))
+        for completion in completions {
+            #expect(completion.offset == offsets[completion.recordID])
+            #expect(completion.key == completion.recordID)
+            #expect(completion.idempotencyKey?.hasPrefix(completion.recordID) == true)
+        }
+        #expect(worker.output.contains("simulated error while processing record"))
+        #expect(try environment.remainingRows(of: offsets.keys) == 0)
+        // Each batch was deleted once: 25 rows take 3 batches of 10, 10 rows take 1.
+        let ledger = try environment.ledger()
+        #expect(try environment.repeatedBatches() == [])
+        for (id, _) in offsets {
+            let batches = ledger.filter { $0.recordID == id }.map(\.batch)
+            #expect(batches == (threeBatches[id] != nil ? [1, 2, 3] : [1]))
+        }
+        #expect(ledger.count == 25 * 3 + 25)
+        let results = try await environment.workflowResults(of: offsets.keys)
+        #expect(results.count == 50)
+        #expect(results.allSatisfy { $0.value == "workflow \($0.key) completed" })
+    }
+
+    @Test("a worker killed mid-run resumes every record from its checkpoints after a restart")
+    func killAndRestart() async throws {
+        let environment = try await KafkaWorkerEnvironment("restart")
+        let offsets = try await environment.produce(count: 10, rows: 40)
+        let first = try environment.startWorker("first", ["--batch-sleep", "0.5"])
+        // Kill in the middle: some batches done, most to go (10 records × 4 batches).
+        try await eventually { (try? environment.ledger().count) ?? 0 >= 12 }
+        first.kill9()
+        let beforeKill = try environment.ledger().count
+        #expect(beforeKill < 40)
+
+        let second = try environment.startWorker("second", ["--batch-sleep", "0.5"])
+        try await environment.waitForCompletions(of: Set(offsets.keys))
+        second.terminate()
+
+        let completions = try await environment.allCompletions()
+        #expect(Set(completions.map(\.recordID)) == Set(offsets.keys))
+        #expect(try environment.remainingRows(of: offsets.keys) == 0)
+        // No batch that completed before the kill ran again, except at most the one whose checkpoint the kill
+        // interrupted.
+        #expect(try environment.repeatedBatches().count <= 1)
+        #expect(Set(try environment.ledger().map { "\($0.recordID) \($0.batch)" }).count == 40)
+        // Records the first worker had started were finished by the second, resuming rather than restarting.
+        #expect(second.output.contains("processing record"))
+    }
+
+    @Test("the same record requested twice runs one workflow and publishes one completion")
+    func duplicateRequest() async throws {
+        let environment = try await KafkaWorkerEnvironment("duplicate")
+        let id = "0123456789abcdef0123456789abcdef"
+        _ = try await environment.produce(ids: [id, id], rows: 30)
+        let worker = try environment.startWorker("worker")
+        try await environment.waitForCompletions(of: [id])
+        // Asked again after it completed: the request attaches to the finished workflow.
+        _ = try await environment.produce(ids: [id], rows: 30)
+        try await eventually {
+            worker.output.components(separatedBy: "kicked off workflow for record \(id)").count == 4
+        }
+        worker.terminate()
+
+        let completions = try await environment.allCompletions()
+        #expect(completions.map(\.recordID) == [id])
+        #expect(try environment.ledger().map(\.batch) == [1, 2, 3])
+        #expect(worker.output.components(separatedBy: "deleting a batch of rows related to record \(id)").count == 4)
+    }
+
+    @Test("when one of two workers is killed, the survivor finishes every workflow, the victim's included")
+    func survivorFinishes() async throws {
+        let environment = try await KafkaWorkerEnvironment("survivor")
+        let offsets = try await environment.produce(count: 12, rows: 30)
+        let one = try environment.startWorker("one", ["--batch-sleep", "1"])
+        let two = try environment.startWorker("two", ["--batch-sleep", "1"])
+        // The member holding the partition dispatches every request; it is the victim.
+        try await eventually {
+            [one, two].contains { $0.output.components(separatedBy: "kicked off workflow").count == 13 }
+        }
+        let (victim, survivor) =
+            one.output.components(separatedBy: "kicked off workflow").count == 13 ? (one, two) : (two, one)
+        try await eventually { (try? environment.ledger().count) ?? 0 >= 8 }
+        victim.kill9()
+        let finishedByVictim = Set(
+            offsets.keys.filter { victim.output.contains("all rows deleted for record \($0)") }
+        )
+        #expect(finishedByVictim.count < offsets.count)
+
+        try await environment.waitForCompletions(of: Set(offsets.keys))
+        survivor.terminate()
+        let completions = try await environment.allCompletions()
+        #expect(Set(completions.map(\.recordID)) == Set(offsets.keys))
+        for id in offsets.keys where !finishedByVictim.contains(id) {
+            #expect(survivor.output.contains("all rows deleted for record \(id)"))
+        }
+        #expect(try environment.remainingRows(of: offsets.keys) == 0)
+        #expect(try environment.repeatedBatches().count <= 1)
+    }
+
+    @Test("a record that needs ten batches does not hold up nine quick ones behind it")
+    func noHeadOfLineBlocking() async throws {
+        let environment = try await KafkaWorkerEnvironment("head-of-line")
+        let slow = try await environment.produce(count: 1, rows: 100)
+        let quick = try await environment.produce(count: 9, rows: 10)
+        #expect(slow.values.first! < quick.values.min()!)
+        let worker = try environment.startWorker("worker", ["--batch-sleep", "0.5"])
+        try await environment.waitForCompletions(of: Set(slow.keys).union(quick.keys))
+        worker.terminate()
+
+        let order = try await environment.allCompletions().map(\.recordID)
+        #expect(order.count == 10)
+        #expect(Set(order.prefix(9)) == Set(quick.keys))
+        #expect(order.last == slow.keys.first)
+    }
+
+    @Test("malformed requests are logged, dead-lettered and committed; the good ones around them complete")
+    func malformedMessages() async throws {
+        let environment = try await KafkaWorkerEnvironment("malformed")
+        let worker = try environment.startWorker("worker", ["--dead-letter-topic", "records_dead_letters"])
+        let database = try RecordsDatabase(path: environment.database)
+        let good = (0..<4).map { "feedface\($0)" + String(repeating: "0", count: 23) }
+        try database.createRecords(good.map { (id: $0, rows: 10) })
+        let malformed = ["not json", "", "{\"id\":\"x\"}", "[]", "\"bad:id\"", "[1,2]"]
+        let values = [
+            "\"\(good[0])\"", malformed[0], "[\"\(good[1])\", \"extra\"]", malformed[1], malformed[2], "\"\(good[2])\"",
+            malformed[3], malformed[4], malformed[5], "\"\(good[3])\"",
+        ]
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(
+                client: KafkaClientConfiguration(bootstrapServers: [environment.brokers])
+            ),
+            logger: KafkaWorkerEnvironment.quietLogger
+        )
+        try await withThrowingTaskGroup { group in
+            group.addTask { try await producer.run() }
+            for value in values {
+                try await producer.send(
+                    KafkaProducerMessage(topic: KafkaExample.requestsTopic, value: Array(value.utf8)))
+            }
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+
+        try await environment.waitForCompletions(of: Set(good))
+        let deadLetters = try await environment.read("records_dead_letters", timeout: .seconds(60)) {
+            $0.count == malformed.count
+        }
+        #expect(worker.process.isRunning)
+        worker.terminate()
+
+        // Keyless, so spread over the dead-letter topic's partitions: compare without order.
+        #expect(deadLetters.map(\.valueText).sorted() == malformed.sorted())
+        #expect(deadLetters.allSatisfy { message in message.headers.contains { $0.name == "dead-letter-reason" } })
+        #expect(
+            deadLetters.allSatisfy { message in
+                message.headers.contains {
+                    $0.name == "dead-letter-origin"
+                        && $0.value.map { String(decoding: $0, as: UTF8.self) }?.hasPrefix("records_to_be_deleted[0]@")
+                            == true
+                }
+            })
+        #expect(worker.output.contains("failed to parse message on records_to_be_deleted"))
+        #expect(worker.output.contains("unexpected message shape on records_to_be_deleted: {\"id\":\"x\"}"))
+        let completions = try await environment.allCompletions()
+        #expect(completions.map(\.recordID).sorted() == good.sorted())
+        // Everything was committed: a new member of the group starts after the last request, so the first
+        // thing it dispatches is a request published now.
+        let next = try environment.startWorker("next")
+        let latest = "feedface9" + String(repeating: "0", count: 23)
+        _ = try await environment.produce(ids: [latest], rows: 10)
+        try await next.waitForOutput(containing: "kicked off workflow for record")
+        next.terminate()
+        let dispatched = next.output.split(separator: "\n").filter {
+            $0.hasPrefix("kicked off workflow") || $0.contains("message on records_to_be_deleted")
+                || $0.contains("message shape")
+        }
+        #expect(dispatched.count == 1)
+        #expect(dispatched.first?.hasPrefix("kicked off workflow for record \(latest)") == true)
+    }
+
+    @Test("in local mode (no server) the worker also survives kill -9 and finishes every record")
+    func localMode() async throws {
+        let environment = try await KafkaWorkerEnvironment("local", local: true)
+        let offsets = try await environment.produce(count: 8, rows: 30)
+        let first = try environment.startWorker("first", ["--batch-sleep", "0.5"])
+        try await eventually { (try? environment.ledger().count) ?? 0 >= 8 }
+        first.kill9()
+        let second = try environment.startWorker("second", ["--batch-sleep", "0.5"])
+        try await environment.waitForCompletions(of: Set(offsets.keys))
+        second.terminate()
+        let completions = try await environment.allCompletions()
+        #expect(Set(completions.map(\.recordID)) == Set(offsets.keys))
+        #expect(try environment.remainingRows(of: offsets.keys) == 0)
+        #expect(try environment.repeatedBatches().count <= 1)
+    }
+}
+
+/// Waits until `condition` holds (checking every 50 ms), for at most `timeout`.
+func eventually(
+    timeout: Duration = .seconds(120),
+    _ condition: () throws -> Bool,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try !condition() {
+        guard ContinuousClock.now < deadline else {
+            throw ChildProcessError(description: "condition not met within \(timeout)")
+        }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
