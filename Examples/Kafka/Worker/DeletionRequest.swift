@@ -26,7 +26,7 @@ enum DeletionRequest: Equatable {
         do {
             json = try JSONSerialization.jsonObject(with: Data(value), options: [.fragmentsAllowed])
         } catch {
-            self = .unparsable(reason: "not JSON: \(error.localizedDescription)")
+            self = .unparsable(reason: "the value is not JSON")
             return
         }
         switch json {
