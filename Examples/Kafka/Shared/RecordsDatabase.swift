@@ -66,23 +66,18 @@ public final class RecordsDatabase: Sendable {
         }
     }
 
-    /// Deletes up to `size` rows of `recordID` (the lowest-numbered first) and commits.
-    /// Returns how many were deleted and whether any remain.
-    public func deleteBatch(
-        of recordID: String, size: Int
+    /// Deletes the rows of `recordID` numbered below `limit` and commits; returns how many were deleted and
+    /// whether any remain.
+    ///
+    /// Deleting "everything below" rather than "the next n rows" makes a batch idempotent: running batch k again
+    /// after a crash (it finished, but its checkpoint was not written) deletes nothing more.
+    public func deleteRows(
+        of recordID: String, below limit: Int
     ) throws(RecordsDatabaseError) -> (
         deleted: Int, remaining: Bool
     ) {
         try transaction { connection throws(RecordsDatabaseError) in
-            try run(
-                connection,
-                """
-                DELETE FROM record_rows WHERE record_id = ?1 AND row IN
-                    (SELECT row FROM record_rows WHERE record_id = ?1 ORDER BY row LIMIT ?2)
-                """,
-                recordID,
-                size
-            )
+            try run(connection, "DELETE FROM record_rows WHERE record_id = ?1 AND row < ?2", recordID, limit)
             let deleted = Int(sqlite3_changes(connection))
             let remaining = try run(connection, "SELECT count(*) FROM record_rows WHERE record_id = ?1", recordID)
             return (deleted, remaining > 0)

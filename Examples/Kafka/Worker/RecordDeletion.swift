@@ -47,15 +47,16 @@ struct RecordDeletion {
         }
     }
 
-    /// Deletes one batch of the record's rows; `true` while rows remain. Fails at random, before touching
-    /// anything, with probability `failureRate`, to show retries.
+    /// Deletes batch number `batch` of the record's rows (those numbered below `batch × batchSize`, so running it
+    /// twice deletes nothing more); `true` while rows remain. Fails at random, before touching anything, with
+    /// probability `failureRate`, to show retries.
     private func deleteBatch(_ recordID: String, batch: Int) throws -> Bool {
         Output.line("deleting a batch of rows related to record \(recordID)")
         if Double.random(in: 0..<1) < failureRate {
             Output.line("simulated error while processing record \(recordID)")
             throw SimulatedError(message: "simulated error while processing record \(recordID)")
         }
-        let (_, remaining) = try database.deleteBatch(of: recordID, size: batchSize)
+        let (_, remaining) = try database.deleteRows(of: recordID, below: batch * batchSize)
         if let ledger { try Ledger.append("\(recordID) \(batch)", to: ledger) }
         return remaining
     }
