@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
         // Graceful start-up and shutdown of long-running services.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // JWT signature verification for `--auth-publickey` (RSA, ECDSA, Ed25519).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
         // Deque for the Kafka consumer's buffer.
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         // ByteBuffer and event loops shared with Hummingbird and async-http-client.
@@ -80,6 +82,15 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // JWT verification and the prefix authorization rules of PROTOCOL §1.6.
+        .target(
+            name: "ResonateAuth",
+            dependencies: [
+                "ResonateProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // librdkafka from the system (pkg-config rdkafka): Debian's librdkafka-dev, or the build of
@@ -185,6 +196,7 @@ let package = Package(
         ),
         .testTarget(name: "ResonateProtocolTests", dependencies: ["ResonateProtocol"], exclude: ["Fixtures"]),
         .testTarget(name: "ResonateEngineTests", dependencies: ["ResonateProtocol", "ResonateEngine"]),
+        .testTarget(name: "ResonateAuthTests", dependencies: ["ResonateAuth"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ResonateKafkaTests",
             dependencies: [
