@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "ResonateProtocol",
                 "ResonateEngine",
+                "ResonateAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -114,6 +115,9 @@ let package = Package(
         .target(
             name: "ResonateTesting",
             dependencies: [
+                "ResonateAuth",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 "ResonateEngine",
                 "ResonateServer",
                 .product(name: "Logging", package: "swift-log"),
@@ -123,6 +127,7 @@ let package = Package(
         .executableTarget(
             name: "resonate",
             dependencies: [
+                "ResonateAuth",
                 "ResonateProtocol",
                 "ResonateEngine",
                 "ResonateServer",
@@ -231,6 +236,7 @@ let package = Package(
         .testTarget(
             name: "ResonateServerTests",
             dependencies: [
+                "ResonateAuth",
                 "ResonateTesting",
                 "ResonateProtocol",
                 "ResonateEngine",

@@ -1,6 +1,8 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
+public import ResonateAuth
+
 /// How the HTTP server listens and delivers. `init()` gives working defaults.
 public struct ServerConfiguration: Sendable {
     /// The interface to bind. Default `127.0.0.1`: reachable from this machine only.
@@ -22,6 +24,10 @@ public struct ServerConfiguration: Sendable {
     public var pushConcurrency = 64
     /// The time limit of one HTTP push request.
     public var pushTimeout: Duration = .seconds(30)
+    /// JWT authentication (PROTOCOL §1.6): `nil` (the default) accepts every request. With a verifier, `POST /`
+    /// requires a valid token in `head.auth` whose `role` or `prefix` covers the request (else 401 or 403), and
+    /// `GET /poll/…` requires one in `Authorization: Bearer …` (else 401).
+    public var authentication: JWTVerifier?
 
     public init() {}
 

@@ -18,11 +18,19 @@ struct DurabilityTests {
         case resolved
     }
 
-    static func rpc(_ baseURL: String, _ kind: String, _ data: String) async throws -> (Int, JSONValue) {
+    static func rpc(
+        _ baseURL: String,
+        _ kind: String,
+        _ data: String,
+        token: String? = nil
+    ) async throws -> (status: Int, data: JSONValue) {
         var request = HTTPClientRequest(url: baseURL + "/")
         request.method = .POST
+        let auth = token.map { #","auth":"\#($0)""# } ?? ""
         request.body = .bytes(
-            ByteBuffer(string: #"{"kind":"\#(kind)","head":{"corrId":"d","version":"2026-04-01"},"data":\#(data)}"#)
+            ByteBuffer(
+                string: #"{"kind":"\#(kind)","head":{"corrId":"d","version":"2026-04-01"\#(auth)},"data":\#(data)}"#
+            )
         )
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 1 << 20)

@@ -55,4 +55,43 @@ struct ProcessTests {
         let log = try String(contentsOfFile: server.child.logPath, encoding: .utf8)
         #expect(log.contains("resonate server stopped"), "\(log)")
     }
+
+    @Test(
+        "auth options are checked at start-up with a precise message",
+        arguments: [
+            (["--auth-publickey", "/nonexistent/key.pem"], "cannot read public key file '/nonexistent/key.pem'"),
+            (["--auth-iss", "https://issuer.example"], "need --auth-publickey"),
+            (["--auth-publickey", "none", "--auth-leeway", "soon"], "invalid auth leeway 'soon'"),
+        ])
+    func invalidAuthOptions(arguments: [String], message: String) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("process-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let child = try ChildProcess(
+            executable: ProcessInfo.processInfo.environment["RESONATE_BIN"] ?? ChildProcess.executable("resonate"),
+            arguments: ["dev", "--port", "0", "--metrics-port", "0"] + arguments,
+            logPath: directory.appendingPathComponent("server.log").path
+        )
+        let status = try await child.waitForExit(timeout: .seconds(30))
+        #expect(status != 0)
+        #expect(child.output.contains(message), "\(child.output)")
+    }
+
+    @Test("with --auth-publickey the server answers 401 without a token and serves a valid one")
+    func authEnabledProcess() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("process-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let issuer = try TestTokenIssuer(.rs256)
+        let server = try await ServerProcess(
+            arguments: ["dev", "--auth-publickey", try issuer.writePublicKey()],
+            logPath: directory.appendingPathComponent("server.log").path
+        )
+        defer { server.terminate() }
+        #expect(server.child.output.contains("auth=RSA"), "\(server.child.output)")
+        let create = #"{"id":"a","timeoutAt":\#(LiveServer.now + 60_000)}"#
+        #expect(try await DurabilityTests.rpc(server.url, "promise.create", create).status == 401)
+        let token = try issuer.token(claims: #""role":"admin""#)
+        #expect(try await DurabilityTests.rpc(server.url, "promise.create", create, token: token).status == 200)
+    }
 }

@@ -3,6 +3,7 @@
 
 import Hummingbird
 import NIOCore
+import ResonateAuth
 import ResonateEngine
 import ResonateProtocol
 import ServiceLifecycle
@@ -17,7 +18,19 @@ extension ResonateServer {
         let registry = self.registry
         let engine = self.engine
         let keepAliveInterval = configuration.keepAliveInterval
+        let verifier = configuration.authentication
         router.get("/poll/:group/:id") { request, context -> Response in
+            if let verifier {
+                // Streams are authenticated only; their messages name no resource a prefix could restrict.
+                let token = Authorization.bearerToken(fromAuthorizationHeader: request.headers[.authorization])
+                guard let token, (try? verifier.verify(token)) != nil else {
+                    return Response(
+                        status: .unauthorized,
+                        headers: [.contentType: "text/plain; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: "Unauthorized"))
+                    )
+                }
+            }
             let group = try context.parameters.require("group")
             let process = try context.parameters.require("id")
             guard !group.isEmpty, !process.isEmpty else {

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import Metrics
 import NIOCore
+import ResonateAuth
 import ResonateEngine
 import ResonateProtocol
 
@@ -14,6 +15,7 @@ extension ResonateServer {
         let engine = self.engine
         let maximumBodySize = configuration.maximumBodySize
         let logger = self.logger
+        let authorize = Self.authorizer(configuration.authentication)
         router.post("/") { request, _ -> Response in
             let started = ContinuousClock.now
             var request = request
@@ -30,7 +32,7 @@ extension ResonateServer {
                     body: ResponseEnvelope.encode(kind: "unknown", correlationID: "0", reply: reply)
                 )
             }
-            let response = await engine.handle(body: body.readableBytesView)
+            let response = await engine.handle(body: body.readableBytesView, authorize: authorize)
             let kind = RequestKind(rawValue: response.kind)?.rawValue ?? "unknown"
             Counter(label: "resonate_request_total", dimensions: [("kind", kind), ("status", String(response.status))])
                 .increment()
@@ -54,6 +56,18 @@ extension ResonateServer {
                     try await writer.finish(nil)
                 }
             )
+        }
+    }
+
+    /// The check of each envelope's token; none without a verifier.
+    static func authorizer(_ verifier: JWTVerifier?) -> @Sendable (RequestEnvelope) -> RequestError? {
+        guard let verifier else { return { _ in nil } }
+        return { envelope in
+            switch Authorization.decide(token: envelope.auth, verifier: verifier, resourceIDs: envelope.resourceIDs) {
+            case .allowed: nil
+            case .unauthenticated: RequestError(status: 401, message: "Unauthorized")
+            case .forbidden: RequestError(status: 403, message: "Forbidden")
+            }
         }
     }
 

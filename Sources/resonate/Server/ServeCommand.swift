@@ -5,6 +5,7 @@ import ArgumentParser
 import Logging
 import Metrics
 import Prometheus
+import ResonateAuth
 import ResonateEngine
 import ResonateProtocol
 import ResonateServer
@@ -76,6 +77,11 @@ enum ServerLauncher {
             logger.critical("cannot open the store", metadata: ["store": "\(settings.store)", "error": "\(error)"])
             throw ExitCode(2)
         }
+        if settings.server.authentication?.key.family == .unverified {
+            logger.warning(
+                "auth runs with --auth-publickey none: token signatures are NOT checked, anyone can mint an admin token"
+            )
+        }
         let engine = Engine(store: store, configuration: settings.engine, logger: logger)
         let server = ResonateServer(engine: engine, configuration: settings.server, logger: logger)
         let host = settings.server.host
@@ -87,6 +93,11 @@ enum ServerLauncher {
                 "idRules": "\(settings.engine.idRules.rawValue)",
             ]
             if settings.metricsPort != 0 { metadata["metrics"] = "http://\(host):\(settings.metricsPort)/metrics" }
+            if let verifier = settings.server.authentication {
+                metadata["auth"] = "\(verifier.key.family) (\(verifier.key.acceptedAlgorithms.joined(separator: ", ")))"
+            } else {
+                metadata["auth"] = "off"
+            }
             logger.notice("resonate server listening on http://\(host):\(port)", metadata: metadata)
         }
         logger.notice("resonate server stopped")

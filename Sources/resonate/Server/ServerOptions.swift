@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ResonateAuth
 import ResonateEngine
 import ResonateProtocol
 import ResonateServer
@@ -59,6 +60,23 @@ struct ServerOptions: ParsableArguments {
     )
     var maxBodySize: Int?
 
+    @Option(
+        help: """
+            Require JWTs signed by this PEM public key (RSA, EC P-256/P-384 or Ed25519), or 'none' to accept \
+            unsigned tokens (development only). [env: RESONATE_AUTH_PUBLICKEY] (default: no authentication)
+            """
+    )
+    var authPublickey: String?
+
+    @Option(help: "With auth: the 'iss' tokens must carry. [env: RESONATE_AUTH_ISS]")
+    var authIss: String?
+
+    @Option(help: "With auth: an audience the tokens' 'aud' must contain. [env: RESONATE_AUTH_AUD]")
+    var authAud: String?
+
+    @Option(help: "With auth: clock skew tolerated on 'exp' and 'nbf'. [env: RESONATE_AUTH_LEEWAY] (default: 60s)")
+    var authLeeway: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical. [env: RESONATE_LOG_LEVEL] (default: info)")
     var logLevel: String?
 
@@ -73,6 +91,38 @@ struct ServerOptions: ParsableArguments {
         var metricsPort: Int
         var logLevel: Logger.Level
         var logFormat: LogFormat
+    }
+
+    /// The JWT verifier the auth options describe, or `nil` without `--auth-publickey`. The reference server's
+    /// environment names (`RESONATE_AUTH__PUBLICKEY`, with two underscores) are read too.
+    private func authentication(_ setting: (String?, String) -> String?) throws -> JWTVerifier? {
+        func value(_ option: String?, _ name: String) -> String? {
+            setting(option, name)
+                ?? setting(nil, name.replacingOccurrences(of: "RESONATE_AUTH_", with: "RESONATE_AUTH__"))
+        }
+        let issuer = value(authIss, "RESONATE_AUTH_ISS")
+        let audience = value(authAud, "RESONATE_AUTH_AUD")
+        let leewayText = value(authLeeway, "RESONATE_AUTH_LEEWAY")
+        guard let keySetting = value(authPublickey, "RESONATE_AUTH_PUBLICKEY") else {
+            if issuer != nil || audience != nil || leewayText != nil {
+                throw ValidationError("--auth-iss, --auth-aud and --auth-leeway need --auth-publickey")
+            }
+            return nil
+        }
+        let key: JWTVerificationKey
+        do {
+            key = try JWTVerificationKey(publicKeySetting: keySetting)
+        } catch {
+            throw ValidationError("invalid --auth-publickey: \(error.message)")
+        }
+        var leeway = Duration.seconds(60)
+        if let leewayText {
+            guard let parsed = DurationText.parse(leewayText) else {
+                throw ValidationError("invalid auth leeway '\(leewayText)': expected a duration such as 60s or 0s")
+            }
+            leeway = parsed
+        }
+        return JWTVerifier(key: key, issuer: issuer, audience: audience, leeway: leeway)
     }
 
     func resolve(defaultStore: String, forceDebug: Bool) throws -> Resolved {
@@ -95,6 +145,8 @@ struct ServerOptions: ParsableArguments {
             }
             server.maximumBodySize = value
         }
+
+        server.authentication = try authentication(setting)
 
         var engine = EngineConfiguration()
         let debugEnvironment = environment["RESONATE_DEBUG"].map { ["1", "true", "yes"].contains($0.lowercased()) }
