@@ -114,7 +114,12 @@ public final class ResonateServer<S: Store>: Sendable {
         if let metrics, metricsPort != 0 {
             services.append(
                 MetricsEndpoint.application(
-                    registry: metrics, host: configuration.host, port: metricsPort, logger: logger)
+                    registry: metrics,
+                    host: configuration.host,
+                    port: metricsPort,
+                    logger: logger,
+                    beforeScrape: { [engine, logger] in await StateGauges.shared.update(from: engine, logger: logger) }
+                )
             )
         }
         let group = ServiceGroup(

@@ -40,6 +40,13 @@ struct ProcessTests {
         let text = String(buffer: try await metrics.body.collect(upTo: 1 << 20))
         #expect(text.contains(#"resonate_request_total{kind="promise.create",status="200"} 1"#), "\(text)")
         #expect(text.contains("resonate_commit_batch_size"))
+        // Gauges of stored state, read at scrape time.
+        #expect(text.contains(#"resonate_promises{state="pending"} 1"#), "\(text)")
+        #expect(text.contains(#"resonate_promises{state="resolved"} 0"#))
+        #expect(text.contains(#"resonate_tasks{state="acquired"} 0"#))
+        #expect(text.contains("resonate_outbox_depth 0"))
+        #expect(text.contains("resonate_outbox_parked 0"))
+        #expect(text.contains("resonate_sse_connections 0"))
 
         var request = HTTPClientRequest(url: server.url + "/poll/workers/p1")
         request.headers.add(name: "Accept", value: "text/event-stream")

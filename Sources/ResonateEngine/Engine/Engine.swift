@@ -226,6 +226,11 @@ public final class Engine<S: Store>: Service, Sendable {
         outbox.withLock { $0.parkedCount }
     }
 
+    /// Promises and tasks by state, queued messages and schedules, as stored now.
+    public func statistics() async throws -> StoreStatistics {
+        try await store.read { transaction in try await transaction.statistics() }
+    }
+
     // MARK: Service
 
     /// Runs the timer and outbox loops until graceful shutdown.

@@ -470,6 +470,23 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
         }
     }
 
+    public func statistics() async throws -> StoreStatistics {
+        func counts<State>(_ sql: String, _ decode: (Int64) throws -> State) throws -> [State: Int] {
+            let rows = try connection.statement(sql)
+            var counts: [State: Int] = [:]
+            while try rows.step() { counts[try decode(rows.int64(0))] = Int(rows.int64(1)) }
+            return counts
+        }
+        let executes = try connection.scalarInteger("SELECT count(*) FROM outgoing_execute") ?? 0
+        let unblocks = try connection.scalarInteger("SELECT count(*) FROM outgoing_unblock") ?? 0
+        return StoreStatistics(
+            promises: try counts("SELECT state, count(*) FROM promises GROUP BY state", StoredState.promiseState),
+            tasks: try counts("SELECT state, count(*) FROM tasks GROUP BY state", StoredState.taskState),
+            outboxDepth: Int(executes + unblocks),
+            schedules: Int(try connection.scalarInteger("SELECT count(*) FROM schedules") ?? 0)
+        )
+    }
+
     public func snapshot() async throws -> StoreSnapshot {
         let promises = try readPromises(
             try connection.statement("SELECT \(Self.promiseColumns) FROM promises ORDER BY id")

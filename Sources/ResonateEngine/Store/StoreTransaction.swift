@@ -85,6 +85,8 @@ public protocol StoreTransaction {
     func deleteAll() async throws
     /// Every promise, task, callback and listener, for `debug.snap` and invariant checks.
     func snapshot() async throws -> StoreSnapshot
+    /// Counts for gauges (a default implementation counts a ``snapshot()``).
+    func statistics() async throws -> StoreStatistics
 }
 
 /// The complete state of a store, for debugging and for tests that check invariants.

@@ -12,10 +12,13 @@ enum MetricsEndpoint {
         registry: PrometheusCollectorRegistry,
         host: String,
         port: Int,
-        logger: Logger
+        logger: Logger,
+        beforeScrape: @escaping @Sendable () async -> Void
     ) -> some ApplicationProtocol {
         let router = Router()
         router.get("/metrics") { _, _ -> Response in
+            // Gauges of stored state are read when scraped: fresh, and no cost while nobody scrapes.
+            await beforeScrape()
             var bytes: [UInt8] = []
             bytes.reserveCapacity(16 << 10)
             registry.emit(into: &bytes)
