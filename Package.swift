@@ -29,6 +29,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // JWT signature verification for `--auth-publickey` (RSA, ECDSA, Ed25519).
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        // HTTP field names (shared with Hummingbird), to read trace context from request headers.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        // Distributed tracing API (spans, context propagation) and its OTLP/HTTP exporter, used when configured.
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.2.0"),
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.0.0", traits: ["OTLPHTTP"]),
         // Deque for the Kafka consumer's buffer.
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         // ByteBuffer and event loops shared with Hummingbird and async-http-client.
@@ -61,6 +66,9 @@ let package = Package(
                 "ResonateProtocol",
                 "ResonateEngine",
                 "ResonateAuth",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,6 +85,8 @@ let package = Package(
             dependencies: [
                 "ResonateProtocol",
                 "ResonateEngine",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -128,6 +138,8 @@ let package = Package(
             name: "resonate",
             dependencies: [
                 "ResonateAuth",
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "ResonateProtocol",
                 "ResonateEngine",
                 "ResonateServer",
@@ -214,6 +226,8 @@ let package = Package(
             name: "ResonateTests",
             dependencies: [
                 "Resonate",
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "ResonateTesting",
                 "ResonateProtocol",
                 "ResonateEngine",

@@ -128,6 +128,7 @@ public final class Resonate: Service, Sendable {
             transport = HTTPTransport(
                 baseURL: url,
                 token: configuration.token,
+                tracer: configuration.tracer,
                 client: .shared,
                 retryLimit: configuration.unavailableRetryLimit,
                 requestTimeout: configuration.requestTimeout,
@@ -161,6 +162,7 @@ public final class Resonate: Service, Sendable {
             defaultRetryPolicy: configuration.retryPolicy,
             transport: transport,
             clock: clock,
+            tracer: configuration.tracer,
             logger: logger
         )
         slots = TaskSlots(count: configuration.maxConcurrentTasks)
@@ -410,7 +412,7 @@ public final class Resonate: Service, Sendable {
         return PromiseCreate(
             id: id,
             timeoutAt: runtime.clock.now() + Runtime.milliseconds(options.timeout ?? CallOptions.defaultTimeout),
-            param: runtime.codec.value(ofJSON: data.json),
+            param: runtime.codec.value(ofJSON: data.json, headers: runtime.traceHeaders()),
             tags: tags
         )
     }

@@ -6,7 +6,7 @@ public import Logging
 import NIOCore
 public import Prometheus
 public import ResonateEngine
-import ServiceLifecycle
+public import ServiceLifecycle
 import Synchronization
 import UnixSignals
 
@@ -105,12 +105,15 @@ public final class ResonateServer<S: Store>: Sendable {
     ///   - metrics: a Prometheus registry to expose on `metricsPort` (the process's metrics factory should write
     ///     to it); `nil` or port 0 serves no metrics.
     ///   - onListening: called with the bound API port.
+    ///   - services: more services to run alongside, such as a trace exporter; they start first and stop last.
     public func run(
         metrics: PrometheusCollectorRegistry? = nil,
         metricsPort: Int = 0,
+        alongside services: [any Service] = [],
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        var services: [any Service] = [makeApplication(onListening: onListening)]
+        var services = services
+        services.append(makeApplication(onListening: onListening))
         if let metrics, metricsPort != 0 {
             services.append(
                 MetricsEndpoint.application(

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 public import ResonateAuth
+public import Tracing
 
 /// How the HTTP server listens and delivers. `init()` gives working defaults.
 public struct ServerConfiguration: Sendable {
@@ -28,6 +29,10 @@ public struct ServerConfiguration: Sendable {
     /// requires a valid token in `head.auth` whose `role` or `prefix` covers the request (else 401 or 403), and
     /// `GET /poll/…` requires one in `Authorization: Bearer …` (else 401).
     public var authentication: JWTVerifier?
+    /// The tracer for request spans. Default `nil`: the process's (`InstrumentationSystem.tracer`, a no-op until
+    /// bootstrapped; `resonate serve --otlp-endpoint` bootstraps an OTLP exporter). A request's span joins the
+    /// trace in its `traceparent` header, so SDK calls and server work form one trace.
+    public var tracer: (any Tracer)?
 
     public init() {}
 

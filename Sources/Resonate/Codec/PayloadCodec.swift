@@ -49,9 +49,9 @@ struct PayloadCodec: Sendable {
         }
     }
 
-    /// The JSON bytes of a document, base64-encoded into a value.
-    func value(ofJSON bytes: [UInt8]) -> Value {
-        Value(data: Data(bytes).base64EncodedString())
+    /// The JSON bytes of a document, base64-encoded into a value, with optional headers (trace context).
+    func value(ofJSON bytes: [UInt8], headers: [String: String]? = nil) -> Value {
+        Value(headers: headers, data: Data(bytes).base64EncodedString())
     }
 
     /// The JSON document inside a value; `null` when it holds no data.

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 public import Foundation
+public import Tracing
 
 extension Resonate {
     /// How a ``Resonate`` instance connects and executes. `init()` gives the defaults; ``fromEnvironment()`` reads
@@ -29,6 +30,9 @@ extension Resonate {
         public var unavailableRetryLimit: Duration = .seconds(30)
         /// The time limit of one request. Default 30 s.
         public var requestTimeout: Duration = .seconds(30)
+        /// The tracer for executions, steps and requests. Default `nil`: the process's tracer
+        /// (`InstrumentationSystem.tracer`, a no-op unless the application bootstraps one, e.g. swift-otel's).
+        public var tracer: (any Tracer)?
 
         public init() {}
 

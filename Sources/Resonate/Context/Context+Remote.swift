@@ -82,7 +82,7 @@ extension Context {
             PromiseCreate(
                 id: id,
                 timeoutAt: childDeadline(options.timeout),
-                param: runtime.codec.value(ofJSON: data.json),
+                param: runtime.codec.value(ofJSON: data.json, headers: runtime.traceHeaders()),
                 tags: [
                     Tag.origin: info.originID, Tag.parent: info.originID, Tag.branch: id, Tag.scope: "global",
                     Tag.target: runtime.address(forTarget: options.target),
@@ -123,7 +123,7 @@ extension Context {
             PromiseCreate(
                 id: id,
                 timeoutAt: childDeadline(options.timeout),
-                param: runtime.codec.value(ofJSON: data.json),
+                param: runtime.codec.value(ofJSON: data.json, headers: runtime.traceHeaders()),
                 tags: tags
             )
         )

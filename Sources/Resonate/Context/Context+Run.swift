@@ -3,6 +3,8 @@
 
 import Foundation
 import ResonateProtocol
+import ServiceContextModule
+import Tracing
 
 extension Context {
     /// Runs a function in this process as a durable step and returns its result.
@@ -110,7 +112,20 @@ extension Context {
             body: body
         )
         let run: @Sendable () async -> Result<Output, any Error> = {
-            let result = await execution.run()
+            // A step that runs (not one read from its checkpoint) is a span inside its execution's.
+            let tracer = runtime.tracer
+            let span = tracer.startSpan(
+                "resonate.run \(name)",
+                context: ServiceContext.current ?? .topLevel,
+                ofKind: .internal
+            )
+            defer { span.end() }
+            span.attributes["resonate.promise.id"] = id
+            span.attributes["resonate.function"] = name
+            let result = await ServiceContext.withValue(span.context) { await execution.run() }
+            if case .failure(let error) = result, !LocalExecution<Output>.isControlFlow(error) {
+                span.recordError(error)
+            }
             switch result {
             case .success(let output):
                 do {

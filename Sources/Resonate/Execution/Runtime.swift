@@ -5,6 +5,7 @@ import Logging
 import ResonateEngine
 import ResonateProtocol
 import Synchronization
+import Tracing
 
 /// Everything the pieces of one ``Resonate`` instance share.
 final class Runtime: Sendable {
@@ -17,6 +18,7 @@ final class Runtime: Sendable {
     let transport: any Transport
     let clock: any EngineClock
     let logger: Logger
+    private let configuredTracer: (any Tracer)?
     let registry = FunctionRegistry()
     let codec = PayloadCodec()
     let errors = ErrorCoding()
@@ -32,6 +34,7 @@ final class Runtime: Sendable {
         defaultRetryPolicy: RetryPolicy,
         transport: any Transport,
         clock: any EngineClock,
+        tracer: (any Tracer)?,
         logger: Logger
     ) {
         self.group = group
@@ -41,7 +44,16 @@ final class Runtime: Sendable {
         self.defaultRetryPolicy = defaultRetryPolicy
         self.transport = transport
         self.clock = clock
+        self.configuredTracer = tracer
         self.logger = logger
+    }
+
+    /// The tracer in effect (see ``Resonate/Configuration/tracer``).
+    var tracer: any Tracer { TraceContextCarrier.tracer(configuredTracer) }
+
+    /// The current trace context, as headers for the param of a promise that starts an execution.
+    func traceHeaders() -> [String: String]? {
+        TraceContextCarrier.currentHeaders(tracer: tracer)
     }
 
     /// This process's own address: where `unblock` messages for its handles arrive.

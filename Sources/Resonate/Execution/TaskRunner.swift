@@ -4,7 +4,9 @@
 import Foundation
 import Logging
 import ResonateProtocol
+import ServiceContextModule
 import Synchronization
+import Tracing
 
 /// Executes tasks: acquires them, runs passes of their function until it finishes or suspends, and reports the
 /// outcome to the server with the task's version (PROTOCOL §9.1).
@@ -66,21 +68,41 @@ struct TaskRunner: Sendable {
         }
         runtime.heartbeats.add(task.id, version: task.version)
         defer { runtime.heartbeats.remove(task.id, version: task.version) }
-        var preload = preload
-        while !Task.isCancelled {
-            let outcome = await runPass(
-                task: task, promise: promise, preload: preload, function: function, invocation: invocation)
-            switch outcome {
-            case .completed(let resolved, let value):
-                await fulfill(task, resolved: resolved, value: value, logger: logger)
-                return
-            case .suspended(let awaited):
-                guard let next = await suspend(task, on: awaited, logger: logger) else { return }
-                preload = next
-            case .failed(let error):
-                logger.warning("execution failed; releasing the task", metadata: ["error": "\(error)"])
-                _ = try? await runtime.transport.send(.taskRelease(id: task.id, version: task.version))
-                return
+        // Each run of an execution is a span in the trace of the call that started it: the caller's context
+        // travels in the promise's param headers, so a resumption on another process joins the same trace.
+        let tracer = runtime.tracer
+        let span = tracer.startSpan(
+            "resonate.execute \(function.name)",
+            context: TraceContextCarrier.context(from: promise.param.headers, tracer: tracer),
+            ofKind: .consumer
+        )
+        defer { span.end() }
+        span.attributes["resonate.promise.id"] = promise.id
+        span.attributes["resonate.task.version"] = Int(task.version)
+        span.attributes["resonate.function"] = function.name
+        span.attributes["resonate.group"] = runtime.group
+        span.attributes["resonate.pid"] = runtime.pid
+        await ServiceContext.withValue(span.context) {
+            var preload = preload
+            while !Task.isCancelled {
+                let outcome = await runPass(
+                    task: task, promise: promise, preload: preload, function: function, invocation: invocation)
+                switch outcome {
+                case .completed(let resolved, let value):
+                    span.attributes["resonate.outcome"] = resolved ? "resolved" : "rejected"
+                    await fulfill(task, resolved: resolved, value: value, logger: logger)
+                    return
+                case .suspended(let awaited):
+                    span.attributes["resonate.outcome"] = "suspended"
+                    guard let next = await suspend(task, on: awaited, logger: logger) else { return }
+                    preload = next
+                case .failed(let error):
+                    span.attributes["resonate.outcome"] = "released"
+                    span.recordError(error)
+                    logger.warning("execution failed; releasing the task", metadata: ["error": "\(error)"])
+                    _ = try? await runtime.transport.send(.taskRelease(id: task.id, version: task.version))
+                    return
+                }
             }
         }
     }

@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import ResonateProtocol
+import Tracing
 
 /// Sends requests to a server's `POST /` as JSON envelopes.
 ///
@@ -15,17 +16,20 @@ import ResonateProtocol
 final class HTTPTransport: Transport {
     let baseURL: String
     let token: String?
+    let tracer: (any Tracer)?
     let client: HTTPClient
     let retryLimit: Duration
     let requestTimeout: Duration
     let logger: Logger
 
     init(
-        baseURL: String, token: String?, client: HTTPClient, retryLimit: Duration, requestTimeout: Duration,
+        baseURL: String, token: String?, tracer: (any Tracer)? = nil, client: HTTPClient, retryLimit: Duration,
+        requestTimeout: Duration,
         logger: Logger
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
+        self.tracer = tracer
         self.client = client
         self.retryLimit = retryLimit
         self.requestTimeout = requestTimeout
@@ -58,6 +62,10 @@ final class HTTPTransport: Transport {
         http.method = .POST
         http.headers.add(name: "Content-Type", value: "application/json")
         if let token { http.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        // The server's span for this request joins the caller's trace.
+        for (name, value) in TraceContextCarrier.currentHeaders(tracer: TraceContextCarrier.tracer(tracer)) ?? [:] {
+            http.headers.add(name: name, value: value)
+        }
         http.body = .bytes(ByteBuffer(bytes: body))
         let response = try await client.execute(http, timeout: .nanoseconds(Self.nanoseconds(requestTimeout)))
         let bytes = try await response.body.collect(upTo: 64 << 20)

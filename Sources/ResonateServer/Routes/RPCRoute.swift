@@ -1,6 +1,7 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
+import HTTPTypes
 import Hummingbird
 import Logging
 import Metrics
@@ -8,6 +9,8 @@ import NIOCore
 import ResonateAuth
 import ResonateEngine
 import ResonateProtocol
+import ServiceContextModule
+import Tracing
 
 extension ResonateServer {
     /// `POST /`: the single RPC endpoint.
@@ -16,6 +19,7 @@ extension ResonateServer {
         let maximumBodySize = configuration.maximumBodySize
         let logger = self.logger
         let authorize = Self.authorizer(configuration.authentication)
+        let configuredTracer = configuration.tracer
         router.post("/") { request, _ -> Response in
             let started = ContinuousClock.now
             var request = request
@@ -32,7 +36,23 @@ extension ResonateServer {
                     body: ResponseEnvelope.encode(kind: "unknown", correlationID: "0", reply: reply)
                 )
             }
-            let response = await engine.handle(body: body.readableBytesView, authorize: authorize)
+            let tracer = configuredTracer ?? InstrumentationSystem.tracer
+            var parent = ServiceContext.topLevel
+            tracer.extract(request.headers, into: &parent, using: HTTPFieldsExtractor())
+            let span = tracer.startSpan("resonate.rpc", context: parent, ofKind: .server)
+            defer { span.end() }
+            var resourceIDs: [String] = []
+            let response = await ServiceContext.withValue(span.context) {
+                await engine.handle(body: body.readableBytesView) { envelope in
+                    resourceIDs = envelope.resourceIDs
+                    span.operationName = "resonate \(envelope.kind)"
+                    span.attributes["resonate.kind"] = envelope.kind
+                    if let id = resourceIDs.first { span.attributes["resonate.id"] = id }
+                    return authorize(envelope)
+                }
+            }
+            span.attributes["http.response.status_code"] = response.status
+            if response.status >= 500 { span.setStatus(SpanStatus(code: .error)) }
             let kind = RequestKind(rawValue: response.kind)?.rawValue ?? "unknown"
             Counter(label: "resonate_request_total", dimensions: [("kind", kind), ("status", String(response.status))])
                 .increment()
@@ -42,6 +62,7 @@ extension ResonateServer {
                 "request",
                 metadata: [
                     "kind": "\(response.kind)", "status": "\(response.status)", "bytes": "\(body.readableBytes)",
+                    "id": "\(resourceIDs.joined(separator: ","))",
                 ]
             )
             let effects = response.effects
@@ -68,6 +89,13 @@ extension ResonateServer {
             case .unauthenticated: RequestError(status: 401, message: "Unauthorized")
             case .forbidden: RequestError(status: 403, message: "Forbidden")
             }
+        }
+    }
+
+    /// Reads trace context (`traceparent`, …) from request headers.
+    struct HTTPFieldsExtractor: Extractor {
+        func extract(key: String, from carrier: HTTPFields) -> String? {
+            HTTPField.Name(key).flatMap { carrier[$0] }
         }
     }
 

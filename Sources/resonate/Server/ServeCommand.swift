@@ -2,13 +2,16 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import ArgumentParser
+import Instrumentation
 import Logging
 import Metrics
+import OTel
 import Prometheus
 import ResonateAuth
 import ResonateEngine
 import ResonateProtocol
 import ResonateServer
+import ServiceLifecycle
 
 /// `resonate serve`: the server on a SQLite file.
 struct ServeCommand: AsyncParsableCommand {
@@ -69,6 +72,10 @@ enum ServerLauncher {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "resonate")
+        var exporters: [any Service] = []
+        if let endpoint = settings.tracesEndpoint {
+            exporters.append(try Self.bootstrapTracing(endpoint: endpoint, logger: logger))
+        }
 
         let store: SQLiteStore
         do {
@@ -85,7 +92,7 @@ enum ServerLauncher {
         let engine = Engine(store: store, configuration: settings.engine, logger: logger)
         let server = ResonateServer(engine: engine, configuration: settings.server, logger: logger)
         let host = settings.server.host
-        try await server.run(metrics: registry, metricsPort: settings.metricsPort) { port in
+        try await server.run(metrics: registry, metricsPort: settings.metricsPort, alongside: exporters) { port in
             var metadata: Logger.Metadata = [
                 "store": "\(settings.store)",
                 "mode": "\(mode)",
@@ -93,6 +100,7 @@ enum ServerLauncher {
                 "idRules": "\(settings.engine.idRules.rawValue)",
             ]
             if settings.metricsPort != 0 { metadata["metrics"] = "http://\(host):\(settings.metricsPort)/metrics" }
+            if let endpoint = settings.tracesEndpoint { metadata["traces"] = "\(endpoint)" }
             if let verifier = settings.server.authentication {
                 metadata["auth"] = "\(verifier.key.family) (\(verifier.key.acceptedAlgorithms.joined(separator: ", ")))"
             } else {
@@ -101,5 +109,21 @@ enum ServerLauncher {
             logger.notice("resonate server listening on http://\(host):\(port)", metadata: metadata)
         }
         logger.notice("resonate server stopped")
+    }
+
+    /// Makes the process's tracer an OTLP/HTTP exporter to `endpoint`; returns the service that batches and sends
+    /// the spans (it flushes on shutdown).
+    static func bootstrapTracing(endpoint: String, logger: Logger) throws -> any Service {
+        var configuration = OTel.Configuration.default
+        configuration.serviceName = "resonate"
+        configuration.logs.enabled = false
+        configuration.metrics.enabled = false
+        configuration.traces.otlpExporter.endpoint = endpoint
+        configuration.traces.otlpExporter.protocol = .httpProtobuf
+        configuration.diagnosticLogger = .custom(logger)
+        configuration.diagnosticLogLevel = .warning
+        let (tracer, service) = try OTel.makeTracingBackend(configuration: configuration)
+        InstrumentationSystem.bootstrap(tracer)
+        return service
     }
 }

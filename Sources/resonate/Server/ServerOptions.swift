@@ -77,6 +77,14 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "With auth: clock skew tolerated on 'exp' and 'nbf'. [env: RESONATE_AUTH_LEEWAY] (default: 60s)")
     var authLeeway: String?
 
+    @Option(
+        help: """
+            Export traces over OTLP/HTTP to this collector, e.g. http://localhost:4318 (spans go to /v1/traces). \
+            [env: RESONATE_OTLP_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT] (default: no export)
+            """
+    )
+    var otlpEndpoint: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical. [env: RESONATE_LOG_LEVEL] (default: info)")
     var logLevel: String?
 
@@ -89,6 +97,8 @@ struct ServerOptions: ParsableArguments {
         var engine: EngineConfiguration
         var store: SQLiteStore.Location
         var metricsPort: Int
+        /// Where traces go (the full URL of the OTLP/HTTP traces endpoint), if anywhere.
+        var tracesEndpoint: String?
         var logLevel: Logger.Level
         var logFormat: LogFormat
     }
@@ -181,6 +191,13 @@ struct ServerOptions: ParsableArguments {
             }
             metrics = value
         }
+        var tracesEndpoint: String?
+        if let text = setting(otlpEndpoint, "RESONATE_OTLP_ENDPOINT") ?? setting(nil, "OTEL_EXPORTER_OTLP_ENDPOINT") {
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("invalid OTLP endpoint '\(text)': expected a URL such as http://localhost:4318")
+            }
+            tracesEndpoint = text.hasSuffix("/") ? text + "v1/traces" : text + "/v1/traces"
+        }
         let levelText = setting(logLevel, "RESONATE_LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
             throw ValidationError("invalid log level '\(levelText)'")
@@ -194,6 +211,7 @@ struct ServerOptions: ParsableArguments {
             engine: engine,
             store: location,
             metricsPort: metrics,
+            tracesEndpoint: tracesEndpoint,
             logLevel: level,
             logFormat: format
         )

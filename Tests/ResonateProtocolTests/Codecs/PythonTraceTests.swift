@@ -20,7 +20,8 @@ struct PythonTraceTests {
     @Test("every response decodes as the reply to its request", arguments: TraceLine.responses)
     func response(_ line: TraceLine) throws {
         let correlationID = try #require(line.correlationID)
-        let requestLine = try #require(TraceLine.requests.first { $0.correlationID == correlationID })
+        let matching = TraceLine.requests.first(where: { $0.correlationID == correlationID })
+        let requestLine = try #require(matching)
         let envelope = try RequestEnvelope.parse(Array(requestLine.json.utf8)).get()
         let request = try Request(kind: envelope.kind, data: envelope.data)
         let reply = try ResponseEnvelope.decode(
@@ -81,7 +82,8 @@ struct PythonTraceTests {
 
     @Test("the simulator's fenced outcome needs the request to name its kind")
     func fenceNeedsRequest() throws {
-        let line = try #require(TraceLine.responses.first { $0.json.contains(#""kind":"task.fence""#) })
+        let fence = TraceLine.responses.first(where: { $0.json.contains(#""kind":"task.fence""#) })
+        let line = try #require(fence)
         let response = try ResponseEnvelope.decode(Array(line.json.utf8))
         #expect(throws: ReplyDecodingError.self) {
             try Reply(kind: .taskFence, status: response.status, data: response.data)
