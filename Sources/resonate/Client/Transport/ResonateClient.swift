@@ -18,6 +18,16 @@ struct ResonateClient: Sendable {
     let token: String?
     var requestTimeout: Duration = .seconds(30)
 
+    /// The process's HTTP client. Unlike `HTTPClient.shared` it does not retry failed connection attempts until the
+    /// request's deadline: a server that refuses connections is reported at once. It lives as long as the process,
+    /// so it is never shut down.
+    private static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     init(serverURL: String, token: String?) {
         self.serverURL = serverURL
         self.token = token
@@ -39,7 +49,7 @@ struct ResonateClient: Sendable {
         let status: Int
         let body: ByteBuffer
         do {
-            let response = try await HTTPClient.shared.execute(http, timeout: .nanoseconds(nanoseconds(requestTimeout)))
+            let response = try await Self.http.execute(http, timeout: .nanoseconds(nanoseconds(requestTimeout)))
             status = Int(response.status.code)
             body = try await response.body.collect(upTo: 64 << 20)
         } catch {
