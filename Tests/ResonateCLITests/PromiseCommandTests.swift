@@ -24,6 +24,11 @@ struct PromiseCommandTests {
             #expect(created.lines[5].hasPrefix("created  20") && created.lines[5].hasSuffix("Z"))
             #expect(created.lines[6].hasPrefix("timeout  20") && created.lines[6].contains("(in 59m5"))
 
+            let gotText = try await cli.run("promises", "get", "order-1")
+            #expect(gotText.status == 0, "\(gotText)")
+            #expect(gotText.lines.prefix(6) == created.lines.prefix(6))
+            #expect(gotText.lines[6].hasPrefix("timeout  20"))
+
             // JSON: the record as the server sends it, with param and value decoded from base64.
             let got = try await cli.run("promises", "get", "order-1", "--json")
             #expect(got.status == 0, "\(got)")

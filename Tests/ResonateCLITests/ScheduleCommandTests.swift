@@ -24,6 +24,9 @@ struct ScheduleCommandTests {
             #expect(created.lines[7].hasPrefix("next run         20") && created.lines[7].contains("T02:00:00Z (in "))
             #expect(created.lines[8] == "last run         -")
 
+            let gotText = try await cli.run("schedules", "get", "nightly")
+            #expect(gotText.lines.prefix(7) == created.lines.prefix(7))
+
             let got = try await cli.run("schedules", "get", "nightly", "--json")
             #expect(got.status == 0, "\(got)")
             let schedule = try got.json()
@@ -44,8 +47,10 @@ struct ScheduleCommandTests {
             for id in ["hourly", "weekly"] {
                 let more = try await cli.run(
                     "schedules", "create", id, "--cron", "@\(id)", "--promise-id", "\(id).{{.timestamp}}",
-                    "--promise-timeout", "5m", "--promise-tags", #"{"resonate:target":"poll://any@ops"}"#)
+                    "--promise-timeout", "5m", "--promise-tags", #"{"resonate:target":"poll://any@ops"}"#, "--json")
                 #expect(more.status == 0, "\(more)")
+                #expect(try more.json()["id"] == .string(id))
+                #expect(try more.json()["promiseTimeout"] == .integer(300_000))
             }
             let page = try await cli.run("schedules", "search", "--limit", "2")
             #expect(page.status == 0, "\(page)")

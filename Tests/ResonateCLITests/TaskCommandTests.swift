@@ -37,6 +37,9 @@ struct TaskCommandTests {
             let everything = try await cli.run("tasks", "search", "--limit", "1", "--all", "--json")
             #expect(try everything.json()["tasks"]?.arrayIDs == ["t1", "t2", "t3"])
 
+            let haltedText = try await cli.run("tasks", "halt", "t3")
+            #expect(haltedText.stdout == "id       t3\nstate    halted\nversion  0\nresumes  0\n")
+
             let continued = try await cli.run("tasks", "continue", "t1")
             #expect(continued.status == 0, "\(continued)")
             #expect(continued.lines[1] == "state    pending")

@@ -78,6 +78,13 @@ struct TreeCommandTests {
             let sleepSettled = try #require(children[2]["settledAt"]?.integerValue)
             #expect((100..<1000).contains(sleepSettled - sleepCreated))
             #expect(rows[5][3] == "\(sleepSettled - sleepCreated)ms")
+            // An inner promise's tree is its subtree.
+            let subtree = try await cli.run("tree", ids[1], "--json")
+            #expect(subtree.status == 0, "\(subtree)")
+            #expect(try subtree.json()["kind"] == .string("rpc"))
+            #expect(try subtree.json()["function"] == .string("charge"))
+            #expect(try subtree.json()["children"]?.arrayIDs == [auditID])
+
             let missing = try await cli.run("tree", "no-such-order")
             #expect(missing.status == 1)
             #expect(missing.stderr == "Error: Promise not found (404 from promise.get)\n")

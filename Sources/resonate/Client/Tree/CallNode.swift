@@ -7,7 +7,7 @@ import ResonateProtocol
 struct CallNode: Sendable {
     /// What the promise stands for, read from the tags SDKs write.
     enum Kind: String, Sendable {
-        /// The execution's root.
+        /// The execution's root (a subtree's top keeps its own kind).
         case root
         /// A step run in the caller's process (`ctx.run`, `resonate:scope` `local`).
         case run

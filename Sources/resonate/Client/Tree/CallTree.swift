@@ -12,16 +12,19 @@ struct CallTree: Sendable {
 
     /// Builds the tree below `root` from the promises of its execution.
     ///
-    /// Children are ordered by creation time, then id. A promise whose parent is not among `promises` (a parent
-    /// that was deleted, or a detached execution's parent chain) is shown under the root rather than dropped.
+    /// Children are ordered by creation time, then id. A promise whose parent is not among `promises` is shown under
+    /// the execution's root rather than dropped. `promises` may hold a whole execution while `root` is one of its inner
+    /// promises; only what lies below `root` is shown.
     init(root: PromiseRecord, promises: [PromiseRecord]) {
         var byID: [String: PromiseRecord] = [:]
         for promise in promises where promise.id != root.id { byID[promise.id] = promise }
         var children: [String: [PromiseRecord]] = [:]
-        for promise in byID.values {
-            var parent = promise.tags[Tag.parent] ?? root.id
+        // For a subtree, the execution's other promises are in `byID` too, but are never reached from `root`.
+        let origin = root.tags[Tag.origin] ?? root.id
+        for promise in byID.values where promise.id != origin {
+            var parent = promise.tags[Tag.parent] ?? origin
             if parent == promise.id { continue }
-            if parent != root.id && byID[parent] == nil { parent = root.id }
+            if parent != root.id && byID[parent] == nil { parent = origin }
             children[parent, default: []].append(promise)
         }
         var visited: Set<String> = [root.id]
@@ -36,7 +39,7 @@ struct CallTree: Sendable {
             }
             return CallNode(promise: promise, kind: kind, children: nodes)
         }
-        self.root = node(root, kind: .root)
+        self.root = node(root, kind: root.id == origin ? .root : CallNode.Kind(root))
     }
 
     /// Every node, depth first, with its tree-drawing prefix (`│   ├── `), empty for the root.
