@@ -20,10 +20,21 @@ struct ResonateCommand: AsyncParsableCommand {
             request (4xx), or the awaited promise was rejected, canceled or timed out; 2 usage error; 3 the server \
             is unreachable, failed (5xx) or sent an unreadable response.
             """,
-        version: "0.1.0",
         subcommands: [
             ServeCommand.self, DevCommand.self, BenchCommand.self, InvokeCommand.self, PromisesCommand.self,
             TasksCommand.self, SchedulesCommand.self, TreeCommand.self,
         ]
     )
+
+    static let versionText = "0.1.0"
+
+    // A root-only flag rather than `CommandConfiguration.version`, which would add `--version` to every subcommand
+    // and clash with `invoke --version N` (the function version, named as in the reference CLI).
+    @Flag(help: "Show the version.")
+    var version = false
+
+    func run() throws {
+        guard version else { throw CleanExit.helpRequest(self) }
+        print(Self.versionText)
+    }
 }
