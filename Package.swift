@@ -247,6 +247,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The `resonate` client commands as real processes against `resonate dev` and Swift SDK workers.
+        .testTarget(
+            name: "ResonateCLITests",
+            dependencies: [
+                "Resonate",
+                "ResonateTesting",
+                "ResonateProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "ResonateServerTests",
             dependencies: [

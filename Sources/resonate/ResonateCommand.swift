@@ -14,8 +14,27 @@ struct ResonateCommand: AsyncParsableCommand {
             operations on). Every option can also be set with the environment variable shown in its help.
 
             Official Resonate SDKs connect with RESONATE_URL=http://localhost:8001.
+
+            The client commands (invoke, promises, tasks, schedules, tree) talk to a server given by --server or \
+            RESONATE_URL and print text, or JSON with --json. Exit status: 0 success; 1 the server refused the \
+            request (4xx), or the awaited promise was rejected, canceled or timed out; 2 usage error; 3 the server \
+            is unreachable, failed (5xx) or sent an unreadable response.
             """,
-        version: "0.1.0",
-        subcommands: [ServeCommand.self, DevCommand.self, BenchCommand.self]
+        subcommands: [
+            ServeCommand.self, DevCommand.self, BenchCommand.self, InvokeCommand.self, PromisesCommand.self,
+            TasksCommand.self, SchedulesCommand.self, TreeCommand.self,
+        ]
     )
+
+    static let versionText = "0.1.0"
+
+    // A root-only flag rather than `CommandConfiguration.version`, which would add `--version` to every subcommand
+    // and clash with `invoke --version N` (the function version, named as in the reference CLI).
+    @Flag(help: "Show the version.")
+    var version = false
+
+    func run() throws {
+        guard version else { throw CleanExit.helpRequest(self) }
+        print(Self.versionText)
+    }
 }
