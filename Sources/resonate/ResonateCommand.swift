@@ -22,19 +22,7 @@ struct ResonateCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, DevCommand.self, BenchCommand.self, InvokeCommand.self, PromisesCommand.self,
-            TasksCommand.self, SchedulesCommand.self, TreeCommand.self,
+            TasksCommand.self, SchedulesCommand.self, TreeCommand.self, VersionCommand.self,
         ]
     )
-
-    static let versionText = "0.1.0"
-
-    // A root-only flag rather than `CommandConfiguration.version`, which would add `--version` to every subcommand
-    // and clash with `invoke --version N` (the function version, named as in the reference CLI).
-    @Flag(help: "Show the version.")
-    var version = false
-
-    func run() throws {
-        guard version else { throw CleanExit.helpRequest(self) }
-        print(Self.versionText)
-    }
 }

@@ -134,12 +134,14 @@ struct ResonateCLI: Sendable {
 
 /// A `resonate dev` process for one test, in a scratch directory removed afterwards.
 enum DevServer {
-    static func with<T>(_ body: (ServerProcess, ResonateCLI) async throws -> T) async throws -> T {
+    static func with<T>(
+        arguments: [String] = [], _ body: (ServerProcess, ResonateCLI) async throws -> T
+    ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try await ServerProcess(
-            arguments: ["dev"],
+            arguments: ["dev"] + arguments,
             logPath: directory.appendingPathComponent("server.log").path
         )
         defer { server.terminate() }

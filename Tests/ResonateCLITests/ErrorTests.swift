@@ -66,6 +66,40 @@ struct ErrorTests {
                 == "Error: invalid server URL 'localhost:8001': expected http://HOST[:PORT] or https://HOST[:PORT]\n")
     }
 
+    @Test("resonate version prints the version, and invoke --version stays the function version")
+    func version() async throws {
+        let result = try await ResonateCLI(server: nil).run("version")
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout == "0.1.0\n")
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test(
+        "against a server with JWT auth: no token exits 1 with 401, a token outside its prefix with 403, a valid one works"
+    )
+    func authenticatedServer() async throws {
+        let issuer = try TestTokenIssuer(.es256)
+        try await DevServer.with(arguments: ["--auth-publickey", try issuer.writePublicKey()]) { server, cli in
+            let anonymous = try await cli.run("promises", "create", "orders/1", "--timeout", "1h")
+            #expect(anonymous.status == 1, "\(anonymous)")
+            #expect(anonymous.stderr.contains("(401 from promise.create)"), "\(anonymous)")
+
+            let orders = try issuer.token(claims: #""prefix":"orders/""#)
+            let created = try await cli.run("promises", "create", "orders/1", "--timeout", "1h", "--token", orders)
+            #expect(created.status == 0, "\(created)")
+            let outside = try await cli.run("promises", "get", "invoices/1", "--token", orders)
+            #expect(outside.status == 1, "\(outside)")
+            #expect(outside.stderr.contains("(403 from promise.get)"), "\(outside)")
+
+            let admin = try issuer.token(claims: #""role":"admin""#)
+            let resolved = try await cli.run(
+                "promises", "resolve", "orders/1", "--value", "42", "--json",
+                environment: ["RESONATE_TOKEN": admin])
+            #expect(resolved.status == 0, "\(resolved)")
+            #expect(try resolved.json()["state"] == .string("resolved"))
+        }
+    }
+
     @Test("an unknown promise exits 1 with the server's message and status")
     func refused() async throws {
         try await DevServer.with { _, cli in
