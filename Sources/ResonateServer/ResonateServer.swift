@@ -6,7 +6,7 @@ public import Logging
 import NIOCore
 public import Prometheus
 public import ResonateEngine
-import ServiceLifecycle
+public import ServiceLifecycle
 import Synchronization
 import UnixSignals
 
@@ -104,13 +104,17 @@ public final class ResonateServer<S: Store>: Sendable {
     /// - Parameters:
     ///   - metrics: a Prometheus registry to expose on `metricsPort` (the process's metrics factory should write
     ///     to it); `nil` or port 0 serves no metrics.
+    ///   - services: services the server depends on, such as a store with a connection pool; they start before
+    ///     the server and stop after it.
     ///   - onListening: called with the bound API port.
     public func run(
         metrics: PrometheusCollectorRegistry? = nil,
         metricsPort: Int = 0,
+        services dependencies: [any Service] = [],
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        var services: [any Service] = [makeApplication(onListening: onListening)]
+        // A service group shuts its services down in reverse order, so dependencies go first.
+        var services: [any Service] = dependencies + [makeApplication(onListening: onListening)]
         if let metrics, metricsPort != 0 {
             services.append(
                 MetricsEndpoint.application(

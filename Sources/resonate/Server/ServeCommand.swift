@@ -6,21 +6,26 @@ import Logging
 import Metrics
 import Prometheus
 import ResonateEngine
+import ResonatePostgres
 import ResonateProtocol
 import ResonateServer
+import ServiceLifecycle
 
-/// `resonate serve`: the server on a SQLite file.
+/// `resonate serve`: the server on a SQLite file or a PostgreSQL database.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the Resonate server.",
         discussion: """
             Stores promises, tasks and schedules durably in SQLite (WAL, synchronous=FULL: an acknowledged write \
-            survives kill -9 and power loss). Stops gracefully on SIGINT or SIGTERM.
+            survives kill -9 and power loss), or in PostgreSQL, where several servers can share one database \
+            (serializable transactions, synchronous_commit=on; the schema is migrated at start-up). Stops \
+            gracefully on SIGINT or SIGTERM.
 
             Examples:
               resonate serve
               resonate serve --store sqlite:/var/lib/resonate/resonate.db --host 0.0.0.0
+              resonate serve --store postgres://resonate:secret@db.internal:5432/resonate --store-pool-size 20
             """
     )
 
@@ -46,7 +51,8 @@ struct DevCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
-        try await ServerLauncher.run(options.resolve(defaultStore: "sqlite::memory:", forceDebug: true), mode: "dev")
+        try await ServerLauncher.run(
+            options.resolve(defaultStore: "sqlite::memory:", forceDebug: true, allowPostgres: false), mode: "dev")
     }
 }
 
@@ -69,17 +75,44 @@ enum ServerLauncher {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "resonate")
 
-        let store: SQLiteStore
-        do {
-            store = try SQLiteStore(location: settings.store)
-        } catch {
-            logger.critical("cannot open the store", metadata: ["store": "\(settings.store)", "error": "\(error)"])
-            throw ExitCode(2)
+        switch settings.store {
+        case .sqlite(let location):
+            let store: SQLiteStore
+            do {
+                store = try SQLiteStore(location: location)
+            } catch {
+                logger.critical("cannot open the store", metadata: ["store": "\(settings.store)", "error": "\(error)"])
+                throw ExitCode(2)
+            }
+            try await serve(
+                store: store, services: [], settings: settings, registry: registry, logger: logger, mode: mode)
+        case .postgres(let configuration):
+            let store: PostgresStore
+            do {
+                store = try PostgresStore(configuration: configuration, logger: logger)
+                // The store runs in the server's service group: it migrates first and stops last.
+                try await serve(
+                    store: store, services: [store], settings: settings, registry: registry, logger: logger, mode: mode)
+            } catch let error as PostgresStoreError {
+                logger.critical("cannot open the store", metadata: ["store": "\(settings.store)", "error": "\(error)"])
+                throw ExitCode(2)
+            }
         }
+        logger.notice("resonate server stopped")
+    }
+
+    private static func serve<S: Store>(
+        store: S,
+        services: [any Service],
+        settings: ServerOptions.Resolved,
+        registry: PrometheusCollectorRegistry,
+        logger: Logger,
+        mode: String
+    ) async throws {
         let engine = Engine(store: store, configuration: settings.engine, logger: logger)
         let server = ResonateServer(engine: engine, configuration: settings.server, logger: logger)
         let host = settings.server.host
-        try await server.run(metrics: registry, metricsPort: settings.metricsPort) { port in
+        try await server.run(metrics: registry, metricsPort: settings.metricsPort, services: services) { port in
             var metadata: Logger.Metadata = [
                 "store": "\(settings.store)",
                 "mode": "\(mode)",
@@ -89,6 +122,5 @@ enum ServerLauncher {
             if settings.metricsPort != 0 { metadata["metrics"] = "http://\(host):\(settings.metricsPort)/metrics" }
             logger.notice("resonate server listening on http://\(host):\(port)", metadata: metadata)
         }
-        logger.notice("resonate server stopped")
     }
 }
