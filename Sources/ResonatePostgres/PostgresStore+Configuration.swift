@@ -32,8 +32,8 @@ extension PostgresStore {
         public var tls: TLSMode
         /// The most connections the pool opens; each runs one transaction at a time. Default 10.
         public var maximumConnections: Int
-        /// How many times a transaction runs before a serialization failure, deadlock or duplicate insert is
-        /// reported as an error. Default 16.
+        /// How many times a transaction runs before a deadlock, duplicate insert, serialization failure or lost
+        /// connection is reported as an error. Default 16.
         public var maximumAttempts: Int
         /// How long start-up keeps trying to reach the database before ``PostgresStore/run()`` fails. Default 30 s.
         public var startupTimeout: Duration

@@ -10,14 +10,15 @@ import Synchronization
 
 /// The PostgreSQL store: several server replicas can share one database.
 ///
-/// Each ``write(_:)`` runs its closure in its own `SERIALIZABLE` transaction on a pooled connection and returns
-/// once the commit is durable (`synchronous_commit = on` is set on every connection, whatever the server's
-/// default). PostgreSQL guarantees that concurrent transactions, from this process or from other replicas, have
-/// the effect of running one after another; when it cannot, it aborts one with a serialization failure, and the
-/// store runs that closure again (likewise after a deadlock, or a duplicate key inserted by a concurrent
-/// transaction) up to ``Configuration/maximumAttempts`` times with a short jittered backoff. Engine closures build
-/// all their effects inside, so running one again is safe. Concurrent commits share WAL flushes, so the pool gives
-/// group commit across requests without batching them into one transaction.
+/// Each ``write(_:)`` runs its closure in its own transaction on a pooled connection and returns once the commit
+/// is durable (`synchronous_commit = on` is set on every connection, whatever the server's default). Rows read by
+/// id are locked until commit, so concurrent transactions, from this process or from other replicas, have the
+/// effect of running one after another (``PostgresTransaction`` explains why that holds for the engine's access
+/// patterns). After a deadlock, a duplicate key inserted by a concurrent transaction, a serialization failure or
+/// a connection lost before `COMMIT`, the store runs the closure again, up to ``Configuration/maximumAttempts``
+/// times with a short jittered backoff; engine closures build all their effects inside, so running one again is
+/// safe. Concurrent commits share WAL flushes, so the pool gives group commit across requests without batching
+/// them into one transaction.
 ///
 /// The store is a `Service`: ``run()`` applies the schema migrations and then runs the connection pool until
 /// graceful shutdown. Operations issued before the migrations are done wait for them.
@@ -47,8 +48,8 @@ public final class PostgresStore: Store, Service {
         client = PostgresClient(configuration: configuration.clientConfiguration(), backgroundLogger: logger)
     }
 
-    /// The number of times a transaction was run again after a serialization failure, deadlock or concurrent
-    /// duplicate insert.
+    /// The number of times a transaction was run again (deadlock, concurrent duplicate insert, serialization
+    /// failure, lost connection).
     public var retriedTransactions: Int { retries.load(ordering: .relaxed) }
 
     // MARK: Service
@@ -120,39 +121,46 @@ public final class PostgresStore: Store, Service {
     public func write<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresTransaction) async throws -> Result
     ) async throws -> Result {
-        try await gate.wait()
-        var attempt = 1
-        while true {
-            do {
-                return try await transaction(isWrite: true, body)
-            } catch let error as PSQLError {
-                guard let sqlState = Self.retriableState(error) else {
-                    throw Self.storeError(error, context: "a write transaction failed")
-                }
-                guard attempt < configuration.maximumAttempts else {
-                    throw PostgresStoreError(
-                        .retriesExhausted,
-                        "a write transaction failed \(attempt) times in a row; the last failure: \(Self.describe(error))",
-                        sqlState: sqlState
-                    )
-                }
-                retries.add(1, ordering: .relaxed)
-                retryCounter.increment()
-                logger.debug("re-running a write transaction", metadata: ["sqlState": "\(sqlState)"])
-                try await Task.sleep(for: Self.backoff(attempt: attempt))
-                attempt += 1
-            }
-        }
+        try await perform(isWrite: true, body)
     }
 
     public func read<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresTransaction) async throws -> Result
     ) async throws -> Result {
+        try await perform(isWrite: false, body)
+    }
+
+    /// Runs `body` in a transaction, again after failures that running it again cures (see
+    /// ``retryReason(_:)``), at most ``Configuration/maximumAttempts`` times.
+    private func perform<Result: Sendable>(
+        isWrite: Bool,
+        _ body: @escaping @Sendable (PostgresTransaction) async throws -> Result
+    ) async throws -> Result {
         try await gate.wait()
-        do {
-            return try await transaction(isWrite: false, body)
-        } catch let error as PSQLError {
-            throw Self.storeError(error, context: "a read transaction failed")
+        var attempt = 1
+        while true {
+            do {
+                return try await transaction(isWrite: isWrite, body)
+            } catch {
+                // Errors of the closure itself (not the database's) are the caller's and pass through unchanged.
+                guard error is PSQLError || error is CommitFailure else { throw error }
+                let kind = isWrite ? "write" : "read"
+                guard let reason = Self.retryReason(error) else {
+                    throw Self.storeError(error, context: "a \(kind) transaction failed")
+                }
+                guard attempt < configuration.maximumAttempts else {
+                    throw PostgresStoreError(
+                        .retriesExhausted,
+                        "a \(kind) transaction failed \(attempt) times in a row; the last failure: \(Self.describe(error))",
+                        sqlState: Self.sqlState(of: error)
+                    )
+                }
+                retries.add(1, ordering: .relaxed)
+                retryCounter.increment()
+                logger.debug("running a \(kind) transaction again", metadata: ["reason": "\(reason)"])
+                try await Task.sleep(for: Self.backoff(attempt: attempt))
+                attempt += 1
+            }
         }
     }
 
@@ -184,7 +192,7 @@ public final class PostgresStore: Store, Service {
         return try await client.withConnection { connection in
             let transaction = PostgresTransaction(connection: connection, logger: logger, isWrite: isWrite)
             let begin: PostgresQuery =
-                isWrite ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                isWrite ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
             try await connection.run(begin, logger: logger)
             let result: Result
             do {
@@ -198,8 +206,11 @@ public final class PostgresStore: Store, Service {
                 throw error
             }
             let started = ContinuousClock.now
-            // A serialization failure may surface only here; the server has then rolled back already.
-            try await connection.run("COMMIT", logger: logger)
+            do {
+                try await connection.run("COMMIT", logger: logger)
+            } catch {
+                throw CommitFailure(underlying: error)
+            }
             if isWrite { commitDuration.recordNanoseconds(Self.nanoseconds(ContinuousClock.now - started)) }
             return result
         }
@@ -217,13 +228,30 @@ public final class PostgresStore: Store, Service {
 
     // MARK: Errors and retries
 
-    /// The SQLSTATE of failures that running the transaction again can cure: serialization failure, deadlock,
-    /// and a duplicate key inserted by a concurrent transaction (re-run, the engine finds the row and uses it).
-    static func retriableState(_ error: PSQLError) -> String? {
-        guard let state = error.serverInfo?[.sqlState], ["40001", "40P01", "23505"].contains(state) else {
-            return nil
+    /// Why running a failed transaction again is safe and may succeed, or `nil` when it is not:
+    /// - a deadlock (40P01) or serialization failure (40001), before or at `COMMIT`: the server rolled back;
+    /// - a duplicate key (23505) inserted by a concurrent transaction: run again, the engine finds the row;
+    /// - a lost connection or a server shutting down (57P01–57P03) before `COMMIT` was sent: nothing was
+    ///   committed. A connection lost during `COMMIT` is not retried, since the commit may have happened.
+    static func retryReason(_ error: any Error) -> String? {
+        let atCommit = error is CommitFailure
+        let underlying = (error as? CommitFailure)?.underlying ?? error
+        guard let error = underlying as? PSQLError else { return nil }
+        if let state = error.serverInfo?[.sqlState] {
+            switch state {
+            case "40001", "40P01": return state
+            case "23505", "57P01", "57P02", "57P03": return atCommit ? nil : state
+            default: return nil
+            }
         }
-        return state
+        let connectionLost: Set<PSQLError.Code> = [
+            .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown,
+        ]
+        return !atCommit && connectionLost.contains(error.code) ? "\(error.code)" : nil
+    }
+
+    static func sqlState(of error: any Error) -> String? {
+        (((error as? CommitFailure)?.underlying ?? error) as? PSQLError)?.serverInfo?[.sqlState]
     }
 
     /// Connection failures worth waiting out at start-up: nothing listening yet, or a server still starting.
@@ -248,13 +276,18 @@ public final class PostgresStore: Store, Service {
         code: PostgresStoreError.Code = .queryFailed
     ) -> PostgresStoreError {
         if let error = error as? PostgresStoreError { return error }
-        let sqlState = (error as? PSQLError)?.serverInfo?[.sqlState]
-        return PostgresStoreError(code, "\(context): \(describe(error))", sqlState: sqlState)
+        if let failure = error as? CommitFailure {
+            return PostgresStoreError(
+                code, "\(context) at COMMIT, which may or may not have taken effect: \(describe(failure.underlying))",
+                sqlState: sqlState(of: error))
+        }
+        return PostgresStoreError(code, "\(context): \(describe(error))", sqlState: sqlState(of: error))
     }
 
     /// What went wrong, without the query's bound values: `PSQLError`'s own description hides everything, and its
     /// debug description includes the binds.
     static func describe(_ error: any Error) -> String {
+        let error = (error as? CommitFailure)?.underlying ?? error
         guard let error = error as? PSQLError else { return "\(error)" }
         var parts: [String] = []
         if let message = error.serverInfo?[.message] {
@@ -270,4 +303,9 @@ public final class PostgresStore: Store, Service {
         let (seconds, attoseconds) = duration.components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
+}
+
+/// A failure of `COMMIT` itself, whose outcome may be unknown: kept apart from failures before it.
+struct CommitFailure: Error {
+    let underlying: any Error
 }

@@ -28,7 +28,7 @@ public struct PostgresStoreError: Error, Sendable, Hashable, CustomStringConvert
         public static let schemaTooNew = Code("schemaTooNew")
         /// A statement, `BEGIN` or `COMMIT` failed.
         public static let queryFailed = Code("queryFailed")
-        /// A transaction kept failing with serialization failures, deadlocks or duplicate inserts.
+        /// A transaction kept failing with deadlocks, duplicate inserts, serialization failures or lost connections.
         public static let retriesExhausted = Code("retriesExhausted")
         /// A stored row has a value this build cannot read.
         public static let corruptRow = Code("corruptRow")

@@ -6,8 +6,9 @@ public import ResonateProtocol
 
 extension PostgresTransaction {
     public func promise(id: String) async throws -> PromiseRecord? {
-        try await rows("SELECT \(unescaped: Self.promiseColumns) FROM promises WHERE id = \(id)").first.map(
-            Self.promise)
+        try await rows(
+            "SELECT \(unescaped: Self.promiseColumns) FROM promises WHERE id = \(id)\(unescaped: lockClause)"
+        ).first.map(Self.promise)
     }
 
     public func insertPromise(_ promise: PromiseRecord) async throws {

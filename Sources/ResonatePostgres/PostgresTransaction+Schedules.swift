@@ -6,8 +6,9 @@ public import ResonateProtocol
 
 extension PostgresTransaction {
     public func schedule(id: String) async throws -> ScheduleRecord? {
-        try await rows("SELECT \(unescaped: Self.scheduleColumns) FROM schedules WHERE id = \(id)").first.map(
-            Self.schedule)
+        try await rows(
+            "SELECT \(unescaped: Self.scheduleColumns) FROM schedules WHERE id = \(id)\(unescaped: lockClause)"
+        ).first.map(Self.schedule)
     }
 
     public func insertSchedule(_ schedule: ScheduleRecord) async throws {

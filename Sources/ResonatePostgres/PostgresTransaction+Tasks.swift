@@ -9,7 +9,9 @@ extension PostgresTransaction {
     // MARK: Tasks
 
     public func task(id: String) async throws -> TaskRow? {
-        try await rows("SELECT \(unescaped: Self.taskColumns) FROM tasks WHERE id = \(id)").first.map(Self.task)
+        try await rows("SELECT \(unescaped: Self.taskColumns) FROM tasks WHERE id = \(id)\(unescaped: lockClause)")
+            .first
+            .map(Self.task)
     }
 
     public func insertTask(_ task: TaskRow) async throws {
@@ -42,17 +44,21 @@ extension PostgresTransaction {
         ).map(Self.task)
     }
 
+    /// In a write transaction the rows are locked: a writer may update them from what it read.
     public func searchTasks(state: TaskState?, after cursor: String?, limit: Int) async throws -> [TaskRow] {
         if let state {
             return try await rows(
                 """
                 SELECT \(unescaped: Self.taskColumns) FROM tasks
-                WHERE state = \(state.rawValue) AND id > \(cursor ?? "") ORDER BY id LIMIT \(limit)
+                WHERE state = \(state.rawValue) AND id > \(cursor ?? "") ORDER BY id LIMIT \(limit)\(unescaped: lockClause)
                 """
             ).map(Self.task)
         }
         return try await rows(
-            "SELECT \(unescaped: Self.taskColumns) FROM tasks WHERE id > \(cursor ?? "") ORDER BY id LIMIT \(limit)"
+            """
+            SELECT \(unescaped: Self.taskColumns) FROM tasks
+            WHERE id > \(cursor ?? "") ORDER BY id LIMIT \(limit)\(unescaped: lockClause)
+            """
         ).map(Self.task)
     }
 
