@@ -195,6 +195,35 @@ struct PromiseTransitionTests {
         }
     }
 
+    @Test(
+        "null bytes are refused in every stored or looked-up string, so that no store has to hold them",
+        arguments: StoreKind.allCases
+    )
+    func nullBytesAreRefused(store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness in
+            // As a client sends them: JSON text with \u0000 escapes.
+            let requests: [(String, String)] = [
+                ("promise.create", #"{"id":"p","timeoutAt":9999999,"tags":{"color":"r\u0000d"}}"#),
+                ("promise.create", #"{"id":"p","timeoutAt":9999999,"tags":{"c\u0000lor":"red"}}"#),
+                ("promise.create", #"{"id":"p","timeoutAt":9999999,"param":{"data":"a\u0000"}}"#),
+                ("promise.create", #"{"id":"p","timeoutAt":9999999,"param":{"headers":{"h":"\u0000"}}}"#),
+                ("promise.create", #"{"id":"p\u0000","timeoutAt":9999999}"#),
+                ("promise.settle", #"{"id":"p","state":"resolved","value":{"data":"\u0000"}}"#),
+                ("promise.get", #"{"id":"p\u0000"}"#),
+                ("promise.search", #"{"cursor":"p\u0000"}"#),
+                ("promise.register_listener", #"{"awaited":"p","address":"poll://uni@c/\u0000"}"#),
+                ("task.heartbeat", #"{"pid":"p1","tasks":[{"id":"t\u0000","version":1}]}"#),
+                ("task.acquire", #"{"id":"t","version":0,"pid":"p\u0000","ttl":1000}"#),
+            ]
+            for (kind, data) in requests {
+                let reply = await harness.send(kind: kind, try JSONParser().parse(data))
+                #expect(reply.status == 400, "\(kind) \(data): \(reply.payload)")
+                #expect(reply.errorMessage?.contains("null byte") == true, "\(reply.payload)")
+            }
+            #expect(try await harness.snapshot().promises.isEmpty)
+        }
+    }
+
     @Test("search filters by state and tags and pages with a cursor", arguments: StoreKind.allCases)
     func search(store: StoreKind) async throws {
         try await EngineHarness.with(store) { harness in
