@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Resonate", targets: ["Resonate"]),
         .library(name: "ResonateTesting", targets: ["ResonateTesting"]),
         .library(name: "ResonateKafka", targets: ["ResonateKafka"]),
+        .library(name: "ResonatePostgres", targets: ["ResonatePostgres"]),
         .executable(name: "resonate", targets: ["resonate"]),
     ],
     dependencies: [
@@ -38,6 +39,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         // ByteBuffer and event loops shared with Hummingbird and async-http-client.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        // The PostgreSQL store: a pooled async client, bound parameters, SCRAM authentication.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        // TLS settings of the PostgreSQL store's connections (already required by postgres-nio).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // SQLite from the system (Debian: libsqlite3-dev).
@@ -54,6 +59,19 @@ let package = Package(
             dependencies: [
                 "ResonateProtocol",
                 "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The PostgreSQL store, for several server replicas sharing one database.
+        .target(
+            name: "ResonatePostgres",
+            dependencies: [
+                "ResonateProtocol",
+                "ResonateEngine",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -142,6 +160,7 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "ResonateProtocol",
                 "ResonateEngine",
+                "ResonatePostgres",
                 "ResonateServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -212,7 +231,22 @@ let package = Package(
             path: "Tests/Support/SDKTestWorker"
         ),
         .testTarget(name: "ResonateProtocolTests", dependencies: ["ResonateProtocol"], exclude: ["Fixtures"]),
-        .testTarget(name: "ResonateEngineTests", dependencies: ["ResonateProtocol", "ResonateEngine"]),
+        .testTarget(
+            name: "ResonateEngineTests",
+            dependencies: ["ResonateProtocol", "ResonateEngine", "ResonatePostgres", "ResonateTesting"]
+        ),
+        .testTarget(
+            name: "ResonatePostgresTests",
+            dependencies: [
+                "ResonateProtocol",
+                "ResonateEngine",
+                "ResonatePostgres",
+                "ResonateTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "ResonateAuthTests", dependencies: ["ResonateAuth"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ResonateKafkaTests",
@@ -266,6 +300,7 @@ let package = Package(
                 "ResonateTesting",
                 "ResonateProtocol",
                 "ResonateEngine",
+                "ResonatePostgres",
                 "ResonateServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

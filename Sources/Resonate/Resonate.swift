@@ -650,7 +650,8 @@ public final class Resonate: Service, Sendable {
     }
 
     private func renewLeases() async {
-        let interval = max(runtime.ttl / 2, 100)
+        // A third of the lease: one late or lost heartbeat still leaves time for the next before the lease ends.
+        let interval = max(runtime.ttl / 3, 100)
         while !Task.isCancelled {
             do {
                 try await runtime.clock.sleep(until: runtime.clock.now() + interval)

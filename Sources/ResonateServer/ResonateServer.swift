@@ -104,16 +104,17 @@ public final class ResonateServer<S: Store>: Sendable {
     /// - Parameters:
     ///   - metrics: a Prometheus registry to expose on `metricsPort` (the process's metrics factory should write
     ///     to it); `nil` or port 0 serves no metrics.
+    ///   - services: services the server depends on, such as a store with a connection pool or a trace exporter;
+    ///     they start before the server and stop after it.
     ///   - onListening: called with the bound API port.
-    ///   - services: more services to run alongside, such as a trace exporter; they start first and stop last.
     public func run(
         metrics: PrometheusCollectorRegistry? = nil,
         metricsPort: Int = 0,
-        alongside services: [any Service] = [],
+        services dependencies: [any Service] = [],
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        var services = services
-        services.append(makeApplication(onListening: onListening))
+        // A service group shuts its services down in reverse order, so dependencies go first.
+        var services: [any Service] = dependencies + [makeApplication(onListening: onListening)]
         if let metrics, metricsPort != 0 {
             services.append(
                 MetricsEndpoint.application(

@@ -5,8 +5,8 @@ import ResonateEngine
 import ResonateProtocol
 import Testing
 
-/// The task transition table of PROTOCOL §3.8, one row per case.
-@Suite("Task transitions")
+/// The task transition table of PROTOCOL §3.8, one row per case and store.
+@Suite("Task transitions", .sharedPostgres)
 struct TaskTransitionTests {
     enum Start: String, CustomStringConvertible {
         case absent, pending, acquired, suspended, halted, fulfilled
@@ -131,63 +131,65 @@ struct TaskTransitionTests {
         _ = harness.sink.take()
     }
 
-    @Test("transition", arguments: table)
-    func transition(_ row: Row) async throws {
-        let harness = try EngineHarness()
-        try await Self.prepare(row.start, harness)
-        let id = Self.id
-        let reply: Reply
-        switch row.operation {
-        case .acquire(let version):
-            reply = await harness.send(.taskAcquire(TaskAcquire(id: id, version: version, pid: "p2", ttl: 10_000)))
-        case .release(let version):
-            reply = await harness.send(.taskRelease(id: id, version: version))
-        case .fulfill(let version):
-            reply = await harness.send(
-                .taskFulfill(TaskFulfill(id: id, version: version, settle: PromiseSettle(id: id, state: .resolved)))
-            )
-        case .suspendOnPending(let version):
-            reply = await harness.send(.taskSuspend(TaskSuspend(id: id, version: version, awaiting: ["t:1"])))
-        case .suspendOnSettled(let version):
-            reply = await harness.send(.taskSuspend(TaskSuspend(id: id, version: version, awaiting: ["t:1", "t:2"])))
-        case .suspendOnMissing(let version):
-            reply = await harness.send(.taskSuspend(TaskSuspend(id: id, version: version, awaiting: ["t:9"])))
-        case .fence(let version):
-            reply = await harness.send(
-                .taskFence(
-                    TaskFence(
-                        id: id,
-                        version: version,
-                        action: .create(PromiseCreate(id: "t:3", timeoutAt: harness.now + 1_000))
+    @Test("transition", arguments: table, StoreKind.allCases)
+    func transition(_ row: Row, store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness in
+            try await Self.prepare(row.start, harness)
+            let id = Self.id
+            let reply: Reply
+            switch row.operation {
+            case .acquire(let version):
+                reply = await harness.send(.taskAcquire(TaskAcquire(id: id, version: version, pid: "p2", ttl: 10_000)))
+            case .release(let version):
+                reply = await harness.send(.taskRelease(id: id, version: version))
+            case .fulfill(let version):
+                reply = await harness.send(
+                    .taskFulfill(TaskFulfill(id: id, version: version, settle: PromiseSettle(id: id, state: .resolved)))
+                )
+            case .suspendOnPending(let version):
+                reply = await harness.send(.taskSuspend(TaskSuspend(id: id, version: version, awaiting: ["t:1"])))
+            case .suspendOnSettled(let version):
+                reply = await harness.send(
+                    .taskSuspend(TaskSuspend(id: id, version: version, awaiting: ["t:1", "t:2"])))
+            case .suspendOnMissing(let version):
+                reply = await harness.send(.taskSuspend(TaskSuspend(id: id, version: version, awaiting: ["t:9"])))
+            case .fence(let version):
+                reply = await harness.send(
+                    .taskFence(
+                        TaskFence(
+                            id: id,
+                            version: version,
+                            action: .create(PromiseCreate(id: "t:3", timeoutAt: harness.now + 1_000))
+                        )
                     )
                 )
-            )
-        case .heartbeat(let version, let pid):
-            reply = await harness.send(
-                .taskHeartbeat(TaskHeartbeat(pid: pid, tasks: [TaskReference(id: id, version: version)])))
-        case .halt:
-            reply = await harness.send(.taskHalt(id: id))
-        case .resume:
-            reply = await harness.send(.taskContinue(id: id))
-        case .create:
-            reply = await harness.createTask(id, pid: "p2")
+            case .heartbeat(let version, let pid):
+                reply = await harness.send(
+                    .taskHeartbeat(TaskHeartbeat(pid: pid, tasks: [TaskReference(id: id, version: version)])))
+            case .halt:
+                reply = await harness.send(.taskHalt(id: id))
+            case .resume:
+                reply = await harness.send(.taskContinue(id: id))
+            case .create:
+                reply = await harness.createTask(id, pid: "p2")
+            }
+            #expect(reply.status == row.status, "\(reply.payload)")
+            let task = try await harness.task(id)
+            if let after = row.after {
+                #expect(task?.state == after.state)
+                #expect(task?.version == after.version)
+            } else {
+                #expect(task == nil)
+            }
+            // Every transition into pending sends the task's current version to its target; nothing else sends one.
+            let executes = harness.sink.takeExecutes()
+            if row.start != .pending, let after = row.after, after.state == .pending {
+                #expect(executes == [TaskReference(id: id, version: after.version)])
+            } else {
+                #expect(executes.isEmpty)
+            }
+            try await checkTimerInvariant(harness)
         }
-        #expect(reply.status == row.status, "\(reply.payload)")
-        let task = try await harness.task(id)
-        if let after = row.after {
-            #expect(task?.state == after.state)
-            #expect(task?.version == after.version)
-        } else {
-            #expect(task == nil)
-        }
-        // Every transition into pending sends the task's current version to its target; nothing else sends one.
-        let executes = harness.sink.takeExecutes()
-        if row.start != .pending, let after = row.after, after.state == .pending {
-            #expect(executes == [TaskReference(id: id, version: after.version)])
-        } else {
-            #expect(executes.isEmpty)
-        }
-        try await checkTimerInvariant(harness)
     }
 
     /// Pending tasks have a retry timer, acquired ones a lease, others none.
@@ -205,122 +207,135 @@ struct TaskTransitionTests {
         }
     }
 
-    @Test("heartbeat extends only the leases the process holds at that version")
-    func heartbeatExtendsLease() async throws {
-        let harness = try EngineHarness()
-        await harness.createTask("a", pid: "p1", ttl: 10_000)
-        await harness.createTask("b", pid: "p1", ttl: 10_000)
-        harness.clock.advance(by: 6_000)
-        await harness.send(
-            .taskHeartbeat(
-                TaskHeartbeat(
-                    pid: "p1", tasks: [TaskReference(id: "a", version: 1), TaskReference(id: "b", version: 0)])
+    @Test("heartbeat extends only the leases the process holds at that version", arguments: StoreKind.allCases)
+    func heartbeatExtendsLease(store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness async throws in
+            await harness.createTask("a", pid: "p1", ttl: 10_000)
+            await harness.createTask("b", pid: "p1", ttl: 10_000)
+            harness.clock.advance(by: 6_000)
+            await harness.send(
+                .taskHeartbeat(
+                    TaskHeartbeat(
+                        pid: "p1", tasks: [TaskReference(id: "a", version: 1), TaskReference(id: "b", version: 0)])
+                )
             )
-        )
-        #expect(try await harness.task("a")?.timeout == .lease(at: harness.now + 10_000))
-        #expect(try await harness.task("b")?.timeout == .lease(at: harness.now + 4_000))
-    }
-
-    @Test("a heartbeat may list tasks of several origins (the Python SDK batches them)")
-    func heartbeatAcrossOrigins() async throws {
-        let harness = try EngineHarness()
-        await harness.createTask("x", pid: "p1")
-        await harness.createTask("y", pid: "p1")
-        let reply = await harness.send(
-            kind: "task.heartbeat",
-            .object([
-                "pid": .string("p1"),
-                "tasks": .array([
-                    .object(["id": .string("x"), "version": .integer(1)]),
-                    .object(["id": .string("y"), "version": .integer(1)]),
-                ]),
-            ])
-        )
-        #expect(reply.status == 200)
-    }
-
-    @Test("a lease is honoured until its expiry and never after, even before the timer runs")
-    func expiredLeaseCannotFence() async throws {
-        let harness = try EngineHarness()
-        await harness.createTask("w", ttl: 5_000)
-        harness.clock.advance(by: 5_000)
-        let fence = await harness.send(
-            .taskFence(
-                TaskFence(id: "w", version: 1, action: .create(PromiseCreate(id: "w:1", timeoutAt: harness.now + 1))))
-        )
-        #expect(fence.status == 409)
-        #expect(try await harness.task("w")?.state == .pending)
-        #expect(harness.sink.takeExecutes() == [TaskReference(id: "w", version: 1)])
-    }
-
-    @Test("task.create acquires a new task at version 1 without sending an execute")
-    func taskCreateNew() async throws {
-        let harness = try EngineHarness()
-        let reply = await harness.createTask("w", pid: "p1", ttl: 60_000)
-        #expect(reply.status == 200)
-        #expect(reply.task == TaskRecord(id: "w", state: .acquired, version: 1, resumes: 0, ttl: 60_000, pid: "p1"))
-        #expect(reply.promise?.state == .pending)
-        #expect(harness.sink.take().isEmpty)
-    }
-
-    @Test("task.create on a promise without a task is unprocessable")
-    func taskCreateOnPlainPromise() async throws {
-        let harness = try EngineHarness()
-        await harness.createPromise("w")
-        let reply = await harness.createTask("w")
-        #expect(reply.status == 422)
-        #expect(reply.errorMessage == "The promise does not have a resonate:target tag")
-    }
-
-    @Test("suspending on a settled promise answers 300 with the branch preload and keeps the lease")
-    func suspendRedirect() async throws {
-        let harness = try EngineHarness()
-        await harness.createTask("w")
-        let child = PromiseCreate(
-            id: "w:1",
-            timeoutAt: harness.now + 10_000,
-            tags: [Tag.branch: "w", Tag.parent: "w", Tag.origin: "w", Tag.scope: "local"]
-        )
-        await harness.send(.taskFence(TaskFence(id: "w", version: 1, action: .create(child))))
-        await harness.send(
-            .taskFence(TaskFence(id: "w", version: 1, action: .settle(PromiseSettle(id: "w:1", state: .resolved)))))
-        let reply = await harness.send(.taskSuspend(TaskSuspend(id: "w", version: 1, awaiting: ["w:1"])))
-        #expect(reply.status == 300)
-        #expect(reply.preload?.map(\.id) == ["w:1"])
-        #expect(try await harness.task("w")?.state == .acquired)
-    }
-
-    @Test("a settled awaited promise resumes the suspended awaiter at its version")
-    func resumeAfterSuspend() async throws {
-        let harness = try EngineHarness()
-        await harness.createTask("w")
-        await harness.createTaskPromise("w:1")
-        await harness.send(.taskSuspend(TaskSuspend(id: "w", version: 1, awaiting: ["w:1"])))
-        _ = harness.sink.take()
-        await harness.send(.promiseSettle(PromiseSettle(id: "w:1", state: .resolved)))
-        #expect(harness.sink.takeExecutes() == [TaskReference(id: "w", version: 1)])
-        let task = try #require(try await harness.task("w"))
-        #expect(task.state == .pending)
-        #expect(try await harness.task("w:1")?.state == .fulfilled)
-        let acquired = await harness.send(.taskAcquire(TaskAcquire(id: "w", version: 1, pid: "p2", ttl: 1_000)))
-        #expect(acquired.task?.version == 2)
-        #expect(acquired.task?.resumes == 0)
-    }
-
-    @Test("fence settle of an unknown promise answers 200 with an inner 404")
-    func fenceSettleUnknown() async throws {
-        let harness = try EngineHarness()
-        await harness.createTask("w")
-        let reply = await harness.send(
-            .taskFence(TaskFence(id: "w", version: 1, action: .settle(PromiseSettle(id: "w:7", state: .resolved))))
-        )
-        #expect(reply.status == 200)
-        guard case .fenced(let outcome) = reply.payload else {
-            Issue.record("expected a fenced outcome")
-            return
+            #expect(try await harness.task("a")?.timeout == .lease(at: harness.now + 10_000))
+            #expect(try await harness.task("b")?.timeout == .lease(at: harness.now + 4_000))
         }
-        #expect(outcome.status == 404)
-        #expect(outcome.promise == nil)
+    }
+
+    @Test("a heartbeat may list tasks of several origins (the Python SDK batches them)", arguments: StoreKind.allCases)
+    func heartbeatAcrossOrigins(store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness in
+            await harness.createTask("x", pid: "p1")
+            await harness.createTask("y", pid: "p1")
+            let reply = await harness.send(
+                kind: "task.heartbeat",
+                .object([
+                    "pid": .string("p1"),
+                    "tasks": .array([
+                        .object(["id": .string("x"), "version": .integer(1)]),
+                        .object(["id": .string("y"), "version": .integer(1)]),
+                    ]),
+                ])
+            )
+            #expect(reply.status == 200)
+        }
+    }
+
+    @Test(
+        "a lease is honoured until its expiry and never after, even before the timer runs",
+        arguments: StoreKind.allCases)
+    func expiredLeaseCannotFence(store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness async throws in
+            await harness.createTask("w", ttl: 5_000)
+            harness.clock.advance(by: 5_000)
+            let fence = await harness.send(
+                .taskFence(
+                    TaskFence(
+                        id: "w", version: 1, action: .create(PromiseCreate(id: "w:1", timeoutAt: harness.now + 1))))
+            )
+            #expect(fence.status == 409)
+            #expect(try await harness.task("w")?.state == .pending)
+            #expect(harness.sink.takeExecutes() == [TaskReference(id: "w", version: 1)])
+        }
+    }
+
+    @Test("task.create acquires a new task at version 1 without sending an execute", arguments: StoreKind.allCases)
+    func taskCreateNew(store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness in
+            let reply = await harness.createTask("w", pid: "p1", ttl: 60_000)
+            #expect(reply.status == 200)
+            #expect(reply.task == TaskRecord(id: "w", state: .acquired, version: 1, resumes: 0, ttl: 60_000, pid: "p1"))
+            #expect(reply.promise?.state == .pending)
+            #expect(harness.sink.take().isEmpty)
+        }
+    }
+
+    @Test("task.create on a promise without a task is unprocessable", arguments: StoreKind.allCases)
+    func taskCreateOnPlainPromise(store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness in
+            await harness.createPromise("w")
+            let reply = await harness.createTask("w")
+            #expect(reply.status == 422)
+            #expect(reply.errorMessage == "The promise does not have a resonate:target tag")
+        }
+    }
+
+    @Test(
+        "suspending on a settled promise answers 300 with the branch preload and keeps the lease",
+        arguments: StoreKind.allCases)
+    func suspendRedirect(store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness async throws in
+            await harness.createTask("w")
+            let child = PromiseCreate(
+                id: "w:1",
+                timeoutAt: harness.now + 10_000,
+                tags: [Tag.branch: "w", Tag.parent: "w", Tag.origin: "w", Tag.scope: "local"]
+            )
+            await harness.send(.taskFence(TaskFence(id: "w", version: 1, action: .create(child))))
+            await harness.send(
+                .taskFence(TaskFence(id: "w", version: 1, action: .settle(PromiseSettle(id: "w:1", state: .resolved)))))
+            let reply = await harness.send(.taskSuspend(TaskSuspend(id: "w", version: 1, awaiting: ["w:1"])))
+            #expect(reply.status == 300)
+            #expect(reply.preload?.map(\.id) == ["w:1"])
+            #expect(try await harness.task("w")?.state == .acquired)
+        }
+    }
+
+    @Test("a settled awaited promise resumes the suspended awaiter at its version", arguments: StoreKind.allCases)
+    func resumeAfterSuspend(store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness in
+            await harness.createTask("w")
+            await harness.createTaskPromise("w:1")
+            await harness.send(.taskSuspend(TaskSuspend(id: "w", version: 1, awaiting: ["w:1"])))
+            _ = harness.sink.take()
+            await harness.send(.promiseSettle(PromiseSettle(id: "w:1", state: .resolved)))
+            #expect(harness.sink.takeExecutes() == [TaskReference(id: "w", version: 1)])
+            let task = try #require(try await harness.task("w"))
+            #expect(task.state == .pending)
+            #expect(try await harness.task("w:1")?.state == .fulfilled)
+            let acquired = await harness.send(.taskAcquire(TaskAcquire(id: "w", version: 1, pid: "p2", ttl: 1_000)))
+            #expect(acquired.task?.version == 2)
+            #expect(acquired.task?.resumes == 0)
+        }
+    }
+
+    @Test("fence settle of an unknown promise answers 200 with an inner 404", arguments: StoreKind.allCases)
+    func fenceSettleUnknown(store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness in
+            await harness.createTask("w")
+            let reply = await harness.send(
+                .taskFence(TaskFence(id: "w", version: 1, action: .settle(PromiseSettle(id: "w:7", state: .resolved))))
+            )
+            #expect(reply.status == 200)
+            guard case .fenced(let outcome) = reply.payload else {
+                Issue.record("expected a fenced outcome")
+                return
+            }
+            #expect(outcome.status == 404)
+            #expect(outcome.promise == nil)
+        }
     }
 }
 
@@ -336,11 +351,12 @@ struct LineageRuleTests {
         ]
     )
     func colonRules(id: String, accepted: Bool) async throws {
-        let harness = try EngineHarness(rules: .colon)
-        let reply = await harness.send(
-            .promiseCreate(PromiseCreate(id: id, timeoutAt: harness.now + 1_000, tags: [Tag.origin: "root"]))
-        )
-        #expect(reply.status == (accepted ? 200 : 400), "\(reply.payload)")
+        try await EngineHarness.with(.sqlite, rules: .colon) { harness in
+            let reply = await harness.send(
+                .promiseCreate(PromiseCreate(id: id, timeoutAt: harness.now + 1_000, tags: [Tag.origin: "root"]))
+            )
+            #expect(reply.status == (accepted ? 200 : 400), "\(reply.payload)")
+        }
     }
 
     @Test(
@@ -348,25 +364,27 @@ struct LineageRuleTests {
         arguments: [("root.1", true), ("root.1.2", true), ("root", true), ("root:1", false), ("other.1", false)]
     )
     func dotRules(id: String, accepted: Bool) async throws {
-        let harness = try EngineHarness(rules: .dot)
-        let reply = await harness.send(
-            .promiseCreate(PromiseCreate(id: id, timeoutAt: harness.now + 1_000, tags: [Tag.origin: "root"]))
-        )
-        #expect(reply.status == (accepted ? 200 : 400), "\(reply.payload)")
+        try await EngineHarness.with(.sqlite, rules: .dot) { harness in
+            let reply = await harness.send(
+                .promiseCreate(PromiseCreate(id: id, timeoutAt: harness.now + 1_000, tags: [Tag.origin: "root"]))
+            )
+            #expect(reply.status == (accepted ? 200 : 400), "\(reply.payload)")
+        }
     }
 
     @Test("a local grandchild's branch is its parent's id: root:1.1 in branch root:1")
     func nestedBranch() async throws {
-        let harness = try EngineHarness()
-        let reply = await harness.send(
-            .promiseCreate(
-                PromiseCreate(
-                    id: "root:1.1",
-                    timeoutAt: harness.now + 1_000,
-                    tags: [Tag.origin: "root", Tag.branch: "root:1", Tag.parent: "root:1"]
+        try await EngineHarness.with(.sqlite) { harness in
+            let reply = await harness.send(
+                .promiseCreate(
+                    PromiseCreate(
+                        id: "root:1.1",
+                        timeoutAt: harness.now + 1_000,
+                        tags: [Tag.origin: "root", Tag.branch: "root:1", Tag.parent: "root:1"]
+                    )
                 )
             )
-        )
-        #expect(reply.status == 200)
+            #expect(reply.status == 200)
+        }
     }
 }

@@ -67,12 +67,13 @@ struct RemoteModeTests {
     func heartbeatsKeepLeases() async throws {
         try await InProcessServer.with { server in
             let runs = Counter()
-            let first = Resonate(url: server.url, group: "workers", ttl: .seconds(1))
-            let second = Resonate(url: server.url, group: "workers", ttl: .seconds(1))
+            // The step outlasts the lease twice over, so only renewals keep the task from the other worker.
+            let first = Resonate(url: server.url, group: "workers", ttl: .seconds(2))
+            let second = Resonate(url: server.url, group: "workers", ttl: .seconds(2))
             for resonate in [first, second] {
                 try resonate.register("long") { (_: Context) async throws -> String in
                     runs.increment()
-                    try await Task.sleep(for: .milliseconds(2_500))
+                    try await Task.sleep(for: .seconds(4))
                     return "done"
                 }
             }

@@ -34,14 +34,16 @@ struct TracingTests {
             clientConfiguration.tracer = tracer
             let client = try Resonate(configuration: clientConfiguration)
 
-            let sleeping = Counter()
+            // The workflow awaits a latent promise that is resolved only once the first worker has stopped, so the
+            // resumption necessarily happens on the second.
+            let approvals = AsyncStream.makeStream(of: String.self)
             for worker in [first, second] {
                 let step = try worker.register("step") { (_: Context, value: Int) async throws -> Int in value * 10 }
                 try worker.register("traced") { (ctx: Context, value: Int) async throws -> Int in
                     let stepped = try await ctx.run(step, value)
-                    sleeping.increment()
-                    try await ctx.sleep(for: .milliseconds(300))
-                    return stepped + 1
+                    let approval = try await ctx.promise(Int.self)
+                    approvals.continuation.yield(approval.id)
+                    return stepped + (try await approval.value)
                 }
             }
 
@@ -49,14 +51,17 @@ struct TracingTests {
             let root = tracer.startSpan("checkout", context: .topLevel, ofKind: .client)
             let result = try await client.withRunning { client in
                 try await ServiceContext.withValue(root.context) {
-                    // The first worker runs until the durable sleep, then stops; the second resumes after it.
-                    try await first.withRunning { _ in
+                    // The first worker runs until the workflow awaits the latent promise, then stops; the second
+                    // resumes it.
+                    let approval = try await first.withRunning { _ in
                         _ = try await client.beginRpc(
                             "traced-1", "traced", 4, returning: Int.self, options: .target("workers"))
-                        while sleeping.count() == 0 { try await Task.sleep(for: .milliseconds(10)) }
+                        for await id in approvals.stream { return id }
+                        throw CancellationError()
                     }
                     return try await second.withRunning { _ in
-                        try await client.get("traced-1", returning: Int.self).result()
+                        try await client.promises.resolve(approval, 1)
+                        return try await client.get("traced-1", returning: Int.self).result()
                     }
                 }
             }

@@ -4,7 +4,7 @@
 import ResonateProtocol
 import Synchronization
 
-/// The leases this process holds, renewed together by one `task.heartbeat` every ttl/2.
+/// The leases this process holds, renewed together by one `task.heartbeat` every ttl/3.
 final class Heartbeats: Sendable {
     private struct Lease {
         let version: Int64

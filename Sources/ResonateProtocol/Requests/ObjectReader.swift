@@ -45,7 +45,17 @@ struct ObjectReader {
     func optionalString(_ key: String) throws(RequestError) -> String? {
         guard let value = present(key) else { return nil }
         guard case .string(let text) = value else { throw wrongType(key, expected: "a string", got: value) }
+        try checkNoNullBytes(text, fieldName(key))
         return text
+    }
+
+    /// Every string that may be stored or looked up must be free of U+0000: PostgreSQL's `text` cannot hold it, and
+    /// a store-dependent answer (stored by SQLite, a 500 from PostgreSQL) would make the stores differ. Required
+    /// strings are checked with their field rules (``Request`` ids, process ids, addresses).
+    func checkNoNullBytes(_ text: String, _ field: String) throws(RequestError) {
+        guard !text.utf8.contains(0) else {
+            throw .badRequest("\(messagePrefix)field '\(field)' must not contain null bytes")
+        }
     }
 
     func integer(_ key: String) throws(RequestError) -> Int64 {
@@ -108,6 +118,10 @@ struct ObjectReader {
             guard name.utf8.count <= keyLength else {
                 throw .badRequest("\(messagePrefix)a key of '\(fieldName(key))' is longer than \(keyLength) bytes")
             }
+            guard !name.utf8.contains(0) else {
+                throw .badRequest("\(messagePrefix)a key of '\(fieldName(key))' contains a null byte")
+            }
+            try checkNoNullBytes(text, "\(fieldName(key)).\(name)")
             guard text.utf8.count <= valueLength else {
                 throw .badRequest(
                     "\(messagePrefix)field '\(fieldName(key)).\(name)' is longer than \(valueLength) bytes"

@@ -42,6 +42,7 @@ extension Request {
             let address = try data.string("address")
             checkID(awaited, "Awaited promise ID", &violations)
             violations.check(!address.isEmpty, "Address is required")
+            checkNoNullBytes(address, "Address", &violations)
             request = .promiseRegisterListener(awaited: awaited, address: address)
         case .promiseSearch:
             let state = try data.enumeration("state", as: PromiseState.self)
@@ -161,6 +162,7 @@ extension Request {
             }
             checkProcessID(pid, &violations)
             violations.check(!tasks.isEmpty, "Tasks array must not be empty")
+            for task in tasks { checkNoNullBytes(task.id, "Task ID", &violations) }
             request = .taskHeartbeat(TaskHeartbeat(pid: pid, tasks: tasks))
         case .taskHalt:
             request = .taskHalt(id: try parseTaskID(data, &violations))
@@ -189,6 +191,8 @@ extension Request {
             )
             checkID(id, "Schedule ID", &violations)
             violations.check(!cron.isEmpty, "Cron expression is required")
+            checkNoNullBytes(cron, "Cron expression", &violations)
+            checkNoNullBytes(promiseID, "Promise ID template", &violations)
             violations.check(
                 cron.utf8.count <= Limits.cronLength, "Cron expression must be at most \(Limits.cronLength) bytes")
             violations.check(!promiseID.isEmpty, "Promise ID template is required")
@@ -313,10 +317,18 @@ extension Request {
     private static func checkID(_ id: String, _ noun: String, _ violations: inout FieldViolations) {
         violations.check(!id.isEmpty, "\(noun) is required")
         violations.check(id.utf8.count <= Limits.idLength, "\(noun) must be at most \(Limits.idLength) bytes")
+        checkNoNullBytes(id, noun, &violations)
+    }
+
+    /// Stored and looked-up strings must be free of U+0000, which PostgreSQL's `text` cannot hold (see
+    /// `ObjectReader.checkNoNullBytes`).
+    private static func checkNoNullBytes(_ text: String, _ noun: String, _ violations: inout FieldViolations) {
+        violations.check(!text.utf8.contains(0), "\(noun) must not contain null bytes")
     }
 
     private static func checkProcessID(_ pid: String, _ violations: inout FieldViolations) {
         violations.check(!pid.isEmpty, "Process ID is required")
+        checkNoNullBytes(pid, "Process ID", &violations)
         violations.check(
             pid.utf8.count <= Limits.processIDLength,
             "Process ID must be at most \(Limits.processIDLength) bytes"

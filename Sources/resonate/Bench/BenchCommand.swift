@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import ResonateEngine
+import ResonatePostgres
 import ResonateProtocol
 
 /// `resonate bench`: durable-write throughput against the disk's physical limit, and timer precision.
@@ -17,6 +18,9 @@ struct BenchCommand: AsyncParsableCommand {
               2. promise.create + promise.settle pairs/s over HTTP at each concurrency, and the ratio of durable
                  requests/s to the physical limit (what group commit buys);
               3. the lateness of durable timers (promises with resonate:timer) from deadline to unblock.
+            With --store postgres://…, the server runs on that PostgreSQL database instead, and the physical limit
+            is single-row commits/s from one client with synchronous_commit=on, on a scratch table in the same
+            database. The database keeps the promises the bench creates: give it a scratch database.
             Build with -c release for meaningful figures.
             """
     )
@@ -32,6 +36,13 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(help: "Scratch directory for the databases (default: a new temporary directory).")
     var directory: String?
+
+    @Option(
+        help: "A PostgreSQL database to measure instead of SQLite: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE.")
+    var store: String?
+
+    @Option(help: "Most connections of the server's pool, with --store postgres://….")
+    var storePoolSize: Int = 10
 
     @Flag(help: "A few-second smoke run: sanity only, figures are not meaningful.")
     var quick = false
@@ -56,13 +67,37 @@ struct BenchCommand: AsyncParsableCommand {
         let levels = quick ? Array(concurrencies.prefix(2)) : concurrencies
         let timerCount = quick ? min(timers, 50) : timers
 
+        var postgres: PostgresStore.Configuration?
+        if let store {
+            do {
+                postgres = try PostgresStore.Configuration(url: store)
+            } catch {
+                throw ValidationError(error.message)
+            }
+            guard storePoolSize >= 1 else { throw ValidationError("invalid store pool size \(storePoolSize)") }
+        }
+
         print("# resonate bench")
         print("")
-        let limit = try DiskCommitProbe.commitsPerSecond(directory: scratch, duration: measureFor)
-        print(
-            "physical limit: \(Self.format(limit)) single-row commits/s (SQLite WAL, synchronous=FULL, one fsync each)")
+        let limit: Double
+        if let postgres {
+            print("store: \(postgres), pool of \(storePoolSize) connections")
+            limit = try await PostgresCommitProbe.commitsPerSecond(configuration: postgres, duration: measureFor)
+            print(
+                "physical limit: \(Self.format(limit)) single-row commits/s "
+                    + "(PostgreSQL, synchronous_commit=on, one client, one WAL flush each)")
+        } else {
+            limit = try DiskCommitProbe.commitsPerSecond(directory: scratch, duration: measureFor)
+            print(
+                "physical limit: \(Self.format(limit)) single-row commits/s (SQLite WAL, synchronous=FULL, one fsync each)"
+            )
+        }
 
-        let server = try await BenchServer.start(directory: scratch)
+        // Through the environment rather than arguments, so a password in the URL does not show in `ps`.
+        let storeEnvironment =
+            store.map { ["RESONATE_STORE": $0, "RESONATE_STORE_POOL_SIZE": String(storePoolSize)] }
+            ?? ["RESONATE_STORE": "sqlite:" + (scratch as NSString).appendingPathComponent("bench.db")]
+        let server = try await BenchServer.start(directory: scratch, storeEnvironment: storeEnvironment)
         defer { server.stop() }
         let client = BenchClient(baseURL: server.baseURL, maximumConcurrency: (levels.max() ?? 1) + 8)
         defer { client.shutdown() }

@@ -10,15 +10,14 @@ struct BenchServer {
     let process: Process
     let baseURL: String
 
-    static func start(directory: String) async throws -> BenchServer {
+    /// - Parameter storeEnvironment: `RESONATE_STORE` and the other store settings of the server.
+    static func start(directory: String, storeEnvironment: [String: String]) async throws -> BenchServer {
         let logPath = (directory as NSString).appendingPathComponent("server.log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        process.arguments = [
-            "serve", "--store", "sqlite:" + (directory as NSString).appendingPathComponent("bench.db"),
-            "--port", "0", "--metrics-port", "0", "--log-level", "notice",
-        ]
+        process.arguments = ["serve", "--port", "0", "--metrics-port", "0", "--log-level", "notice"]
+        process.environment = ProcessInfo.processInfo.environment.merging(storeEnvironment) { _, new in new }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardError = log
         process.standardOutput = log

@@ -9,22 +9,26 @@ import OTel
 import Prometheus
 import ResonateAuth
 import ResonateEngine
+import ResonatePostgres
 import ResonateProtocol
 import ResonateServer
 import ServiceLifecycle
 
-/// `resonate serve`: the server on a SQLite file.
+/// `resonate serve`: the server on a SQLite file or a PostgreSQL database.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the Resonate server.",
         discussion: """
             Stores promises, tasks and schedules durably in SQLite (WAL, synchronous=FULL: an acknowledged write \
-            survives kill -9 and power loss). Stops gracefully on SIGINT or SIGTERM.
+            survives kill -9 and power loss), or in PostgreSQL, where several servers can share one database \
+            (serializable transactions, synchronous_commit=on; the schema is migrated at start-up). Stops \
+            gracefully on SIGINT or SIGTERM.
 
             Examples:
               resonate serve
               resonate serve --store sqlite:/var/lib/resonate/resonate.db --host 0.0.0.0
+              resonate serve --store postgres://resonate:secret@db.internal:5432/resonate --store-pool-size 20
             """
     )
 
@@ -50,7 +54,8 @@ struct DevCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
-        try await ServerLauncher.run(options.resolve(defaultStore: "sqlite::memory:", forceDebug: true), mode: "dev")
+        try await ServerLauncher.run(
+            options.resolve(defaultStore: "sqlite::memory:", forceDebug: true, allowPostgres: false), mode: "dev")
     }
 }
 
@@ -77,13 +82,41 @@ enum ServerLauncher {
             exporters.append(try Self.bootstrapTracing(endpoint: endpoint, logger: logger))
         }
 
-        let store: SQLiteStore
-        do {
-            store = try SQLiteStore(location: settings.store)
-        } catch {
-            logger.critical("cannot open the store", metadata: ["store": "\(settings.store)", "error": "\(error)"])
-            throw ExitCode(2)
+        switch settings.store {
+        case .sqlite(let location):
+            let store: SQLiteStore
+            do {
+                store = try SQLiteStore(location: location)
+            } catch {
+                logger.critical("cannot open the store", metadata: ["store": "\(settings.store)", "error": "\(error)"])
+                throw ExitCode(2)
+            }
+            try await serve(
+                store: store, services: exporters, settings: settings, registry: registry, logger: logger, mode: mode)
+        case .postgres(let configuration):
+            let store: PostgresStore
+            do {
+                store = try PostgresStore(configuration: configuration, logger: logger)
+                // The store runs in the server's service group: it migrates first and stops last.
+                try await serve(
+                    store: store, services: [store] + exporters, settings: settings, registry: registry, logger: logger,
+                    mode: mode)
+            } catch let error as PostgresStoreError {
+                logger.critical("cannot open the store", metadata: ["store": "\(settings.store)", "error": "\(error)"])
+                throw ExitCode(2)
+            }
         }
+        logger.notice("resonate server stopped")
+    }
+
+    private static func serve<S: Store>(
+        store: S,
+        services: [any Service],
+        settings: ServerOptions.Resolved,
+        registry: PrometheusCollectorRegistry,
+        logger: Logger,
+        mode: String
+    ) async throws {
         if settings.server.authentication?.key.family == .unverified {
             logger.warning(
                 "auth runs with --auth-publickey none: token signatures are NOT checked, anyone can mint an admin token"
@@ -92,7 +125,7 @@ enum ServerLauncher {
         let engine = Engine(store: store, configuration: settings.engine, logger: logger)
         let server = ResonateServer(engine: engine, configuration: settings.server, logger: logger)
         let host = settings.server.host
-        try await server.run(metrics: registry, metricsPort: settings.metricsPort, alongside: exporters) { port in
+        try await server.run(metrics: registry, metricsPort: settings.metricsPort, services: services) { port in
             var metadata: Logger.Metadata = [
                 "store": "\(settings.store)",
                 "mode": "\(mode)",
@@ -108,7 +141,6 @@ enum ServerLauncher {
             }
             logger.notice("resonate server listening on http://\(host):\(port)", metadata: metadata)
         }
-        logger.notice("resonate server stopped")
     }
 
     /// Makes the process's tracer an OTLP/HTTP exporter to `endpoint`; returns the service that batches and sends

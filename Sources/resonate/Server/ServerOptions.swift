@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import ResonateAuth
 import ResonateEngine
+import ResonatePostgres
 import ResonateProtocol
 import ResonateServer
 
@@ -19,11 +20,19 @@ struct ServerOptions: ParsableArguments {
 
     @Option(
         help: """
-            Where state lives: sqlite:PATH or sqlite::memory:. [env: RESONATE_STORE] \
-            (default: sqlite:resonate.db for serve, sqlite::memory: for dev)
+            Where state lives: sqlite:PATH, sqlite::memory:, or (serve only) \
+            postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require|verify-full]. \
+            [env: RESONATE_STORE] (default: sqlite:resonate.db for serve, sqlite::memory: for dev)
             """
     )
     var store: String?
+
+    @Option(
+        help: """
+            Most connections of a postgres:// store's pool. [env: RESONATE_STORE_POOL_SIZE] (default: 10)
+            """
+    )
+    var storePoolSize: Int?
 
     @Option(
         help: "Port of the Prometheus /metrics endpoint; 0 disables it. [env: RESONATE_METRICS_PORT] (default: 9090)")
@@ -91,11 +100,25 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Log line format: text or json. [env: RESONATE_LOG_FORMAT] (default: text)")
     var logFormat: String?
 
+    /// Which store to open.
+    enum StoreSetting: CustomStringConvertible {
+        case sqlite(SQLiteStore.Location)
+        case postgres(PostgresStore.Configuration)
+
+        /// The store for logs; a PostgreSQL password is never shown.
+        var description: String {
+            switch self {
+            case .sqlite(let location): location.description
+            case .postgres(let configuration): configuration.description
+            }
+        }
+    }
+
     /// The resolved settings.
     struct Resolved {
         var server: ServerConfiguration
         var engine: EngineConfiguration
-        var store: SQLiteStore.Location
+        var store: StoreSetting
         var metricsPort: Int
         /// Where traces go (the full URL of the OTLP/HTTP traces endpoint), if anywhere.
         var tracesEndpoint: String?
@@ -135,7 +158,8 @@ struct ServerOptions: ParsableArguments {
         return JWTVerifier(key: key, issuer: issuer, audience: audience, leeway: leeway)
     }
 
-    func resolve(defaultStore: String, forceDebug: Bool) throws -> Resolved {
+    /// - Parameter allowPostgres: whether a `postgres://` store is accepted (`resonate dev` is SQLite-only).
+    func resolve(defaultStore: String, forceDebug: Bool, allowPostgres: Bool = true) throws -> Resolved {
         let environment = ProcessInfo.processInfo.environment
         func setting(_ value: String?, _ name: String) -> String? {
             value ?? environment[name].flatMap { $0.isEmpty ? nil : $0 }
@@ -175,13 +199,38 @@ struct ServerOptions: ParsableArguments {
         }
 
         let storeText = setting(store, "RESONATE_STORE") ?? defaultStore
-        let location: SQLiteStore.Location
+        let poolSizeText = setting(storePoolSize.map(String.init), "RESONATE_STORE_POOL_SIZE")
+        let storeSetting: StoreSetting
         if storeText == "sqlite::memory:" {
-            location = .memory
+            storeSetting = .sqlite(.memory)
         } else if storeText.hasPrefix("sqlite:"), storeText.count > "sqlite:".count {
-            location = .file(String(storeText.dropFirst("sqlite:".count)))
+            storeSetting = .sqlite(.file(String(storeText.dropFirst("sqlite:".count))))
+        } else if storeText.hasPrefix("postgres://") || storeText.hasPrefix("postgresql://") {
+            guard allowPostgres else {
+                throw ValidationError(
+                    "resonate dev keeps its state in SQLite; use resonate serve --store postgres://… for PostgreSQL")
+            }
+            var configuration: PostgresStore.Configuration
+            do {
+                configuration = try PostgresStore.Configuration(url: storeText)
+            } catch {
+                throw ValidationError(error.message)
+            }
+            if let poolSizeText {
+                guard let size = Int(poolSizeText), (1...1000).contains(size) else {
+                    throw ValidationError("invalid store pool size '\(poolSizeText)': expected 1-1000")
+                }
+                configuration.maximumConnections = size
+            }
+            storeSetting = .postgres(configuration)
         } else {
-            throw ValidationError("invalid store '\(storeText)': expected sqlite:PATH or sqlite::memory:")
+            let postgres = allowPostgres ? ", postgres://USER@HOST/DATABASE" : ""
+            throw ValidationError(
+                "invalid store '\(PostgresStore.Configuration.redacted(storeText))': expected sqlite:PATH, sqlite::memory:\(postgres)"
+            )
+        }
+        if poolSizeText != nil, case .sqlite = storeSetting {
+            throw ValidationError("--store-pool-size applies only to a postgres:// store")
         }
 
         var metrics = 9090
@@ -209,7 +258,7 @@ struct ServerOptions: ParsableArguments {
         return Resolved(
             server: server,
             engine: engine,
-            store: location,
+            store: storeSetting,
             metricsPort: metrics,
             tracesEndpoint: tracesEndpoint,
             logLevel: level,

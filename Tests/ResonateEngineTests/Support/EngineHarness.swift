@@ -1,8 +1,11 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
+import Logging
 import ResonateEngine
+import ResonatePostgres
 import ResonateProtocol
+import ResonateTesting
 import Synchronization
 import Testing
 
@@ -52,50 +55,120 @@ final class RecordingSink: MessageSink {
     }
 }
 
-/// An engine on an in-memory SQLite store with a manual clock and a recording sink.
-struct EngineHarness {
+/// The stores the engine's contract suites run against: every expectation must hold for each.
+enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
+    /// An in-memory SQLite store.
+    case sqlite
+    /// A PostgreSQL store on a fresh database of the suite's server (see ``SharedPostgres``).
+    case postgres
+
+    var description: String { rawValue }
+}
+
+/// What the tests use of an engine, whatever its store.
+protocol HarnessEngine: Sendable {
+    func execute(_ request: Request, debugTime: Int64?) async -> Reply
+    func runTimerPass(at time: Int64?) async throws -> TimerPassResult
+    func nextDeadline() async throws -> Int64?
+    func leasedTaskCount(process pid: String) -> Int
+    func run() async throws
+    func storedPromise(_ id: String) async throws -> PromiseRecord?
+    func storedTask(_ id: String) async throws -> TaskRow?
+    func storedSnapshot() async throws -> StoreSnapshot
+}
+
+extension HarnessEngine {
+    @discardableResult
+    func runTimerPass() async throws -> TimerPassResult {
+        try await runTimerPass(at: nil)
+    }
+}
+
+extension Engine: HarnessEngine {
+    func storedPromise(_ id: String) async throws -> PromiseRecord? {
+        try await store.read { try await $0.promise(id: id) }
+    }
+
+    func storedTask(_ id: String) async throws -> TaskRow? {
+        try await store.read { try await $0.task(id: id) }
+    }
+
+    func storedSnapshot() async throws -> StoreSnapshot {
+        try await store.read { try await $0.snapshot() }
+    }
+}
+
+/// An engine with a manual clock and a recording sink, on the store a test case names.
+struct EngineHarness: Sendable {
     static let start: Int64 = 1_000_000
     static let retry: Int64 = 30_000
     static let worker = "poll://any@workers"
 
-    let clock = ManualClock(now: EngineHarness.start)
-    let sink = RecordingSink()
-    let engine: Engine<SQLiteStore>
+    let clock: ManualClock
+    let sink: RecordingSink
+    let engine: any HarnessEngine
 
-    init(debug: Bool = true, rules: IDRules = .colon) throws {
+    /// Runs `body` with a fresh engine on `store`; a PostgreSQL store runs (its pool and migrations) for the
+    /// duration of `body` and is stopped afterwards.
+    static func with(
+        _ store: StoreKind,
+        debug: Bool = true,
+        rules: IDRules = .colon,
+        _ body: (EngineHarness) async throws -> Void
+    ) async throws {
         var configuration = EngineConfiguration()
         configuration.isDebugEnabled = debug
         configuration.idRules = rules
-        engine = Engine(store: try SQLiteStore(location: .memory), configuration: configuration, clock: clock)
-        engine.attach(sink)
+        let clock = ManualClock(now: start)
+        let sink = RecordingSink()
+        switch store {
+        case .sqlite:
+            let engine = Engine(store: try SQLiteStore(location: .memory), configuration: configuration, clock: clock)
+            engine.attach(sink)
+            try await body(EngineHarness(clock: clock, sink: sink, engine: engine))
+        case .postgres:
+            let postgres = try SharedPostgres.server()
+            var storeConfiguration = try PostgresStore.Configuration(url: try await postgres.createDatabase())
+            storeConfiguration.maximumConnections = 2
+            var logger = Logger(label: "resonate.test.postgres")
+            logger.logLevel = .warning
+            let postgresStore = try PostgresStore(configuration: storeConfiguration, logger: logger)
+            let engine = Engine(store: postgresStore, configuration: configuration, clock: clock)
+            engine.attach(sink)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await postgresStore.run() }
+                defer { group.cancelAll() }
+                try await body(EngineHarness(clock: clock, sink: sink, engine: engine))
+            }
+        }
     }
 
     var now: Int64 { clock.now() }
 
     @discardableResult
     func send(_ request: Request) async -> Reply {
-        await engine.execute(request)
+        await engine.execute(request, debugTime: nil)
     }
 
     /// Sends a request built from JSON, as a client would.
     func send(kind: String, _ data: JSONValue) async -> Reply {
         do {
-            return await engine.execute(try Request(kind: kind, data: data))
+            return await engine.execute(try Request(kind: kind, data: data), debugTime: nil)
         } catch {
             return Reply(error)
         }
     }
 
     func promise(_ id: String) async throws -> PromiseRecord? {
-        try await engine.store.read { try await $0.promise(id: id) }
+        try await engine.storedPromise(id)
     }
 
     func task(_ id: String) async throws -> TaskRow? {
-        try await engine.store.read { try await $0.task(id: id) }
+        try await engine.storedTask(id)
     }
 
     func snapshot() async throws -> StoreSnapshot {
-        try await engine.store.read { try await $0.snapshot() }
+        try await engine.storedSnapshot()
     }
 
     // MARK: Builders

@@ -1,0 +1,180 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Logging
+import PostgresNIO
+
+/// The versioned schema of a PostgreSQL store.
+///
+/// The logical tables are the SQLite store's, so both answer every query identically:
+/// - ids, addresses and other keys are `text COLLATE "C"`, so they compare and sort byte-wise like SQLite's
+///   `BINARY` collation, whatever the database's locale;
+/// - states are the wire names (`pending`, `rejected_timedout`, …) under `CHECK` constraints, tags and headers
+///   `jsonb`, payloads `text` (they are base64 text on the wire), times `bigint` milliseconds since the epoch;
+/// - outbox rows take their sequence numbers from one sequence shared by both outbox tables.
+///
+/// Migrations only ever append: a released migration is never edited. All pending migrations run in one
+/// transaction under a transaction-scoped advisory lock, so replicas starting together apply them exactly once and
+/// the losers of the race find them applied; a crash mid-migration leaves the previous version intact.
+enum PostgresSchema {
+    struct Migration {
+        let version: Int64
+        let name: String
+        /// One statement each: the extended query protocol runs a single statement per query.
+        let statements: [String]
+    }
+
+    /// The key of the advisory lock that serializes migrations: "resonate" in ASCII.
+    static let migrationLockKey: Int64 = 0x7265_736F_6E61_7465
+
+    static let migrations: [Migration] = [
+        Migration(
+            version: 1,
+            name: "initial schema",
+            statements: [
+                "CREATE SEQUENCE outbox_seq AS bigint",
+                """
+                CREATE TABLE promises (
+                    id text COLLATE "C" PRIMARY KEY,
+                    state text NOT NULL CHECK (
+                        state IN ('pending', 'resolved', 'rejected', 'rejected_canceled', 'rejected_timedout')),
+                    param_headers jsonb,
+                    param_data text,
+                    value_headers jsonb,
+                    value_data text,
+                    tags jsonb NOT NULL,
+                    target text,
+                    branch text COLLATE "C",
+                    timeout_at bigint NOT NULL,
+                    created_at bigint NOT NULL,
+                    settled_at bigint
+                )
+                """,
+                "CREATE INDEX promises_by_branch ON promises (branch, id) WHERE branch IS NOT NULL",
+                "CREATE INDEX promises_by_timeout ON promises (timeout_at, id) WHERE state = 'pending'",
+                "CREATE INDEX promises_by_state ON promises (state, id)",
+                """
+                CREATE TABLE promise_tags (
+                    key text COLLATE "C" NOT NULL,
+                    value text COLLATE "C" NOT NULL,
+                    promise_id text COLLATE "C" NOT NULL,
+                    PRIMARY KEY (key, value, promise_id)
+                )
+                """,
+                """
+                CREATE TABLE tasks (
+                    id text COLLATE "C" PRIMARY KEY,
+                    state text NOT NULL CHECK (state IN ('pending', 'acquired', 'suspended', 'halted', 'fulfilled')),
+                    version bigint NOT NULL,
+                    pid text,
+                    ttl bigint,
+                    timeout_kind smallint CHECK (timeout_kind IN (0, 1)),
+                    timeout_at bigint,
+                    CHECK ((timeout_kind IS NULL) = (timeout_at IS NULL))
+                )
+                """,
+                "CREATE INDEX tasks_by_timeout ON tasks (timeout_at, id) WHERE timeout_at IS NOT NULL",
+                "CREATE INDEX tasks_by_state ON tasks (state, id)",
+                """
+                CREATE TABLE callbacks (
+                    awaited text COLLATE "C" NOT NULL,
+                    awaiter text COLLATE "C" NOT NULL,
+                    ready boolean NOT NULL,
+                    PRIMARY KEY (awaited, awaiter)
+                )
+                """,
+                "CREATE INDEX callbacks_by_awaiter ON callbacks (awaiter, ready)",
+                """
+                CREATE TABLE listeners (
+                    promise_id text COLLATE "C" NOT NULL,
+                    address text COLLATE "C" NOT NULL,
+                    PRIMARY KEY (promise_id, address)
+                )
+                """,
+                """
+                CREATE TABLE outgoing_execute (
+                    task_id text COLLATE "C" PRIMARY KEY,
+                    version bigint NOT NULL,
+                    address text NOT NULL,
+                    seq bigint NOT NULL
+                )
+                """,
+                "CREATE INDEX outgoing_execute_by_seq ON outgoing_execute (seq)",
+                """
+                CREATE TABLE outgoing_unblock (
+                    promise_id text COLLATE "C" NOT NULL,
+                    address text COLLATE "C" NOT NULL,
+                    seq bigint NOT NULL,
+                    PRIMARY KEY (promise_id, address)
+                )
+                """,
+                "CREATE INDEX outgoing_unblock_by_seq ON outgoing_unblock (seq)",
+                """
+                CREATE TABLE schedules (
+                    id text COLLATE "C" PRIMARY KEY,
+                    cron text NOT NULL,
+                    promise_id text NOT NULL,
+                    promise_timeout bigint NOT NULL,
+                    param_headers jsonb,
+                    param_data text,
+                    promise_tags jsonb NOT NULL,
+                    created_at bigint NOT NULL,
+                    next_run_at bigint NOT NULL,
+                    last_run_at bigint
+                )
+                """,
+                "CREATE INDEX schedules_by_next_run ON schedules (next_run_at, id)",
+            ]
+        )
+    ]
+
+    /// The newest version this build knows.
+    static var newestVersion: Int64 { migrations.last?.version ?? 0 }
+
+    /// Brings the database to the newest schema version; returns the versions it applied (none when another
+    /// replica or an earlier start already did).
+    @discardableResult
+    static func migrate(_ connection: PostgresConnection, logger: Logger) async throws -> [Int64] {
+        try await connection.run("BEGIN", logger: logger)
+        do {
+            // Held until COMMIT or ROLLBACK; a second replica waits here, then sees the migrations applied.
+            try await connection.run("SELECT pg_advisory_xact_lock(\(migrationLockKey))", logger: logger)
+            try await connection.run(
+                """
+                CREATE TABLE IF NOT EXISTS resonate_schema_migrations (
+                    version bigint PRIMARY KEY,
+                    name text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                logger: logger
+            )
+            let rows = try await connection.query(
+                "SELECT coalesce(max(version), 0) FROM resonate_schema_migrations", logger: logger
+            ).collect()
+            let current = try rows.first?.decode(Int64.self) ?? 0
+            guard current <= newestVersion else {
+                throw PostgresStoreError(
+                    .schemaTooNew,
+                    "the database has schema version \(current), newer than this build supports (\(newestVersion))"
+                )
+            }
+            var applied: [Int64] = []
+            for migration in migrations where migration.version > current {
+                for statement in migration.statements {
+                    try await connection.run(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.run(
+                    "INSERT INTO resonate_schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
+                    logger: logger
+                )
+                applied.append(migration.version)
+            }
+            try await connection.run("COMMIT", logger: logger)
+            return applied
+        } catch {
+            try? await connection.run("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+}

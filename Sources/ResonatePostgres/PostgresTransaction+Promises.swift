@@ -1,0 +1,106 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import PostgresNIO
+public import ResonateProtocol
+
+extension PostgresTransaction {
+    public func promise(id: String) async throws -> PromiseRecord? {
+        try await rows(
+            "SELECT \(unescaped: Self.promiseColumns) FROM promises WHERE id = \(id)\(unescaped: lockClause)"
+        ).first.map(Self.promise)
+    }
+
+    public func insertPromise(_ promise: PromiseRecord) async throws {
+        // The tags go to promise_tags in the same statement: one round trip per new promise.
+        let sortedTags = promise.tags.sorted { $0.key < $1.key }
+        try await rows(
+            """
+            WITH inserted AS (
+                INSERT INTO promises (id, state, param_headers, param_data, value_headers, value_data, tags, target,
+                                      branch, timeout_at, created_at, settled_at)
+                VALUES (\(promise.id), \(promise.state.rawValue), \(promise.param.headers.map(JSONMapColumn.encode))::jsonb,
+                        \(promise.param.data), \(promise.value.headers.map(JSONMapColumn.encode))::jsonb,
+                        \(promise.value.data), \(JSONMapColumn.encode(promise.tags))::jsonb, \(promise.tags[Tag.target]),
+                        \(promise.tags[Tag.branch]), \(promise.timeoutAt), \(promise.createdAt), \(promise.settledAt))
+                RETURNING id
+            )
+            INSERT INTO promise_tags (key, value, promise_id)
+            SELECT tag.key, tag.value, inserted.id
+            FROM inserted, unnest(\(sortedTags.map(\.key))::text[], \(sortedTags.map(\.value))::text[]) AS tag(key, value)
+            """
+        )
+    }
+
+    public func settlePromise(id: String, state: PromiseState, value: Value, settledAt: Int64) async throws {
+        try await rows(
+            """
+            UPDATE promises SET state = \(state.rawValue), value_headers = \(value.headers.map(JSONMapColumn.encode))::jsonb,
+                                value_data = \(value.data), settled_at = \(settledAt)
+            WHERE id = \(id)
+            """
+        )
+    }
+
+    public func promises(inBranch branch: String, excluding: String) async throws -> [PromiseRecord] {
+        try await rows(
+            """
+            SELECT \(unescaped: Self.promiseColumns) FROM promises
+            WHERE branch = \(branch) AND id <> \(excluding) ORDER BY id
+            """
+        ).map(Self.promise)
+    }
+
+    public func searchPromises(
+        state: PromiseState?,
+        tags: [String: String],
+        after cursor: String?,
+        limit: Int
+    ) async throws -> [PromiseRecord] {
+        let cursor = cursor ?? ""
+        let sortedTags = tags.sorted { $0.key < $1.key }
+        if let first = sortedTags.first {
+            // Driven by the tag index in id order, like the SQLite store; the other tags are checked per candidate.
+            let others = sortedTags.dropFirst()
+            return try await rows(
+                """
+                SELECT \(unescaped: Self.qualifiedPromiseColumns) FROM promise_tags t JOIN promises p ON p.id = t.promise_id
+                WHERE t.key = \(first.key) AND t.value = \(first.value) AND t.promise_id > \(cursor)
+                  AND (\(state?.rawValue)::text IS NULL OR p.state = \(state?.rawValue))
+                  AND NOT EXISTS (
+                      SELECT 1 FROM unnest(\(others.map(\.key))::text[], \(others.map(\.value))::text[]) AS wanted(key, value)
+                      WHERE NOT EXISTS (
+                          SELECT 1 FROM promise_tags o
+                          WHERE o.key = wanted.key AND o.value = wanted.value AND o.promise_id = p.id))
+                ORDER BY t.promise_id LIMIT \(limit)
+                """
+            ).map(Self.promise)
+        }
+        if let state {
+            return try await rows(
+                """
+                SELECT \(unescaped: Self.promiseColumns) FROM promises
+                WHERE state = \(state.rawValue) AND id > \(cursor) ORDER BY id LIMIT \(limit)
+                """
+            ).map(Self.promise)
+        }
+        return try await rows(
+            "SELECT \(unescaped: Self.promiseColumns) FROM promises WHERE id > \(cursor) ORDER BY id LIMIT \(limit)"
+        ).map(Self.promise)
+    }
+
+    public func expiredPromises(at time: Int64, limit: Int) async throws -> [PromiseRecord] {
+        try await rows(
+            """
+            SELECT \(unescaped: Self.promiseColumns) FROM promises
+            WHERE state = 'pending' AND timeout_at <= \(time) ORDER BY timeout_at, id LIMIT \(limit)\(unescaped: claimClause)
+            """
+        ).map(Self.promise)
+    }
+
+    /// ``promiseColumns`` of the table aliased `p`.
+    static let qualifiedPromiseColumns = """
+        p.id, p.state, p.param_headers::text, p.param_data, p.value_headers::text, p.value_data, p.tags::text, \
+        p.timeout_at, p.created_at, p.settled_at
+        """
+}
