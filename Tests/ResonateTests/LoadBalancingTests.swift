@@ -126,9 +126,12 @@ struct LoadBalancingTests {
         let ids = try await setup.dispatch(count: 30, cost: 3)
         try await setup.waitForStarts(ids, in: [victim] + survivors)
         victim.kill9()
+        // On a slow machine the victim may finish a computation before the kill; after it, nothing more.
+        let finishedByVictim = setup.completions.filter { $0.pid == "victim" }.count
         try await setup.waitForCompletions(30)
         Self.expectExactlyOnce(ids, in: setup.completions)
-        #expect(!setup.completions.contains { $0.pid == "victim" })
+        #expect(setup.completions.filter { $0.pid == "victim" }.count == finishedByVictim)
+        #expect(finishedByVictim < 30)
     }
 
     @Test("work dispatched while no worker runs completes once a worker starts")
