@@ -149,6 +149,8 @@ let package = Package(
                 "ResonateEngine",
                 "ResonateServer",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -238,10 +240,13 @@ let package = Package(
         .testTarget(
             name: "ResonatePostgresTests",
             dependencies: [
+                "Resonate",
                 "ResonateProtocol",
                 "ResonateEngine",
                 "ResonatePostgres",
                 "ResonateTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

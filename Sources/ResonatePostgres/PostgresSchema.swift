@@ -125,7 +125,28 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX schedules_by_next_run ON schedules (next_run_at, id)",
             ]
-        )
+        ),
+        Migration(
+            version: 2,
+            name: "replicas and their SSE connections",
+            statements: [
+                """
+                CREATE TABLE replicas (
+                    id text COLLATE "C" PRIMARY KEY,
+                    url text NOT NULL,
+                    seen_at timestamptz NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE replica_connections (
+                    replica text COLLATE "C" NOT NULL REFERENCES replicas (id) ON DELETE CASCADE,
+                    grp text COLLATE "C" NOT NULL,
+                    process text COLLATE "C" NOT NULL,
+                    PRIMARY KEY (replica, grp, process)
+                )
+                """,
+            ]
+        ),
     ]
 
     /// The newest version this build knows.

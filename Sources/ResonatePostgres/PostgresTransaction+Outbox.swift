@@ -66,23 +66,31 @@ extension PostgresTransaction {
                 unblockSequences.append(entry.sequence)
             }
         }
-        // Matching the sequence number too: a row rewritten since it was read holds a newer message.
+        // Matching the sequence number too: a row rewritten since it was read holds a newer message. Rows locked
+        // by another transaction are skipped rather than waited for: that transaction is rewriting them (a timer
+        // pass sending an `execute` again), so they will not match anyway, and waiting on rows locked in another
+        // order is how a multi-row delete deadlocks with a timer pass on another replica.
         if !executeIDs.isEmpty {
             try await rows(
                 """
-                DELETE FROM outgoing_execute o
-                USING unnest(\(executeIDs)::text[], \(executeSequences)::bigint[]) AS delivered(task_id, seq)
-                WHERE o.task_id = delivered.task_id AND o.seq = delivered.seq
+                DELETE FROM outgoing_execute WHERE ctid IN (
+                    SELECT o.ctid FROM outgoing_execute o
+                    JOIN unnest(\(executeIDs)::text[], \(executeSequences)::bigint[]) AS delivered(task_id, seq)
+                      ON o.task_id = delivered.task_id AND o.seq = delivered.seq
+                    FOR UPDATE OF o SKIP LOCKED)
                 """
             )
         }
         if !unblockIDs.isEmpty {
             try await rows(
                 """
-                DELETE FROM outgoing_unblock o
-                USING unnest(\(unblockIDs)::text[], \(unblockAddresses)::text[], \(unblockSequences)::bigint[])
+                DELETE FROM outgoing_unblock WHERE ctid IN (
+                    SELECT o.ctid FROM outgoing_unblock o
+                    JOIN unnest(\(unblockIDs)::text[], \(unblockAddresses)::text[], \(unblockSequences)::bigint[])
                       AS delivered(promise_id, address, seq)
-                WHERE o.promise_id = delivered.promise_id AND o.address = delivered.address AND o.seq = delivered.seq
+                      ON o.promise_id = delivered.promise_id AND o.address = delivered.address
+                         AND o.seq = delivered.seq
+                    FOR UPDATE OF o SKIP LOCKED)
                 """
             )
         }

@@ -25,6 +25,7 @@ public final class ResonateServer<S: Store>: Sendable {
     public let configuration: ServerConfiguration
     let registry: PollRegistry
     let push: PushDelivery
+    let cluster: ClusterCoordinator?
     let logger: Logger
     private let boundPort = BoundPort()
 
@@ -32,19 +33,38 @@ public final class ResonateServer<S: Store>: Sendable {
         self.engine = engine
         self.configuration = configuration
         self.logger = logger
-        registry = PollRegistry(
+        // Anycast weighs processes by their leased tasks: counted over the cluster when there are replicas (the
+        // coordinator reads them from the store), else as this engine sees them.
+        let clusterLoad = Mutex<ClusterCoordinator?>(nil)
+        let registry = PollRegistry(
             bufferSize: configuration.connectionBufferSize,
             maximumConnections: configuration.maximumConnections,
             logger: logger,
-            load: { [engine] process in engine.leasedTaskCount(process: process) }
+            load: { [engine] process in
+                clusterLoad.withLock { $0 }?.load(process) ?? engine.leasedTaskCount(process: process)
+            }
         )
+        self.registry = registry
+        let cluster = configuration.replicaBus.map { bus in
+            ClusterCoordinator(
+                bus: bus,
+                registry: registry,
+                serverURL: configuration.effectiveServerURL(),
+                readPromise: { [engine] id in try await engine.store.read { try await $0.promise(id: id) } },
+                connectionOpened: { [engine] group in engine.connectionOpened(group: group) },
+                logger: logger
+            )
+        }
+        clusterLoad.withLock { $0 = cluster }
+        self.cluster = cluster
         push = PushDelivery(
             concurrency: configuration.pushConcurrency, timeout: configuration.pushTimeout, logger: logger)
         engine.attach(
             ServerMessageSink(
                 registry: registry,
                 push: push,
-                serverURL: configuration.effectiveServerURL()
+                serverURL: configuration.effectiveServerURL(),
+                cluster: cluster
             )
         )
     }
@@ -70,6 +90,7 @@ public final class ResonateServer<S: Store>: Sendable {
         let engine = self.engine
         let registry = self.registry
         let push = self.push
+        let cluster = self.cluster
         let logger = self.logger
         // Services stop in reverse order: the HTTP server first (SSE streams end on graceful shutdown, so it
         // drains), then push delivery, then the engine.
@@ -83,12 +104,10 @@ public final class ResonateServer<S: Store>: Sendable {
                 let port = channel.localAddress?.port ?? configuration.port
                 boundPort.value = port
                 if configuration.port == 0 {
+                    let serverURL = configuration.effectiveServerURL(boundPort: port)
+                    cluster?.setServerURL(serverURL)
                     engine.attach(
-                        ServerMessageSink(
-                            registry: registry,
-                            push: push,
-                            serverURL: configuration.effectiveServerURL(boundPort: port)
-                        )
+                        ServerMessageSink(registry: registry, push: push, serverURL: serverURL, cluster: cluster)
                     )
                 }
                 await onListening(port)
@@ -96,6 +115,7 @@ public final class ResonateServer<S: Store>: Sendable {
             logger: logger
         )
         application.addServices(engine, push)
+        if let cluster { application.addServices(cluster) }
         return application
     }
 

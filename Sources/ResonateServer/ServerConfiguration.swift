@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 public import ResonateAuth
+public import ResonateEngine
 public import Tracing
 
 /// How the HTTP server listens and delivers. `init()` gives working defaults.
@@ -33,6 +34,10 @@ public struct ServerConfiguration: Sendable {
     /// bootstrapped; `resonate serve --otlp-endpoint` bootstraps an OTLP exporter). A request's span joins the
     /// trace in its `traceparent` header, so SDK calls and server work form one trace.
     public var tracer: (any Tracer)?
+    /// How this server reaches the other replicas sharing its store (`nil`, the default: it is the only one).
+    /// With a bus, messages for workers connected to another replica are relayed there, and anycast chooses
+    /// among the connections of all replicas.
+    public var replicaBus: (any ReplicaBus)?
 
     public init() {}
 

@@ -10,15 +10,22 @@ struct ServerMessageSink: MessageSink {
     let registry: PollRegistry
     let push: PushDelivery
     let serverURL: String
+    /// With replicas sharing the store: routes `poll://` messages over the whole cluster's connections.
+    let cluster: ClusterCoordinator?
 
     func deliver(_ message: Message, to address: Address) -> DeliveryOutcome {
-        let bytes = message.json(serverURL: serverURL)
         let outcome: DeliveryOutcome
         switch address {
         case .unicast, .anycast:
-            outcome = registry.deliver(bytes, to: address)
+            var target = address
+            if let cluster {
+                let routed = cluster.route(message, to: address)
+                guard let local = routed.local else { return routed.outcome }
+                target = local
+            }
+            outcome = registry.deliver(message.json(serverURL: serverURL), to: target)
         case .http(let url):
-            outcome = push.enqueue(bytes, to: url)
+            outcome = push.enqueue(message.json(serverURL: serverURL), to: url)
         }
         if outcome == .delivered {
             Counter(label: "resonate_messages_total", dimensions: [("kind", message.kind)]).increment()

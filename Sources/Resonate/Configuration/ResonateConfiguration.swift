@@ -26,7 +26,7 @@ extension Resonate {
         public var retryPolicy: RetryPolicy = .default
         /// How often pending handles re-register their interest with the server. Default 60 s.
         public var listenerRefreshInterval: Duration = .seconds(60)
-        /// How long a request keeps retrying while the server cannot be reached. Default 30 s.
+        /// How long a request keeps retrying while the server cannot be reached or answers 5xx. Default 30 s.
         public var unavailableRetryLimit: Duration = .seconds(30)
         /// The time limit of one request. Default 30 s.
         public var requestTimeout: Duration = .seconds(30)

@@ -43,7 +43,13 @@ final class HTTPTransport: Transport {
         var delay: Duration = .milliseconds(100)
         while true {
             do {
-                return try await post(body, request: request, correlationID: correlationID)
+                let reply = try await post(body, request: request, correlationID: correlationID)
+                // A server whose storage is briefly unavailable (a database restarting, a replica failing over)
+                // answers 5xx having applied nothing, or at worst an operation that is idempotent to repeat.
+                guard reply.status >= 500, ContinuousClock.now - started + delay <= retryLimit else { return reply }
+                logger.debug("server failed; retrying", metadata: ["status": "\(reply.status)", "delay": "\(delay)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
             } catch let error as ReplyDecodingError {
                 throw ResonateError(.server, "unreadable reply to \(request.kind.rawValue): \(error)")
             } catch {

@@ -252,6 +252,7 @@ public final class Engine<S: Store>: Service, Sendable {
     }
 
     private func runTimerLoop() async {
+        let maximumWait = max(Self.milliseconds(configuration.maximumTimerWait), 1)
         while !Task.isCancelled {
             if outbox.withLock({ $0.isPaused }) {
                 await timerSignal.wait(until: clock.now() + 60_000, clock: clock)
@@ -259,7 +260,9 @@ public final class Engine<S: Store>: Service, Sendable {
             }
             do {
                 let now = clock.now()
+                logger.trace("timer loop: reading the next deadline")
                 if let next = try await nextDeadline(), next <= now {
+                    logger.trace("timer loop: running a pass", metadata: ["deadline": "\(next)"])
                     var result = try await runTimerPass()
                     while result.hasMore && !Task.isCancelled {
                         result = try await runTimerPass()
@@ -267,7 +270,8 @@ public final class Engine<S: Store>: Service, Sendable {
                     continue
                 } else {
                     let next = try await nextDeadline()
-                    await timerSignal.wait(until: min(next ?? Int64.max, now + 60_000), clock: clock)
+                    logger.trace("timer loop: waiting", metadata: ["deadline": "\(next.map(String.init) ?? "none")"])
+                    await timerSignal.wait(until: min(next ?? Int64.max, now + maximumWait), clock: clock)
                 }
             } catch {
                 if Task.isCancelled { return }

@@ -15,6 +15,10 @@ public struct EngineConfiguration: Sendable {
     public var timerBatchSize = 500
     /// How long a message for a disconnected poll group or process is kept for delivery when it connects.
     public var parkedMessageLifetime: Duration = .seconds(600)
+    /// The longest the timer loop waits before looking for deadlines in the store again. The engine wakes itself
+    /// for deadlines it creates; this bounds how late it notices deadlines written by other processes sharing the
+    /// store (server replicas on one PostgreSQL database), for example those of a replica that died. Default 60 s.
+    public var maximumTimerWait: Duration = .seconds(60)
 
     public init() {}
 

@@ -8,7 +8,6 @@ import ResonateProtocol
 import Synchronization
 
 /// The live SSE connections of `GET /poll/{group}/{id}`, and delivery of `poll://` messages to them.
-///
 final class PollRegistry: Sendable {
     private let state = Mutex(PollRegistryState())
     private let bufferSize: Int
@@ -16,6 +15,9 @@ final class PollRegistry: Sendable {
     private let connectionsGauge = Gauge(label: "resonate_sse_connections")
     private let logger: Logger
     private let load: @Sendable (String) -> Int
+    private let changeSignal: AsyncStream<Void>.Continuation
+    /// Yields after connections open or close (coalesced: one pending signal at most).
+    let changes: AsyncStream<Void>
 
     /// - Parameter load: the number of tasks a process holds leased, for anycast's choice.
     init(bufferSize: Int, maximumConnections: Int, logger: Logger, load: @escaping @Sendable (String) -> Int) {
@@ -23,6 +25,7 @@ final class PollRegistry: Sendable {
         self.maximumConnections = maximumConnections
         self.logger = logger
         self.load = load
+        (changes, changeSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// A registered connection: its events, and how to unregister it.
@@ -50,6 +53,7 @@ final class PollRegistry: Sendable {
         switch result {
         case .registered(let identifier):
             connectionsGauge.record(state.withLock { $0.connectionCount })
+            changeSignal.yield()
             logger.debug("poll connection opened", metadata: ["group": "\(group)", "process": "\(process)"])
             return Registration(group: key, identifier: identifier, events: events, continuation: continuation)
         case .atCapacity:
@@ -65,6 +69,7 @@ final class PollRegistry: Sendable {
             return state.connectionCount
         }
         connectionsGauge.record(count)
+        changeSignal.yield()
     }
 
     /// Queues a message on a connection for `address`.
@@ -80,4 +85,17 @@ final class PollRegistry: Sendable {
     }
 
     var connectionCount: Int { state.withLock { $0.connectionCount } }
+
+    /// The processes connected here in `group` (normalised), without duplicates.
+    func processes(inGroup group: String) -> [String] {
+        state.withLock { $0.processes(inGroup: group) }
+    }
+
+    /// Every (normalised group, process) connected here.
+    var connectedProcesses: Set<PollRegistryState.ConnectedProcess> {
+        state.withLock { $0.connectedProcesses }
+    }
+
+    /// Stops the change signal's stream (on shutdown).
+    func finishChanges() { changeSignal.finish() }
 }

@@ -56,6 +56,23 @@ struct PollRegistryState {
         }
     }
 
+    struct ConnectedProcess: Hashable, Sendable {
+        var group: String
+        var process: String
+    }
+
+    func processes(inGroup group: String) -> [String] {
+        var seen = Set<String>()
+        return (groups[group] ?? []).compactMap { seen.insert($0.process).inserted ? $0.process : nil }
+    }
+
+    var connectedProcesses: Set<ConnectedProcess> {
+        Set(
+            groups.flatMap { group, connections in
+                connections.map { ConnectedProcess(group: group, process: $0.process) }
+            })
+    }
+
     /// The connections to try, in order, for a message to `address`; empty when nobody is connected.
     ///
     /// - Parameter load: the number of tasks a process holds leased.

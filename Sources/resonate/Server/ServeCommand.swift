@@ -97,6 +97,16 @@ enum ServerLauncher {
             let store: PostgresStore
             do {
                 store = try PostgresStore(configuration: configuration, logger: logger)
+                // Other replicas may share the database: they relay messages to each other's workers, and each
+                // looks for deadlines written by the others every second.
+                var settings = settings
+                let bus = try PostgresReplicaBus(
+                    store: store, url: settings.server.effectiveServerURL(), logger: logger)
+                settings.server.replicaBus = bus
+                settings.engine.maximumTimerWait = .seconds(1)
+                // Smaller timer batches hold fewer row locks at once, so they collide less with requests.
+                settings.engine.timerBatchSize = 100
+                settings.replicaID = bus.replicaID
                 // The store runs in the server's service group: it migrates first and stops last.
                 try await serve(
                     store: store, services: [store] + exporters, settings: settings, registry: registry, logger: logger,
@@ -132,6 +142,7 @@ enum ServerLauncher {
                 "debug": "\(settings.engine.isDebugEnabled)",
                 "idRules": "\(settings.engine.idRules.rawValue)",
             ]
+            if let replica = settings.replicaID { metadata["replica"] = "\(replica)" }
             if settings.metricsPort != 0 { metadata["metrics"] = "http://\(host):\(settings.metricsPort)/metrics" }
             if let endpoint = settings.tracesEndpoint { metadata["traces"] = "\(endpoint)" }
             if let verifier = settings.server.authentication {

@@ -122,6 +122,8 @@ struct ServerOptions: ParsableArguments {
         var metricsPort: Int
         /// Where traces go (the full URL of the OTLP/HTTP traces endpoint), if anywhere.
         var tracesEndpoint: String?
+        /// This server's id among replicas sharing a PostgreSQL database (set when the store is PostgreSQL).
+        var replicaID: String?
         var logLevel: Logger.Level
         var logFormat: LogFormat
     }

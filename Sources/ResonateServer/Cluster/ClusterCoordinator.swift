@@ -1,0 +1,262 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Logging
+import Metrics
+import ResonateEngine
+import ResonateProtocol
+import ServiceLifecycle
+import Synchronization
+
+/// Makes the server one replica of several sharing a store: advertises this replica's SSE connections on the
+/// ``ReplicaBus``, keeps the cluster's connections and loads for routing, relays messages whose process is
+/// connected elsewhere, and delivers the messages other replicas relay here.
+///
+/// Relayed messages have the delivery guarantee of any message: at most once per attempt. One lost with a replica
+/// that dies is sent again by the engine's timers (a pending task's retry, an expired lease).
+final class ClusterCoordinator: Service, Sendable {
+    let bus: any ReplicaBus
+    private let registry: PollRegistry
+    private let state = Mutex(ClusterRoutingState())
+    private let outgoing = Mutex<[RelayedMessage]>([])
+    private let outgoingSignal: AsyncStream<Void>.Continuation
+    private let outgoingSignals: AsyncStream<Void>
+    private let refreshSignal: AsyncStream<Void>.Continuation
+    private let refreshSignals: AsyncStream<Void>
+    private let serverURL: Mutex<String>
+    private let readPromise: @Sendable (String) async throws -> PromiseRecord?
+    private let connectionOpened: @Sendable (String) -> Void
+    private let logger: Logger
+    private let relayedCounter = Counter(label: "resonate_relayed_messages_total", dimensions: [("direction", "out")])
+    private let receivedCounter = Counter(label: "resonate_relayed_messages_total", dimensions: [("direction", "in")])
+
+    /// How often the cluster's connections and loads are read even without a notification.
+    static let refreshInterval: Duration = .seconds(1)
+
+    /// - Parameters:
+    ///   - readPromise: reads a promise from the store (to deliver a relayed `unblock`).
+    ///   - connectionOpened: called with a group that gained a connection on another replica, so messages parked
+    ///     here for it go out.
+    init(
+        bus: any ReplicaBus,
+        registry: PollRegistry,
+        serverURL: String,
+        readPromise: @escaping @Sendable (String) async throws -> PromiseRecord?,
+        connectionOpened: @escaping @Sendable (String) -> Void,
+        logger: Logger
+    ) {
+        self.bus = bus
+        self.registry = registry
+        self.serverURL = Mutex(serverURL)
+        self.readPromise = readPromise
+        self.connectionOpened = connectionOpened
+        self.logger = logger
+        (outgoingSignals, outgoingSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        (refreshSignals, refreshSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// The URL written into messages delivered here (known once the server listens when bound to port 0).
+    func setServerURL(_ url: String) {
+        serverURL.withLock { $0 = url }
+    }
+
+    /// Leased tasks of `process` over the cluster.
+    func load(_ process: String) -> Int {
+        state.withLock { $0.load(process) }
+    }
+
+    // MARK: Routing
+
+    /// Routes a `poll://` message: `nil` to deliver it here (to the address returned), or the outcome of handing
+    /// it to another replica.
+    func route(_ message: Message, to address: Address) -> (local: Address?, outcome: DeliveryOutcome) {
+        let group: String
+        switch address {
+        case .unicast(let name, _), .anycast(let name, _): group = Address.normalizedGroup(name)
+        case .http: return (address, .delivered)
+        }
+        let local = registry.processes(inGroup: group)
+        switch state.withLock({ $0.route(address, localProcesses: local) }) {
+        case .local(let process):
+            if case .anycast(let name, _) = address { return (.anycast(group: name, process: process), .delivered) }
+            return (address, .delivered)
+        case .remote(let replica, let process):
+            let content: OutboxEntry.Content
+            switch message {
+            case .execute(let taskID, let version): content = .execute(taskID: taskID, version: version)
+            case .unblock(let promise): content = .unblock(promiseID: promise.id)
+            }
+            outgoing.withLock {
+                $0.append(
+                    RelayedMessage(replica: replica, process: process, address: address.description, content: content))
+            }
+            outgoingSignal.yield()
+            relayedCounter.increment()
+            return (nil, .delivered)
+        case .nobody:
+            return (nil, .unreachable)
+        }
+    }
+
+    // MARK: Service
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.heartbeatLoop() }
+                group.addTask { await self.advertiseLoop() }
+                group.addTask { await self.listenLoop() }
+                group.addTask { await self.refreshLoop() }
+                group.addTask { await self.relayLoop() }
+                group.addTask { await self.refreshTicker() }
+                await group.waitForAll()
+            }
+        }
+        // Tell the others at once, rather than after the liveness timeout, that nothing is connected here.
+        do {
+            try await bus.leave()
+        } catch {
+            logger.warning("cannot withdraw this replica", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func heartbeatLoop() async {
+        let interval = bus.livenessTimeout / 5
+        while !Task.isCancelled {
+            do {
+                if try await bus.heartbeat() { readvertise.yield() }
+            } catch {
+                logger.warning("replica heartbeat failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// Forces an advertisement even without a change of connections.
+    private var readvertise: AsyncStream<Void>.Continuation { advertiseRequests.continuation }
+    private let advertiseRequests = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+
+    private func advertiseLoop() async {
+        let replica = bus.replicaID
+        await withTaskGroup(of: Void.self) { group in
+            // Changes of the connections here, and requests to advertise again, feed one loop.
+            group.addTask {
+                for await _ in self.registry.changes { self.readvertise.yield() }
+            }
+            group.addTask {
+                for await _ in self.advertiseRequests.stream {
+                    let connections = Set(
+                        self.registry.connectedProcesses.map {
+                            ReplicaConnection(replica: replica, group: $0.group, process: $0.process)
+                        }
+                    )
+                    do {
+                        try await self.bus.advertise(connections)
+                    } catch {
+                        if Task.isCancelled { return }
+                        self.logger.warning("cannot advertise connections", metadata: ["error": "\(error)"])
+                        try? await Task.sleep(for: .milliseconds(500))
+                        self.readvertise.yield()
+                    }
+                }
+            }
+            await withTaskCancellationHandler {
+                await group.waitForAll()
+            } onCancel: {
+                self.registry.finishChanges()
+                self.advertiseRequests.continuation.finish()
+            }
+        }
+    }
+
+    private func listenLoop() async {
+        var delay = Duration.milliseconds(100)
+        while !Task.isCancelled {
+            do {
+                try await bus.listen { event in
+                    switch event {
+                    case .connectionsChanged: self.refreshSignal.yield()
+                    case .relayed(let message): await self.deliverRelayed(message)
+                    }
+                }
+                delay = .milliseconds(100)
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("replica bus disconnected; listening again", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(2))
+        }
+    }
+
+    private func refreshTicker() async {
+        while !Task.isCancelled {
+            refreshSignal.yield()
+            try? await Task.sleep(for: Self.refreshInterval)
+        }
+        refreshSignal.finish()
+    }
+
+    private func refreshLoop() async {
+        for await _ in refreshSignals {
+            do {
+                let peers = try await bus.peerConnections()
+                let loads = try await bus.leasedTaskCounts()
+                let gained = state.withLock { state in
+                    state.replaceLoads(loads)
+                    return state.replacePeers(peers)
+                }
+                for group in gained { connectionOpened(group) }
+            } catch {
+                if Task.isCancelled { return }
+                logger.debug("cannot read the cluster's connections", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func relayLoop() async {
+        await withTaskCancellationHandler {
+            for await _ in outgoingSignals {
+                let batch = outgoing.withLock { queued in
+                    defer { queued.removeAll(keepingCapacity: true) }
+                    return queued
+                }
+                guard !batch.isEmpty else { continue }
+                do {
+                    try await bus.relay(batch)
+                } catch {
+                    // The messages are lost; the engine's timers send them again.
+                    logger.warning(
+                        "cannot relay messages", metadata: ["count": "\(batch.count)", "error": "\(error)"])
+                }
+            }
+        } onCancel: {
+            outgoingSignal.finish()
+        }
+    }
+
+    /// Delivers a message another replica relayed here, to the process it chose or another of its group here.
+    private func deliverRelayed(_ relayed: RelayedMessage) async {
+        receivedCounter.increment()
+        guard let address = try? Address(parsing: relayed.address) else { return }
+        let message: Message
+        switch relayed.content {
+        case .execute(let taskID, let version):
+            message = .execute(taskID: taskID, version: version)
+        case .unblock(let promiseID):
+            guard let promise = try? await readPromise(promiseID) else { return }
+            message = .unblock(promise: promise)
+        }
+        let target: Address
+        switch address {
+        case .anycast(let group, _): target = .anycast(group: group, process: relayed.process)
+        default: target = address
+        }
+        let bytes = message.json(serverURL: serverURL.withLock { $0 })
+        if registry.deliver(bytes, to: target) == .delivered {
+            Counter(label: "resonate_messages_total", dimensions: [("kind", message.kind)]).increment()
+        } else {
+            logger.debug("relayed message found no connection", metadata: ["address": "\(relayed.address)"])
+        }
+    }
+}
