@@ -131,8 +131,12 @@ struct SDKBench: Sendable {
     /// Resident memory of this process with `count` workflows in flight at once, each inside a step that waits on
     /// a gate; then the gate opens and all of them finish.
     func memory(count: Int) async throws -> Memory {
-        let baseline = ProcessMemory.residentKiB() ?? 0
         let prefix = "bench-\(run)-mem"
+        // Warm up connections, buffers and caches first, so the baseline is a process that has already run workflows.
+        for index in 0..<10 {
+            _ = try await resonate.run("\(prefix)-warm-\(index)", threeSteps, index)
+        }
+        let baseline = ProcessMemory.residentKiB() ?? 0
         return try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<count {
                 group.addTask {
