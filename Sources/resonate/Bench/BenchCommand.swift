@@ -4,10 +4,10 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Resonate
 import ResonateEngine
 import ResonatePostgres
 import ResonateProtocol
-import Resonate
 
 /// `resonate bench`: durable-write throughput against the disk's physical limit, the Swift SDK's step and
 /// workflow latency, timer precision, and search latency with many stored promises.
