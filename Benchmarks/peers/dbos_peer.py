@@ -21,6 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from benchstats import summary
 
+# The length of the workflows inside which steps are timed.
+STEPS_PER_WORKFLOW = 10
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -64,7 +67,10 @@ def main() -> None:
     try:
         durability = settings(args.database, sqlite)
 
-        steps = step_loop(args.steps)
+        # Timed inside workflows of STEPS_PER_WORKFLOW steps, like the Swift bench.
+        steps = []
+        for _ in range(max(1, args.steps // STEPS_PER_WORKFLOW)):
+            steps += step_loop(min(STEPS_PER_WORKFLOW, args.steps))
         step = summary(steps[1:] if len(steps) > 10 else steps)
 
         latencies = []

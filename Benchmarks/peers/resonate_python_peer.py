@@ -22,6 +22,9 @@ from importlib.metadata import version
 
 from benchstats import Server, summary
 
+# The length of the workflows inside which steps are timed.
+STEPS_PER_WORKFLOW = 10
+
 
 async def increment(ctx, value: int) -> int:
     return value + 1
@@ -54,7 +57,12 @@ async def measure(url: str, args: argparse.Namespace) -> dict:
         # A first workflow opens the connections.
         assert await resonate.run(f"py-{run}-warm", three_steps, 0).result() == 3
 
-        steps = await resonate.run(f"py-{run}-steps", step_loop, args.steps).result()
+        # Timed inside workflows of STEPS_PER_WORKFLOW steps, like the Swift bench.
+        steps = []
+        for index in range(max(1, args.steps // STEPS_PER_WORKFLOW)):
+            steps += await resonate.run(
+                f"py-{run}-steps-{index}", step_loop, min(STEPS_PER_WORKFLOW, args.steps)
+            ).result()
         step = summary(steps[1:] if len(steps) > 10 else steps)
 
         latencies = []

@@ -55,12 +55,23 @@ struct SDKBench: Sendable {
         }
     }
 
-    /// The latency of one durable step, from `count` steps run back to back in one workflow.
+    /// The latency of one durable step: `count` steps, timed inside workflows of ``stepsPerWorkflow`` steps run
+    /// one after another.
+    ///
+    /// Short workflows, because the cost of a step grows with the number of steps before it in the same
+    /// workflow: every `task.fence` answer carries the branch's preload (PROTOCOL §3.7), all the steps so far.
     func stepLatency(count: Int) async throws -> LatencySummary {
-        let durations = try await resonate.run("bench-\(run)-steps", stepLoop, count)
-        // The first step pays for connection set-up; leave it out when there are enough.
+        var durations: [Double] = []
+        for index in 0..<max(1, count / Self.stepsPerWorkflow) {
+            let steps = Swift.min(Self.stepsPerWorkflow, count)
+            durations += try await resonate.run("bench-\(run)-steps-\(index)", stepLoop, steps)
+        }
+        // The very first step pays for connection set-up; leave it out when there are enough.
         return LatencySummary(milliseconds: durations.count > 10 ? Array(durations.dropFirst()) : durations)
     }
+
+    /// The length of the workflows ``stepLatency(count:)`` times.
+    static let stepsPerWorkflow = 10
 
     /// Three-step workflows one at a time: the latency from `beginRun` to the result.
     func workflowLatency(count: Int) async throws -> LatencySummary {
