@@ -30,6 +30,9 @@ swift test --skip-build
 step "interop: official Python SDK against resonate serve"
 bash scripts/test-interop.sh
 
+step "benchmark report generator"
+python3 -m unittest discover -s Benchmarks -p 'test_*.py'
+
 step "benchmark smoke run"
 BENCH_SMOKE="$(mktemp -d)"
 "$(swift build --show-bin-path)/resonate" bench --quick --json "$BENCH_SMOKE/sqlite.json"
