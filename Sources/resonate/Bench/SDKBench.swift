@@ -149,6 +149,8 @@ struct SDKBench: Sendable {
         }
         let baseline = ProcessMemory.residentKiB() ?? 0
         return try await withThrowingTaskGroup(of: Void.self) { group in
+            // Also on failure: the waiting steps do not react to cancellation, so the group could not end otherwise.
+            defer { gate.open() }
             for index in 0..<count {
                 group.addTask {
                     let result = try await resonate.run("\(prefix)-\(index)", gated, index)
