@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -46,7 +47,9 @@ class Server:
                 self.url = match.group(1)
                 return
             if self.process.poll() is not None:
-                raise RuntimeError(f"resonate serve exited: {log_path.read_text(errors='replace')}")
+                text = log_path.read_text(errors="replace")
+                self.stop()
+                raise RuntimeError(f"resonate serve exited: {text}")
             time.sleep(0.02)
         self.stop()
         raise RuntimeError("resonate serve did not start within 30 s")
@@ -56,3 +59,4 @@ class Server:
             self.process.terminate()
             self.process.wait(10)
         self.log.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
