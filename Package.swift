@@ -157,6 +157,7 @@ let package = Package(
         .executableTarget(
             name: "resonate",
             dependencies: [
+                "Resonate",
                 "ResonateAuth",
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),

@@ -30,8 +30,17 @@ swift test --skip-build
 step "interop: official Python SDK against resonate serve"
 bash scripts/test-interop.sh
 
+step "benchmark report generator"
+python3 -m unittest discover -s Benchmarks -p 'test_*.py'
+
 step "benchmark smoke run"
-"$(swift build --show-bin-path)/resonate" bench --quick
+BENCH_SMOKE="$(mktemp -d)"
+"$(swift build --show-bin-path)/resonate" bench --quick --json "$BENCH_SMOKE/sqlite.json"
+python3 Benchmarks/report.py "$BENCH_SMOKE"
+for file in report.md figures.csv chart.svg; do
+    [[ -s "$BENCH_SMOKE/$file" ]] || { echo "benchmark smoke run: no $file" >&2; exit 1; }
+done
+rm -rf "$BENCH_SMOKE"
 
 step "formatting"
 swift format lint --strict -r Sources Tests Examples Package.swift

@@ -129,7 +129,7 @@ public final class Resonate: Service, Sendable {
                 baseURL: url,
                 token: configuration.token,
                 tracer: configuration.tracer,
-                client: .shared,
+                client: .sdk,
                 retryLimit: configuration.unavailableRetryLimit,
                 requestTimeout: configuration.requestTimeout,
                 logger: logger
@@ -139,7 +139,7 @@ public final class Resonate: Service, Sendable {
                 group: configuration.group,
                 pid: configuration.pid,
                 token: configuration.token,
-                client: .shared,
+                client: .sdk,
                 logger: logger
             )
             engine = nil

@@ -24,6 +24,11 @@ final class BenchClient: Sendable {
     }
 
     func post(_ kind: String, _ data: String) async throws -> Int {
+        try await exchange(kind, data).status
+    }
+
+    /// Sends one request and returns the status and the response body.
+    func exchange(_ kind: String, _ data: String) async throws -> (status: Int, body: ByteBuffer) {
         var request = HTTPClientRequest(url: baseURL + "/")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -31,11 +36,32 @@ final class BenchClient: Sendable {
             ByteBuffer(string: #"{"kind":"\#(kind)","head":{"corrId":"b","version":"2026-04-01"},"data":\#(data)}"#)
         )
         let response = try await client.execute(request, timeout: .seconds(60))
-        _ = try await response.body.collect(upTo: 1 << 20)
-        return Int(response.status.code)
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return (Int(response.status.code), body)
     }
 
-    struct PairResult {
+    /// `count` searches by the tag `bench:shard` (one of `shards` values, round robin), one at a time, each for
+    /// the first page of `limit` promises; checks that every page is full.
+    func measureSearch(shards: Int, count: Int, limit: Int) async throws -> LatencySummary {
+        let clock = ContinuousClock()
+        var latencies: [Double] = []
+        for index in 0..<count {
+            let start = clock.now
+            let (status, body) = try await exchange(
+                "promise.search", #"{"tags":{"bench:shard":"s\#(index % shards)"},"limit":\#(limit)}"#)
+            latencies.append((clock.now - start).inMilliseconds)
+            guard status == 200, let message = try? JSONParser().parse(String(buffer: body)),
+                case .array(let promises)? = message["data"]?["promises"]
+            else { throw BenchError("promise.search answered \(status): \(String(buffer: body).prefix(200))") }
+            guard promises.count == limit else {
+                throw BenchError("promise.search by tag found \(promises.count) promises, expected \(limit)")
+            }
+        }
+        return LatencySummary(milliseconds: latencies)
+    }
+
+    struct PairResult: Codable, Sendable {
+        var concurrency: Int
         var pairsPerSecond: Double
         var p50Milliseconds: Double
         var p99Milliseconds: Double
@@ -81,13 +107,15 @@ final class BenchClient: Sendable {
             sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
         }
         return PairResult(
+            concurrency: concurrency,
             pairsPerSecond: Double(latencies.count) / seconds,
             p50Milliseconds: percentile(0.5),
             p99Milliseconds: percentile(0.99)
         )
     }
 
-    struct TimerResult {
+    struct TimerResult: Codable, Sendable {
+        var count: Int
         var p50: Int64
         var p99: Int64
         var max: Int64
@@ -146,6 +174,7 @@ final class BenchClient: Sendable {
             let lateness = deadlines.compactMap { id, deadline in received[id].map { $0 - deadline } }.sorted()
             guard lateness.count == count else { throw BenchError("only \(lateness.count) of \(count) timers fired") }
             return TimerResult(
+                count: count,
                 p50: lateness[lateness.count / 2],
                 p99: lateness[min(lateness.count - 1, lateness.count * 99 / 100)],
                 max: lateness.last ?? 0,

@@ -3,25 +3,36 @@
 
 import ArgumentParser
 import Foundation
+import Logging
+import Resonate
 import ResonateEngine
 import ResonatePostgres
 import ResonateProtocol
 
-/// `resonate bench`: durable-write throughput against the disk's physical limit, and timer precision.
+/// `resonate bench`: durable-write throughput against the disk's physical limit, the Swift SDK's step and
+/// workflow latency, timer precision, and search latency with many stored promises.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure durable-write throughput and timer precision on this machine.",
+        abstract: "Measure durable-write throughput, SDK latency and timer precision on this machine.",
         discussion: """
             Starts `resonate serve` on a SQLite file in a scratch directory, then measures in one run:
               1. the physical limit: single-row SQLite commits/s (WAL, synchronous=FULL) on the same disk;
               2. promise.create + promise.settle pairs/s over HTTP at each concurrency, and the ratio of durable
                  requests/s to the physical limit (what group commit buys);
-              3. the lateness of durable timers (promises with resonate:timer) from deadline to unblock.
-            With --store postgres://…, the server runs on that PostgreSQL database instead, and the physical limit
-            is single-row commits/s from one client with synchronous_commit=on, on a scratch table in the same
-            database. The database keeps the promises the bench creates: give it a scratch database.
-            Build with -c release for meaningful figures.
+              3. the Swift SDK against that server (remote mode) and with the engine in-process on a SQLite file
+                 (local mode): the latency of one durable ctx.run step, of a three-step workflow from beginRun to
+                 its result, workflows/s with --in-flight workflows at once, and (remote) the SDK's resident
+                 memory per 1,000 workflows in flight;
+              4. the lateness of durable timers (promises with resonate:timer) from deadline to unblock;
+              5. scale: --scale promises stored through the engine in-process (group commit, no HTTP), then a
+                 server's resident memory and its promise.search latency by tag on that database.
+            With --store postgres://…, the server runs on that PostgreSQL database instead (local mode and scale
+            are SQLite-only and skipped), and the physical limit is single-row commits/s from one client with
+            synchronous_commit=on, on a scratch table in the same database. The database keeps the promises the
+            bench creates: give it a scratch database.
+            Build with -c release for meaningful figures. scripts/bench.sh runs this on SQLite and PostgreSQL,
+            runs the peers and writes the report.
             """
     )
 
@@ -34,6 +45,21 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "How many durable timers to measure (random lengths 0.1–5 s).")
     var timers: Int = 1000
 
+    @Option(help: "How many durable steps to time, back to back in one workflow.")
+    var steps: Int = 1000
+
+    @Option(help: "How many three-step workflows to time one at a time.")
+    var sequentialWorkflows: Int = 300
+
+    @Option(help: "How many three-step workflows to run for the throughput figure.")
+    var workflows: Int = 10000
+
+    @Option(help: "How many workflows are in flight at once for the throughput and memory figures.")
+    var inFlight: Int = 1000
+
+    @Option(help: "How many promises to store for the scale figures (0: skip; SQLite only).")
+    var scale: Int = 1_000_000
+
     @Option(help: "Scratch directory for the databases (default: a new temporary directory).")
     var directory: String?
 
@@ -44,7 +70,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Most connections of the server's pool, with --store postgres://….")
     var storePoolSize: Int = 10
 
-    @Flag(help: "A few-second smoke run: sanity only, figures are not meaningful.")
+    @Option(help: "Also write every figure as JSON to this file.")
+    var json: String?
+
+    @Flag(help: "A few-second smoke run with tiny counts: sanity only, figures are not meaningful.")
     var quick = false
 
     func run() async throws {
@@ -57,15 +86,25 @@ struct BenchCommand: AsyncParsableCommand {
         guard !concurrencies.isEmpty, concurrencies.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("invalid concurrency list '\(concurrency)'")
         }
+        guard steps > 0, sequentialWorkflows > 0, workflows > 0, inFlight > 0, scale >= 0, timers > 0 else {
+            throw ValidationError("counts must be positive")
+        }
         let scratch =
             directory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("resonate-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { if directory == nil { try? FileManager.default.removeItem(atPath: scratch) } }
 
-        let measureFor: Duration = quick ? .milliseconds(500) : duration
-        let levels = quick ? Array(concurrencies.prefix(2)) : concurrencies
-        let timerCount = quick ? min(timers, 50) : timers
+        let sizes = BenchSizes(
+            measureFor: quick ? .milliseconds(500) : duration,
+            levels: quick ? Array(concurrencies.prefix(2)) : concurrencies,
+            timers: quick ? min(timers, 50) : timers,
+            steps: quick ? min(steps, 20) : steps,
+            sequentialWorkflows: quick ? min(sequentialWorkflows, 5) : sequentialWorkflows,
+            workflows: quick ? min(workflows, 40) : workflows,
+            inFlight: quick ? min(inFlight, 20) : inFlight,
+            scale: quick ? min(scale, 2000) : scale
+        )
 
         var postgres: PostgresStore.Configuration?
         if let store {
@@ -79,19 +118,22 @@ struct BenchCommand: AsyncParsableCommand {
 
         print("# resonate bench")
         print("")
-        let limit: Double
+        let limit: BenchResults.PhysicalLimit
         if let postgres {
             print("store: \(postgres), pool of \(storePoolSize) connections")
-            limit = try await PostgresCommitProbe.commitsPerSecond(configuration: postgres, duration: measureFor)
-            print(
-                "physical limit: \(Self.format(limit)) single-row commits/s "
-                    + "(PostgreSQL, synchronous_commit=on, one client, one WAL flush each)")
+            limit = BenchResults.PhysicalLimit(
+                commitsPerSecond: try await PostgresCommitProbe.commitsPerSecond(
+                    configuration: postgres, duration: sizes.measureFor),
+                method: "PostgreSQL, synchronous_commit=on, one client, one WAL flush each"
+            )
         } else {
-            limit = try DiskCommitProbe.commitsPerSecond(directory: scratch, duration: measureFor)
-            print(
-                "physical limit: \(Self.format(limit)) single-row commits/s (SQLite WAL, synchronous=FULL, one fsync each)"
+            limit = BenchResults.PhysicalLimit(
+                commitsPerSecond: try DiskCommitProbe.commitsPerSecond(directory: scratch, duration: sizes.measureFor),
+                method: "SQLite WAL, synchronous=FULL, one fsync each"
             )
         }
+        print("physical limit: \(BenchFormat.rate(limit.commitsPerSecond)) single-row commits/s (\(limit.method))")
+        var results = BenchResults(store: postgres == nil ? "sqlite" : "postgres", quick: quick, physicalLimit: limit)
 
         // Through the environment rather than arguments, so a password in the URL does not show in `ps`.
         let storeEnvironment =
@@ -99,30 +141,148 @@ struct BenchCommand: AsyncParsableCommand {
             ?? ["RESONATE_STORE": "sqlite:" + (scratch as NSString).appendingPathComponent("bench.db")]
         let server = try await BenchServer.start(directory: scratch, storeEnvironment: storeEnvironment)
         defer { server.stop() }
-        let client = BenchClient(baseURL: server.baseURL, maximumConcurrency: (levels.max() ?? 1) + 8)
+        try await measureServer(server, sizes: sizes, limit: limit.commitsPerSecond, into: &results)
+        server.stop()
+
+        if postgres == nil {
+            try await measureLocal(scratch: scratch, sizes: sizes, into: &results)
+            if sizes.scale > 0 {
+                try await measureScale(scratch: scratch, sizes: sizes, into: &results)
+            }
+        }
+
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(results).write(to: URL(fileURLWithPath: json))
+        }
+    }
+
+    /// Throughput over HTTP, the SDK in remote mode, timers, and the server's memory.
+    private func measureServer(
+        _ server: BenchServer, sizes: BenchSizes, limit: Double, into results: inout BenchResults
+    ) async throws {
+        let client = BenchClient(baseURL: server.baseURL, maximumConcurrency: (sizes.levels.max() ?? 1) + 8)
         defer { client.shutdown() }
 
         print("")
         print("| concurrency | create+settle pairs/s | durable requests/s | × physical limit | p50 ms | p99 ms |")
         print("|---:|---:|---:|---:|---:|---:|")
-        for level in levels {
-            let result = try await client.measurePairs(concurrency: level, duration: measureFor)
+        for level in sizes.levels {
+            let result = try await client.measurePairs(concurrency: level, duration: sizes.measureFor)
+            results.pairs.append(result)
             print(
-                "| \(level) | \(Self.format(result.pairsPerSecond)) | \(Self.format(result.pairsPerSecond * 2)) | "
+                "| \(level) | \(BenchFormat.rate(result.pairsPerSecond)) | \(BenchFormat.rate(result.pairsPerSecond * 2)) | "
                     + "\(String(format: "%.1f", result.pairsPerSecond * 2 / limit))× | "
-                    + "\(String(format: "%.2f", result.p50Milliseconds)) | \(String(format: "%.2f", result.p99Milliseconds)) |"
+                    + "\(BenchFormat.milliseconds(result.p50Milliseconds)) | \(BenchFormat.milliseconds(result.p99Milliseconds)) |"
             )
         }
 
+        var configuration = Resonate.Configuration()
+        configuration.url = server.baseURL
+        configuration.group = "bench"
+        configuration.maxConcurrentTasks = sizes.inFlight + 64
+        let resonate = try Resonate(configuration: configuration, logger: Self.quietLogger)
+        let bench = try SDKBench(resonate: resonate)
+        results.remote = try await resonate.withRunning { _ in
+            try await Self.measureSDK(bench, mode: "remote", sizes: sizes, withMemory: true)
+        }
+
         print("")
-        let lateness = try await client.measureTimers(count: timerCount)
+        let lateness = try await client.measureTimers(count: sizes.timers)
+        results.timers = lateness
         print(
-            "durable timers (\(timerCount), 0.1–5 s): lateness p50 \(lateness.p50) ms, p99 \(lateness.p99) ms, "
+            "durable timers (\(sizes.timers), 0.1–5 s): lateness p50 \(lateness.p50) ms, p99 \(lateness.p99) ms, "
                 + "max \(lateness.max) ms, early \(lateness.early)"
+        )
+        results.serverResidentKiB = server.residentKiB
+        if let kib = results.serverResidentKiB { print("server resident memory at the end: \(kib / 1024) MiB") }
+    }
+
+    /// The SDK with the engine in this process, on a SQLite file in the scratch directory.
+    private func measureLocal(scratch: String, sizes: BenchSizes, into results: inout BenchResults) async throws {
+        var configuration = Resonate.Configuration()
+        configuration.group = "bench"
+        configuration.maxConcurrentTasks = sizes.inFlight + 64
+        let resonate = try Resonate(
+            configuration: configuration, storePath: (scratch as NSString).appendingPathComponent("local.db"),
+            logger: Self.quietLogger)
+        let bench = try SDKBench(resonate: resonate)
+        results.local = try await resonate.withRunning { _ in
+            try await Self.measureSDK(bench, mode: "local", sizes: sizes, withMemory: false)
+        }
+    }
+
+    private static func measureSDK(
+        _ bench: SDKBench, mode: String, sizes: BenchSizes, withMemory: Bool
+    ) async throws -> BenchResults.SDKFigures {
+        print("")
+        print("Swift SDK, \(mode) mode:")
+        // Memory first, before the other measurements grow the heap.
+        let memory = withMemory ? try await bench.memory(count: sizes.inFlight) : nil
+        if let memory {
+            print(
+                "  memory: \(Int(memory.kibPer1000)) KiB of resident memory per 1,000 workflows in flight "
+                    + "(\(memory.workflows) in flight)")
+        }
+        let step = try await bench.stepLatency(count: sizes.steps)
+        print("  one durable ctx.run step: \(step.text)")
+        let workflow = try await bench.workflowLatency(count: sizes.sequentialWorkflows)
+        print("  three-step workflow, beginRun to result: \(workflow.text)")
+        let throughput = try await bench.workflowThroughput(total: sizes.workflows, inFlight: sizes.inFlight)
+        print(
+            "  \(BenchFormat.rate(throughput.workflowsPerSecond)) three-step workflows/s with \(throughput.inFlight) in flight "
+                + "(\(throughput.workflows) workflows; each \(throughput.latency.text))")
+        return BenchResults.SDKFigures(
+            mode: mode, step: step, workflow: workflow, throughput: throughput, memory: memory)
+    }
+
+    /// Stores many promises, then opens a server on them and searches by tag.
+    private func measureScale(scratch: String, sizes: BenchSizes, into results: inout BenchResults) async throws {
+        let path = (scratch as NSString).appendingPathComponent("scale.db")
+        let shards = max(1, min(1000, sizes.scale / 100))
+        print("")
+        let load = try await ScaleBench.load(path: path, count: sizes.scale, shards: shards)
+        print(
+            "scale: stored \(load.promises) promises in \(String(format: "%.1f", load.seconds)) s "
+                + "(\(BenchFormat.rate(load.promisesPerSecond))/s, engine in-process, group commit)")
+        let server = try await BenchServer.start(
+            directory: scratch, storeEnvironment: ["RESONATE_STORE": "sqlite:" + path])
+        defer { server.stop() }
+        let client = BenchClient(baseURL: server.baseURL, maximumConcurrency: 4)
+        defer { client.shutdown() }
+        let limit = min(100, sizes.scale / shards)
+        let search = try await client.measureSearch(shards: shards, count: quick ? 20 : 500, limit: limit)
+        let resident = server.residentKiB
+        print(
+            "  promise.search by tag (\(sizes.scale / shards) matches, first \(limit)): \(search.text); "
+                + "server resident memory \((resident ?? 0) / 1024) MiB")
+        results.scale = BenchResults.Scale(
+            load: load,
+            loadMethod: "Engine.execute(promise.create) in the bench process on the server's SQLite store, "
+                + "4,096 in flight, group commit (up to 512 per transaction and fsync)",
+            serverResidentKiB: resident,
+            searchLimit: limit,
+            search: search
         )
     }
 
-    static func format(_ value: Double) -> String {
-        value >= 100 ? String(Int(value.rounded())) : String(format: "%.1f", value)
+    /// The SDK logs only problems during the bench.
+    static var quietLogger: Logger {
+        var logger = Logger(label: "resonate.bench")
+        logger.logLevel = .warning
+        return logger
     }
+}
+
+/// The counts of one run (tiny with --quick).
+struct BenchSizes: Sendable {
+    var measureFor: Duration
+    var levels: [Int]
+    var timers: Int
+    var steps: Int
+    var sequentialWorkflows: Int
+    var workflows: Int
+    var inFlight: Int
+    var scale: Int
 }

@@ -37,6 +37,9 @@ struct BenchServer {
         throw ValidationError("the server did not start within 30 s")
     }
 
+    /// The server's resident memory in KiB (Linux only).
+    var residentKiB: Int? { ProcessMemory.residentKiB(pid: process.processIdentifier) }
+
     func stop() {
         if process.isRunning {
             process.terminate()

@@ -1,0 +1,397 @@
+# resonate-swift — durable execution for Swift, compatible with Resonate.
+# SPDX-License-Identifier: Apache-2.0
+"""Turns one benchmark run's JSON files into report.md, figures.csv and chart.svg (in the same folder).
+
+    python3 Benchmarks/report.py bench-results/<timestamp>
+
+Reads machine.json, sqlite.json and postgres.json (``resonate bench --json``), dbos-sqlite.json,
+dbos-postgres.json and resonate-python.json (the peers); any of them may be missing, and the report says so.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# The targets of the benchmark issue.
+GROUP_COMMIT_RATIO = 20.0  # durable requests/s at concurrency 64 ÷ single-commit rate
+REMOTE_STEP_P50_MS = 2.0
+LOCAL_STEP_FSYNC_MULTIPLE = 1.5
+TIMER_P99_MS = 100.0
+PEER_RATIO = 3.0
+
+
+@dataclass
+class Figure:
+    """One measured figure, with the reference it is compared to in the same run."""
+
+    section: str
+    name: str
+    value: float
+    unit: str
+    reference: str = ""
+    reference_value: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.reference_value in (None, 0):
+            return None
+        return self.value / self.reference_value
+
+
+@dataclass
+class Target:
+    name: str
+    goal: str
+    measured: str
+    met: bool | None  # None: not measured
+    note: str = ""
+
+
+def load(folder: Path, name: str) -> dict[str, Any] | None:
+    path = folder / name
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    return json.loads(path.read_text())
+
+
+def fsync_ms(run: dict[str, Any]) -> float:
+    """The time of one durable single-row commit, from the physical-limit rate."""
+    return 1000.0 / run["physicalLimit"]["commitsPerSecond"]
+
+
+def pair_at(run: dict[str, Any], concurrency: int) -> dict[str, Any] | None:
+    return next((pair for pair in run["pairs"] if pair["concurrency"] == concurrency), None)
+
+
+def collect(data: dict[str, Any]) -> tuple[list[Figure], list[Target]]:
+    """All figures with their in-run references, and the verdict on each target."""
+    figures: list[Figure] = []
+    targets: list[Target] = []
+    runs = {store: data.get(store) for store in ("sqlite", "postgres")}
+    dbos = {"sqlite": data.get("dbos-sqlite"), "postgres": data.get("dbos-postgres")}
+    python = data.get("resonate-python")
+
+    for store, run in runs.items():
+        if run is None:
+            continue
+        limit = run["physicalLimit"]["commitsPerSecond"]
+        figures.append(Figure("physical limit", f"{store}: single-row commits/s", limit, "commits/s"))
+        for pair in run["pairs"]:
+            figures.append(
+                Figure(
+                    "server throughput",
+                    f"{store}: durable requests/s at concurrency {pair['concurrency']}",
+                    pair["pairsPerSecond"] * 2,
+                    "requests/s",
+                    f"{store} physical limit",
+                    limit,
+                )
+            )
+        at64 = pair_at(run, 64)
+        if at64 is not None:
+            ratio = at64["pairsPerSecond"] * 2 / limit
+            targets.append(
+                Target(
+                    f"Group commit ({store})",
+                    f"≥ {GROUP_COMMIT_RATIO:.0f}× the single-commit rate at concurrency 64",
+                    f"{ratio:.1f}× ({at64['pairsPerSecond'] * 2:,.0f} requests/s vs {limit:,.0f} commits/s)",
+                    ratio >= GROUP_COMMIT_RATIO,
+                    "" if ratio >= GROUP_COMMIT_RATIO else f"by {GROUP_COMMIT_RATIO / ratio:.1f}×",
+                )
+            )
+        for mode in ("remote", "local"):
+            sdk = run.get(mode)
+            if sdk is None:
+                continue
+            label = f"{store}, Swift SDK {mode}"
+            figures.append(
+                Figure("step latency", f"{label}: ctx.run p50", sdk["step"]["p50"], "ms", "one fsync", fsync_ms(run))
+            )
+            figures.append(
+                Figure("step latency", f"{label}: ctx.run p99", sdk["step"]["p99"], "ms", "one fsync", fsync_ms(run))
+            )
+            figures.append(
+                Figure("end to end", f"{label}: 3-step workflow p50", sdk["workflow"]["p50"], "ms", "one fsync", fsync_ms(run))
+            )
+            figures.append(
+                Figure("end to end", f"{label}: 3-step workflow p99", sdk["workflow"]["p99"], "ms", "one fsync", fsync_ms(run))
+            )
+            peer = dbos.get(store)
+            figures.append(
+                Figure(
+                    "end to end",
+                    f"{label}: workflows/s, {sdk['throughput']['inFlight']} in flight",
+                    sdk["throughput"]["workflowsPerSecond"],
+                    "workflows/s",
+                    f"DBOS on {store}" if peer else "",
+                    peer["throughput"]["workflowsPerSecond"] if peer else None,
+                )
+            )
+            if sdk.get("memory"):
+                figures.append(
+                    Figure(
+                        "scale",
+                        f"{label}: SDK resident memory per 1,000 workflows in flight",
+                        sdk["memory"]["kibPer1000"] / 1024,
+                        "MiB",
+                    )
+                )
+        remote = run.get("remote")
+        if remote is not None and store == "sqlite":
+            p50 = remote["step"]["p50"]
+            targets.append(
+                Target(
+                    "Remote ctx.run step p50 (loopback, SQLite)",
+                    f"< {REMOTE_STEP_P50_MS:.0f} ms",
+                    f"{p50:.2f} ms (one fsync here: {fsync_ms(run):.2f} ms)",
+                    p50 < REMOTE_STEP_P50_MS,
+                    "" if p50 < REMOTE_STEP_P50_MS else f"by {p50 - REMOTE_STEP_P50_MS:.2f} ms",
+                )
+            )
+        local = run.get("local")
+        if local is not None:
+            bound = LOCAL_STEP_FSYNC_MULTIPLE * fsync_ms(run)
+            p50 = local["step"]["p50"]
+            targets.append(
+                Target(
+                    "Local ctx.run step p50",
+                    f"< {LOCAL_STEP_FSYNC_MULTIPLE}× one fsync ({bound:.2f} ms)",
+                    f"{p50:.2f} ms ({p50 / fsync_ms(run):.2f}× one fsync)",
+                    p50 < bound,
+                    "" if p50 < bound else f"by {p50 / bound:.2f}×",
+                )
+            )
+        timers = run.get("timers")
+        if timers is not None:
+            figures.append(Figure("timers", f"{store}: durable sleep lateness p50", timers["p50"], "ms"))
+            figures.append(Figure("timers", f"{store}: durable sleep lateness p99", timers["p99"], "ms"))
+            figures.append(Figure("timers", f"{store}: durable sleep lateness max", timers["max"], "ms"))
+            targets.append(
+                Target(
+                    f"Durable sleep lateness p99 ({store}, {timers['count']} timers)",
+                    f"< {TIMER_P99_MS:.0f} ms",
+                    f"{timers['p99']} ms (max {timers['max']} ms, {timers['early']} early)",
+                    timers["p99"] < TIMER_P99_MS,
+                )
+            )
+        if run.get("serverResidentKiB"):
+            figures.append(Figure("scale", f"{store}: server resident memory after the run", run["serverResidentKiB"] / 1024, "MiB"))
+        scale = run.get("scale")
+        if scale is not None:
+            figures.append(
+                Figure("scale", f"{store}: bulk load of {scale['load']['promises']:,} promises", scale["load"]["promisesPerSecond"], "promises/s", f"{store} physical limit", limit)
+            )
+            if scale.get("serverResidentKiB"):
+                figures.append(
+                    Figure("scale", f"{store}: server resident memory with {scale['load']['promises']:,} promises", scale["serverResidentKiB"] / 1024, "MiB")
+                )
+            figures.append(Figure("scale", f"{store}: promise.search by tag p50", scale["search"]["p50"], "ms"))
+            figures.append(Figure("scale", f"{store}: promise.search by tag p99", scale["search"]["p99"], "ms"))
+
+        remote = run.get("remote")
+        peer = dbos.get(store)
+        if remote is not None:
+            ours = remote["throughput"]["workflowsPerSecond"]
+            if peer is not None:
+                theirs = peer["throughput"]["workflowsPerSecond"]
+                targets.append(
+                    Target(
+                        f"Workflows/s vs DBOS ({store})",
+                        f"≥ {PEER_RATIO:.0f}× DBOS on the same 3-step workflow",
+                        f"{ours / theirs:.1f}× ({ours:,.0f} vs {theirs:,.0f} workflows/s)",
+                        ours / theirs >= PEER_RATIO,
+                        "" if ours / theirs >= PEER_RATIO else f"by {PEER_RATIO / (ours / theirs):.1f}×",
+                    )
+                )
+            else:
+                targets.append(
+                    Target(f"Workflows/s vs DBOS ({store})", f"≥ {PEER_RATIO:.0f}× DBOS", "DBOS not measured", None)
+                )
+
+    for store, peer in dbos.items():
+        if peer is None:
+            continue
+        label = f"DBOS {peer['version']} on {store}"
+        run = runs.get(store)
+        reference = fsync_ms(run) if run else None
+        figures.append(Figure("peers", f"{label}: step p50", peer["step"]["p50"], "ms", "one fsync" if run else "", reference))
+        figures.append(Figure("peers", f"{label}: step p99", peer["step"]["p99"], "ms", "one fsync" if run else "", reference))
+        figures.append(Figure("peers", f"{label}: 3-step workflow p50", peer["workflow"]["p50"], "ms"))
+        figures.append(
+            Figure("peers", f"{label}: workflows/s, {peer['throughput']['threads']} threads", peer["throughput"]["workflowsPerSecond"], "workflows/s")
+        )
+    if python is not None:
+        swift = (runs.get("sqlite") or {}).get("remote")
+        label = f"Resonate Python SDK {python['version']} vs our server (SQLite)"
+        figures.append(
+            Figure("peers", f"{label}: step p50", python["step"]["p50"], "ms", "Swift SDK remote" if swift else "", swift["step"]["p50"] if swift else None)
+        )
+        figures.append(
+            Figure("peers", f"{label}: 3-step workflow p50", python["workflow"]["p50"], "ms", "Swift SDK remote" if swift else "", swift["workflow"]["p50"] if swift else None)
+        )
+        figures.append(
+            Figure(
+                "peers",
+                f"{label}: workflows/s, {python['throughput']['inFlight']} in flight",
+                python["throughput"]["workflowsPerSecond"],
+                "workflows/s",
+                "Swift SDK remote" if swift else "",
+                swift["throughput"]["workflowsPerSecond"] if swift else None,
+            )
+        )
+    return figures, targets
+
+
+def number(value: float) -> str:
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def markdown(data: dict[str, Any], figures: list[Figure], targets: list[Target]) -> str:
+    machine = data.get("machine") or {}
+    lines = ["# resonate-swift benchmark", ""]
+    if machine:
+        lines += [
+            f"Machine: {machine.get('cores')} cores ({machine.get('cpu')}), {machine.get('memoryGiB')} GiB, "
+            f"{machine.get('os')}, kernel {machine.get('kernel')}, scratch on {machine.get('filesystem')}; "
+            f"{machine.get('swift')}; `{machine.get('binary')}` build; Python {machine.get('python')}.",
+            "",
+        ]
+    quick = any((data.get(store) or {}).get("quick") for store in ("sqlite", "postgres"))
+    if quick:
+        lines += ["**Smoke run (--quick): tiny counts, the figures are not meaningful.**", ""]
+    for store in ("sqlite", "postgres"):
+        run = data.get(store)
+        if run is not None:
+            lines.append(
+                f"Physical limit ({store}): {run['physicalLimit']['commitsPerSecond']:,.0f} single-row commits/s "
+                f"({run['physicalLimit']['method']}), so one durable commit takes {fsync_ms(run):.2f} ms."
+            )
+        else:
+            lines.append(f"{store}: not measured in this run.")
+    lines += ["", "## Targets", "", "| target | goal | measured | verdict |", "|---|---|---|---|"]
+    for target in targets:
+        verdict = "not measured" if target.met is None else ("met" if target.met else f"missed, {target.note}" if target.note else "missed")
+        lines.append(f"| {target.name} | {target.goal} | {target.measured} | {verdict} |")
+    lines += ["", "## Figures", "", "| section | figure | value | reference (same run) | ratio |", "|---|---|---:|---|---:|"]
+    for figure in figures:
+        reference = f"{figure.reference} ({number(figure.reference_value)})" if figure.reference_value else figure.reference
+        ratio = f"{figure.ratio:.2f}×" if figure.ratio is not None else ""
+        lines.append(f"| {figure.section} | {figure.name} | {number(figure.value)} {figure.unit} | {reference} | {ratio} |")
+    durability = []
+    for store in ("sqlite", "postgres"):
+        peer = data.get(f"dbos-{store}")
+        if peer is not None:
+            settings = ", ".join(f"{key}={value}" for key, value in peer["durability"].items())
+            durability.append(f"- DBOS on {store}: {settings}.")
+    if durability:
+        lines += [
+            "",
+            "## Durability of the peers",
+            "",
+            "- resonate-swift on SQLite: WAL with synchronous=FULL, one fsync per group-committed batch; on "
+            "PostgreSQL: synchronous_commit=on.",
+            *durability,
+        ]
+    missing = [name for name in ("dbos-sqlite", "dbos-postgres", "resonate-python") if data.get(name) is None]
+    if missing:
+        lines += ["", f"Not measured in this run: {', '.join(missing)}."]
+    return "\n".join(lines) + "\n"
+
+
+def bar_chart(title: str, unit: str, bars: list[tuple[str, float]], top: float, width: int = 760) -> tuple[str, float]:
+    """One horizontal bar panel as SVG elements starting at y = `top`; returns them and the panel's height."""
+    label_width, row, margin = 300, 26, 8
+    scale = max((value for _, value in bars), default=1) or 1
+    parts = [f'<text x="{margin}" y="{top + 18}" font-size="15" font-weight="bold">{escape(title)}</text>']
+    for index, (label, value) in enumerate(bars):
+        y = top + 30 + index * row
+        length = (width - label_width - 90) * value / scale
+        parts.append(f'<text x="{label_width - 6}" y="{y + 15}" font-size="12" text-anchor="end">{escape(label)}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y + 3}" width="{length:.1f}" height="{row - 8}" fill="{color(label)}"/>')
+        parts.append(f'<text x="{label_width + length + 5:.1f}" y="{y + 15}" font-size="12">{number(value)} {escape(unit)}</text>')
+    return "\n".join(parts), 40 + len(bars) * row
+
+
+def color(label: str) -> str:
+    if label.startswith("DBOS"):
+        return "#9a9a9a"
+    if "Python" in label:
+        return "#c9a227"
+    return "#d9480f"
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def chart(data: dict[str, Any]) -> str:
+    throughput: list[tuple[str, float]] = []
+    latency: list[tuple[str, float]] = []
+    for store in ("sqlite", "postgres"):
+        run = data.get(store)
+        for mode in ("remote", "local"):
+            sdk = (run or {}).get(mode)
+            if sdk:
+                throughput.append((f"Swift SDK {mode}, {store}", sdk["throughput"]["workflowsPerSecond"]))
+                latency.append((f"Swift SDK {mode}, {store}", sdk["step"]["p50"]))
+    python = data.get("resonate-python")
+    if python:
+        throughput.append(("Resonate Python SDK, our server (sqlite)", python["throughput"]["workflowsPerSecond"]))
+        latency.append(("Resonate Python SDK, our server (sqlite)", python["step"]["p50"]))
+    for store in ("sqlite", "postgres"):
+        peer = data.get(f"dbos-{store}")
+        if peer:
+            throughput.append((f"DBOS, {store}", peer["throughput"]["workflowsPerSecond"]))
+            latency.append((f"DBOS, {store}", peer["step"]["p50"]))
+    first, first_height = bar_chart("Three-step workflows per second (higher is better)", "wf/s", throughput, 0)
+    second, second_height = bar_chart("One durable step, p50 (lower is better)", "ms", latency, first_height + 20)
+    height = first_height + second_height + 30
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="760" height="{height:.0f}" font-family="sans-serif">\n'
+        f'<rect width="100%" height="100%" fill="white"/>\n{first}\n{second}\n</svg>\n'
+    )
+
+
+def write_csv(path: Path, figures: list[Figure]) -> None:
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["section", "figure", "value", "unit", "reference", "reference_value", "ratio"])
+        for figure in figures:
+            writer.writerow(
+                [
+                    figure.section,
+                    figure.name,
+                    f"{figure.value:.4f}",
+                    figure.unit,
+                    figure.reference,
+                    "" if figure.reference_value is None else f"{figure.reference_value:.4f}",
+                    "" if figure.ratio is None else f"{figure.ratio:.4f}",
+                ]
+            )
+
+
+def main(folder: Path) -> None:
+    names = ["machine", "sqlite", "postgres", "dbos-sqlite", "dbos-postgres", "resonate-python"]
+    data = {name: load(folder, f"{name}.json") for name in names}
+    if data["sqlite"] is None and data["postgres"] is None:
+        sys.exit(f"report: no sqlite.json or postgres.json in {folder}")
+    figures, targets = collect(data)
+    (folder / "report.md").write_text(markdown(data, figures, targets))
+    write_csv(folder / "figures.csv", figures)
+    (folder / "chart.svg").write_text(chart(data))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: report.py RESULTS_FOLDER")
+    main(Path(sys.argv[1]))

@@ -1,0 +1,101 @@
+# resonate-swift — durable execution for Swift, compatible with Resonate.
+# SPDX-License-Identifier: Apache-2.0
+"""Tests of report.py on hand-made figures: ratios, target verdicts, and the files it writes.
+
+    python3 -m unittest discover -s Benchmarks -p 'test_*.py'
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+import unittest
+from pathlib import Path
+
+import report
+
+
+def latency(p50: float, p99: float) -> dict:
+    return {"count": 100, "p50": p50, "p99": p99, "max": p99 * 2}
+
+
+def sdk(mode: str, step: float, per_second: float) -> dict:
+    return {
+        "mode": mode,
+        "step": latency(step, step * 2),
+        "workflow": latency(step * 4, step * 8),
+        "throughput": {
+            "workflows": 1000,
+            "inFlight": 100,
+            "seconds": 1000 / per_second,
+            "workflowsPerSecond": per_second,
+            "latency": latency(50, 90),
+        },
+        "memory": None,
+    }
+
+
+SQLITE = {
+    "store": "sqlite",
+    "quick": False,
+    "physicalLimit": {"commitsPerSecond": 1000.0, "method": "test"},
+    "pairs": [
+        {"concurrency": 1, "pairsPerSecond": 400.0, "p50Milliseconds": 2, "p99Milliseconds": 3},
+        {"concurrency": 64, "pairsPerSecond": 12000.0, "p50Milliseconds": 5, "p99Milliseconds": 9},
+    ],
+    "remote": sdk("remote", 1.5, 600.0),
+    "local": sdk("local", 2.0, 1500.0),
+    "timers": {"count": 1000, "p50": 2, "p99": 150, "max": 300, "early": 0},
+    "serverResidentKiB": 51200,
+}
+
+DBOS_SQLITE = {
+    "peer": "dbos",
+    "version": "3.4.0",
+    "database": "sqlite",
+    "durability": {"journal_mode": "delete", "synchronous": "FULL"},
+    "step": latency(2.0, 4.0),
+    "workflow": latency(10.0, 20.0),
+    "throughput": {"workflows": 100, "threads": 16, "seconds": 1.0, "workflowsPerSecond": 100.0, "latency": latency(9, 20)},
+}
+
+
+class ReportTests(unittest.TestCase):
+    def verdicts(self) -> dict[str, bool | None]:
+        _, targets = report.collect({"sqlite": SQLITE, "dbos-sqlite": DBOS_SQLITE})
+        return {target.name: target.met for target in targets}
+
+    def test_targets_compare_with_the_references_of_the_same_run(self) -> None:
+        verdicts = self.verdicts()
+        # 24,000 durable requests/s against 1,000 commits/s: 24×.
+        self.assertTrue(verdicts["Group commit (sqlite)"])
+        self.assertTrue(verdicts["Remote ctx.run step p50 (loopback, SQLite)"])
+        # One commit takes 1 ms here, so a local step must take under 1.5 ms.
+        self.assertFalse(verdicts["Local ctx.run step p50"])
+        self.assertFalse(verdicts["Durable sleep lateness p99 (sqlite, 1000 timers)"])
+        # 600 against 100 workflows/s.
+        self.assertTrue(verdicts["Workflows/s vs DBOS (sqlite)"])
+
+    def test_a_missing_peer_is_reported_as_not_measured(self) -> None:
+        _, targets = report.collect({"sqlite": SQLITE})
+        peer = next(target for target in targets if target.name == "Workflows/s vs DBOS (sqlite)")
+        self.assertIsNone(peer.met)
+
+    def test_writes_the_report_the_csv_and_the_chart(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder)
+            (path / "sqlite.json").write_text(json.dumps(SQLITE))
+            (path / "dbos-sqlite.json").write_text(json.dumps(DBOS_SQLITE))
+            report.main(path)
+            text = (path / "report.md").read_text()
+            self.assertIn("| Group commit (sqlite) |", text)
+            self.assertIn("journal_mode=delete", text)
+            rows = list(csv.DictReader((path / "figures.csv").open()))
+            throughput = next(row for row in rows if row["figure"] == "sqlite: durable requests/s at concurrency 64")
+            self.assertAlmostEqual(float(throughput["ratio"]), 24.0)
+            self.assertTrue((path / "chart.svg").read_text().startswith("<svg"))
+
+
+if __name__ == "__main__":
+    unittest.main()
