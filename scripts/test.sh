@@ -25,7 +25,12 @@ step "build"
 swift build --build-tests
 
 step "Swift tests"
-swift test --skip-build
+swift test --skip-build --skip ScaleOutTests
+
+# Three server replicas, PostgreSQL and four SDK instances per test: run alone, so the other suites' load does not
+# starve them (and their load does not starve the others).
+step "Swift tests: scale-out over PostgreSQL"
+swift test --skip-build --filter ScaleOutTests
 
 step "interop: official Python SDK against resonate serve"
 bash scripts/test-interop.sh

@@ -131,7 +131,8 @@ final class Cluster: Sendable {
         configuration.url = balancer.url
         configuration.group = group
         configuration.pid = pid
-        configuration.ttl = .seconds(10)
+        // Leases long enough that a machine busy with three servers and a database does not let them lapse.
+        configuration.ttl = .seconds(30)
         // Re-registers interest in pending results often, so a client whose stream broke does not wait long.
         configuration.listenerRefreshInterval = .seconds(2)
         configuration.unavailableRetryLimit = .seconds(60)
