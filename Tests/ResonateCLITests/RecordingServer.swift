@@ -3,10 +3,9 @@
 
 import Foundation
 import Hummingbird
-import Logging
 import NIOCore
 import ResonateProtocol
-import ServiceLifecycle
+import ResonateTesting
 import Synchronization
 
 /// A stand-in for a Resonate server that records each request and answers every `POST /` with one canned response,
@@ -46,34 +45,7 @@ final class RecordingServer: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: self.body(document)))
             )
         }
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "recording-server")
-        logger.logLevel = .warning
-        let application = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        let group = ServiceGroup(services: [application], logger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { tasks in
-            tasks.addTask {
-                try await group.run()
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            do {
-                let result = try await run("http://127.0.0.1:\(port)")
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await tasks.waitForAll()
-                throw error
-            }
-        }
+        return try await LocalHTTPServer.with(router, run)
     }
 
     /// A response envelope echoing the request's kind and corrId.

@@ -4,11 +4,9 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
-import Logging
 import NIOCore
 import NIOHTTP1
 import ResonateTesting
-import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -71,34 +69,7 @@ private final class TraceCollector: Sendable {
             self.bodies.withLock { $0.append(Array(bytes.readableBytesView)) }
             return Response(status: .ok)
         }
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "trace-collector")
-        logger.logLevel = .warning
-        let application = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        let group = ServiceGroup(services: [application], logger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { tasks in
-            tasks.addTask {
-                try await group.run()
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            do {
-                let result = try await run("http://127.0.0.1:\(port)")
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await tasks.waitForAll()
-                throw error
-            }
-        }
+        return try await LocalHTTPServer.with(router, run)
     }
 
     /// The first recorded body that contains `text`, waiting up to `timeout` for it to arrive.
