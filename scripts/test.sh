@@ -25,7 +25,12 @@ step "build"
 swift build --build-tests
 
 step "Swift tests"
-swift test --skip-build --skip ScaleOutTests
+swift test --skip-build --skip ScaleOutTests --skip ResonateCLITests
+
+# The CLI tests start a short-lived process per command and wait for each to exit; alone, they are not held up by
+# the dozens of servers, brokers and databases the other suites start at the same time.
+step "Swift tests: the resonate command line"
+swift test --skip-build --filter ResonateCLITests
 
 # Three server replicas, PostgreSQL and four SDK instances per test: run alone, so the other suites' load does not
 # starve them (and their load does not starve the others).
