@@ -52,15 +52,20 @@ public struct PromiseRecord: Sendable, Hashable {
     public var timeoutState: PromiseState { isTimer ? .resolved : .rejectedTimedOut }
 
     public func write(to writer: inout JSONWriter) {
+        write(to: &writer) { value, writer in value.write(to: &writer) }
+    }
+
+    /// Writes the record with `writeValue` writing `param` and `value` (a client may show them decoded).
+    public func write(to writer: inout JSONWriter, writeValue: (Value, inout JSONWriter) -> Void) {
         writer.beginObject()
         writer.key("id")
         writer.string(id)
         writer.key("state")
         writer.string(state.rawValue)
         writer.key("param")
-        param.write(to: &writer)
+        writeValue(param, &writer)
         writer.key("value")
-        value.write(to: &writer)
+        writeValue(value, &writer)
         writer.key("tags")
         writer.stringMap(tags)
         writer.key("timeoutAt")

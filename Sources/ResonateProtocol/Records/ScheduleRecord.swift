@@ -45,6 +45,11 @@ public struct ScheduleRecord: Sendable, Hashable {
     }
 
     public func write(to writer: inout JSONWriter) {
+        write(to: &writer) { value, writer in value.write(to: &writer) }
+    }
+
+    /// Writes the record with `writeValue` writing `promiseParam` (a client may show it decoded).
+    public func write(to writer: inout JSONWriter, writeValue: (Value, inout JSONWriter) -> Void) {
         writer.beginObject()
         writer.key("id")
         writer.string(id)
@@ -55,7 +60,7 @@ public struct ScheduleRecord: Sendable, Hashable {
         writer.key("promiseTimeout")
         writer.integer(promiseTimeout)
         writer.key("promiseParam")
-        promiseParam.write(to: &writer)
+        writeValue(promiseParam, &writer)
         writer.key("promiseTags")
         writer.stringMap(promiseTags)
         writer.key("createdAt")
