@@ -255,7 +255,7 @@ struct AuthTests {
             ] as [(String?, Int)] {
                 var request = HTTPClientRequest(url: server.baseURL + "/poll/workers/p1")
                 if let header { request.headers.add(name: "Authorization", value: header) }
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
                 #expect(Int(response.status.code) == expected, "\(header ?? "no header")")
                 if expected == 401 {
                     let body = try await response.body.collect(upTo: 1024)

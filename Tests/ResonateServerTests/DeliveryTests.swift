@@ -140,9 +140,9 @@ struct DeliveryTests {
                 #expect(server.server.pollConnectionCount == 1)
             }
             // The server notices the closed connection and forgets it; wait for that, not for a fixed time.
-            try await waitUntil { server.server.pollConnectionCount == 0 }
+            try await waitUntil("the closed connection to be forgotten") { server.server.pollConnectionCount == 0 }
             try await Self.createTarget(server, id: "after", target: "poll://any@workers")
-            try await waitUntil { server.engine.parkedMessageCount == 1 }
+            try await waitUntil("the message to be parked") { server.engine.parkedMessageCount == 1 }
         }
     }
 

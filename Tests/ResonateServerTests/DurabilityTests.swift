@@ -32,7 +32,7 @@ struct DurabilityTests {
                 string: #"{"kind":"\#(kind)","head":{"corrId":"d","version":"2026-04-01"\#(auth)},"data":\#(data)}"#
             )
         )
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 1 << 20)
         return (Int(response.status.code), try JSONParser().parse(Array(body.readableBytesView)))
     }

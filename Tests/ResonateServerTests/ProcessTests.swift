@@ -35,7 +35,7 @@ struct ProcessTests {
         #expect(status == 200)
         let metrics = try await HTTPClient.shared.execute(
             HTTPClientRequest(url: "http://127.0.0.1:\(metricsPort)/metrics"),
-            timeout: .seconds(10)
+            timeout: .seconds(60)
         )
         let text = String(buffer: try await metrics.body.collect(upTo: 1 << 20))
         #expect(text.contains(#"resonate_request_total{kind="promise.create",status="200"} 1"#), "\(text)")
