@@ -170,9 +170,8 @@ enum PostgresSchema {
                 """,
                 logger: logger
             )
-            let rows = try await connection.query(
-                "SELECT coalesce(max(version), 0) FROM resonate_schema_migrations", logger: logger
-            ).collect()
+            let rows = try await connection.statement(
+                "SELECT coalesce(max(version), 0) FROM resonate_schema_migrations", logger: logger)
             let current = try rows.first?.decode(Int64.self) ?? 0
             guard current <= newestVersion else {
                 throw PostgresStoreError(

@@ -143,7 +143,9 @@ public final class PostgresStore: Store, Service {
                 return try await transaction(isWrite: isWrite, body)
             } catch {
                 // Errors of the closure itself (not the database's) are the caller's and pass through unchanged.
-                guard error is PSQLError || error is CommitFailure else { throw error }
+                guard error is PSQLError || error is CommitFailure || error is ConnectionClosedBeforeSending else {
+                    throw error
+                }
                 let kind = isWrite ? "write" : "read"
                 guard let reason = Self.retryReason(error) else {
                     throw Self.storeError(error, context: "a \(kind) transaction failed")
@@ -169,7 +171,9 @@ public final class PostgresStore: Store, Service {
         guard gate.isOpen else { return false }
         return await withTaskGroup(of: Bool.self) { group in
             group.addTask {
-                let rows = try? await self.client.query("SELECT 1").collect()
+                let rows = try? await self.client.withConnection { connection in
+                    try await connection.statement("SELECT 1", logger: self.logger)
+                }
                 return (try? rows?.first?.decode(Int32.self)) == 1
             }
             group.addTask {
@@ -218,6 +222,8 @@ public final class PostgresStore: Store, Service {
 
     /// Ends a failed transaction; a connection that cannot even roll back is closed rather than reused.
     private static func rollback(_ connection: PostgresConnection, logger: Logger) async {
+        // A closed connection's transaction ended with it.
+        guard !connection.isClosed else { return }
         do {
             try await connection.run("ROLLBACK", logger: logger)
         } catch {
@@ -232,10 +238,12 @@ public final class PostgresStore: Store, Service {
     /// - a deadlock (40P01) or serialization failure (40001), before or at `COMMIT`: the server rolled back;
     /// - a duplicate key (23505) inserted by a concurrent transaction: run again, the engine finds the row;
     /// - a lost connection or a server shutting down (57P01–57P03) before `COMMIT` was sent: nothing was
-    ///   committed. A connection lost during `COMMIT` is not retried, since the commit may have happened.
+    ///   committed. A connection lost during `COMMIT` is not retried, since the commit may have happened;
+    ///   one found closed before `COMMIT` was even sent is, since the transaction ended with it.
     static func retryReason(_ error: any Error) -> String? {
         let atCommit = error is CommitFailure
         let underlying = (error as? CommitFailure)?.underlying ?? error
+        if underlying is ConnectionClosedBeforeSending { return "connection closed" }
         guard let error = underlying as? PSQLError else { return nil }
         if let state = error.serverInfo?[.sqlState] {
             switch state {

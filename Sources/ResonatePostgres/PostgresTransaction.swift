@@ -53,8 +53,7 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
     @discardableResult
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         do {
-            // Collecting also surfaces errors the server reports after the first row.
-            return try await connection.query(query, logger: logger).collect()
+            return try await connection.statement(query, logger: logger)
         } catch {
             failedStatement.store(true, ordering: .relaxed)
             throw error
