@@ -94,8 +94,9 @@ public final class ChildProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    /// Kills the process with SIGKILL: no shutdown code runs.
+    /// Kills the process with SIGKILL, if it is still running: no shutdown code runs.
     public func kill9() {
+        guard process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
