@@ -4,8 +4,9 @@
 
     python3 Benchmarks/report.py bench-results/<timestamp>
 
-Reads machine.json, sqlite.json and postgres.json (``resonate bench --json``), dbos-sqlite.json,
-dbos-postgres.json and resonate-python.json (the peers); any of them may be missing, and the report says so.
+Reads machine.json, sqlite.json and postgres.json (``resonate bench --json``; postgres.json also holds the
+figures of several replicas on one database), dbos-sqlite.json, dbos-postgres.json and resonate-python.json
+(the peers); any of them may be missing, and the report says so.
 Standard library only.
 """
 
@@ -194,6 +195,34 @@ def collect(data: dict[str, Any]) -> tuple[list[Figure], list[Target]]:
             figures.append(Figure("scale", f"{store}: promise.search by tag p50", scale["search"]["p50"], "ms"))
             figures.append(Figure("scale", f"{store}: promise.search by tag p99", scale["search"]["p99"], "ms"))
 
+        replicas = run.get("replicas")
+        if replicas is not None:
+            count = replicas["count"]
+            for pair in replicas["pairs"]:
+                single = pair_at(run, pair["concurrency"])
+                figures.append(
+                    Figure(
+                        "scale-out",
+                        f"{store}: durable requests/s at concurrency {pair['concurrency']}, {count} replicas",
+                        pair["pairsPerSecond"] * 2,
+                        "requests/s",
+                        f"{store}, one server" if single else "",
+                        single["pairsPerSecond"] * 2 if single else None,
+                    )
+                )
+            remote = run.get("remote")
+            figures.append(
+                Figure(
+                    "scale-out",
+                    f"{store}: workflows/s, {replicas['throughput']['inFlight']} in flight, {count} replicas "
+                    "(one Swift SDK per replica)",
+                    replicas["throughput"]["workflowsPerSecond"],
+                    "workflows/s",
+                    f"{store}, one server" if remote else "",
+                    remote["throughput"]["workflowsPerSecond"] if remote else None,
+                )
+            )
+
         remote = run.get("remote")
         peer = dbos.get(store)
         if remote is not None:
@@ -344,6 +373,10 @@ def chart(data: dict[str, Any]) -> str:
             if sdk:
                 throughput.append((f"Swift SDK {mode}, {store}", sdk["throughput"]["workflowsPerSecond"]))
                 latency.append((f"Swift SDK {mode}, {store}", sdk["step"]["p50"]))
+        replicas = (run or {}).get("replicas")
+        if replicas:
+            label = f"Swift SDK remote, {store}, {replicas['count']} replicas"
+            throughput.append((label, replicas["throughput"]["workflowsPerSecond"]))
     python = data.get("resonate-python")
     if python:
         throughput.append(("Resonate Python SDK, our server (sqlite)", python["throughput"]["workflowsPerSecond"]))

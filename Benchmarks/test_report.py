@@ -82,6 +82,21 @@ class ReportTests(unittest.TestCase):
         peer = next(target for target in targets if target.name == "Workflows/s vs DBOS (sqlite)")
         self.assertIsNone(peer.met)
 
+    def test_replicas_are_compared_with_one_server_of_the_same_run(self) -> None:
+        postgres = dict(SQLITE, store="postgres", local=None, timers=None)
+        postgres["replicas"] = {
+            "count": 3,
+            "pairs": [{"concurrency": 64, "pairsPerSecond": 18000.0, "p50Milliseconds": 4, "p99Milliseconds": 8}],
+            "throughput": dict(sdk("remote", 1.0, 900.0)["throughput"]),
+        }
+        figures, _ = report.collect({"postgres": postgres})
+        scale_out = {figure.name: figure for figure in figures if figure.section == "scale-out"}
+        requests = scale_out["postgres: durable requests/s at concurrency 64, 3 replicas"]
+        # 36,000 against one server's 24,000 durable requests/s.
+        self.assertAlmostEqual(requests.ratio, 1.5)
+        workflows = scale_out["postgres: workflows/s, 100 in flight, 3 replicas (one Swift SDK per replica)"]
+        self.assertAlmostEqual(workflows.ratio, 1.5)
+
     def test_writes_the_report_the_csv_and_the_chart(self) -> None:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder)

@@ -7,13 +7,23 @@ import NIOCore
 import NIOHTTP1
 import ResonateProtocol
 
-/// Drives load against a server over HTTP.
+/// Drives load against a server, or against several replicas of one, over HTTP.
 final class BenchClient: Sendable {
-    let baseURL: String
+    /// The servers; load spreads over them (see ``measurePairs(concurrency:duration:)``), the other measurements
+    /// use the first.
+    let baseURLs: [String]
     let client: HTTPClient
 
-    init(baseURL: String, maximumConcurrency: Int) {
-        self.baseURL = baseURL
+    var baseURL: String { baseURLs[0] }
+
+    convenience init(baseURL: String, maximumConcurrency: Int) {
+        self.init(baseURLs: [baseURL], maximumConcurrency: maximumConcurrency)
+    }
+
+    /// - Parameter maximumConcurrency: the most connections to each server.
+    init(baseURLs: [String], maximumConcurrency: Int) {
+        precondition(!baseURLs.isEmpty, "a bench client needs a server")
+        self.baseURLs = baseURLs
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = maximumConcurrency
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -23,13 +33,13 @@ final class BenchClient: Sendable {
         try? client.syncShutdown()
     }
 
-    func post(_ kind: String, _ data: String) async throws -> Int {
-        try await exchange(kind, data).status
+    func post(_ kind: String, _ data: String, server: Int = 0) async throws -> Int {
+        try await exchange(kind, data, server: server).status
     }
 
-    /// Sends one request and returns the status and the response body.
-    func exchange(_ kind: String, _ data: String) async throws -> (status: Int, body: ByteBuffer) {
-        var request = HTTPClientRequest(url: baseURL + "/")
+    /// Sends one request to `baseURLs[server]` and returns the status and the response body.
+    func exchange(_ kind: String, _ data: String, server: Int = 0) async throws -> (status: Int, body: ByteBuffer) {
+        var request = HTTPClientRequest(url: baseURLs[server] + "/")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(
@@ -67,7 +77,8 @@ final class BenchClient: Sendable {
         var p99Milliseconds: Double
     }
 
-    /// `concurrency` clients each create and settle promises back to back for `duration`.
+    /// `concurrency` clients each create and settle promises back to back for `duration`; client `i` talks to
+    /// server `i % baseURLs.count`, like clients behind a balancer that keeps each connection on one replica.
     func measurePairs(concurrency: Int, duration: Duration) async throws -> PairResult {
         let run = UUID().uuidString.prefix(8)
         let deadline = Int64(Date().timeIntervalSince1970 * 1000) + 86_400_000
@@ -76,6 +87,7 @@ final class BenchClient: Sendable {
         let end = start + duration
         let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
             for worker in 0..<concurrency {
+                let server = worker % self.baseURLs.count
                 group.addTask {
                     var latencies: [Double] = []
                     var index = 0
@@ -83,8 +95,9 @@ final class BenchClient: Sendable {
                         let id = "bench-\(run)-\(worker)-\(index)"
                         let pairStart = clock.now
                         let created = try await self.post(
-                            "promise.create", #"{"id":"\#(id)","timeoutAt":\#(deadline)}"#)
-                        let settled = try await self.post("promise.settle", #"{"id":"\#(id)","state":"resolved"}"#)
+                            "promise.create", #"{"id":"\#(id)","timeoutAt":\#(deadline)}"#, server: server)
+                        let settled = try await self.post(
+                            "promise.settle", #"{"id":"\#(id)","state":"resolved"}"#, server: server)
                         guard created == 200, settled == 200 else {
                             throw BenchError("unexpected statuses \(created)/\(settled)")
                         }

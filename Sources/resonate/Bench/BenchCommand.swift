@@ -29,8 +29,10 @@ struct BenchCommand: AsyncParsableCommand {
                  server's resident memory and its promise.search latency by tag on that database.
             With --store postgres://…, the server runs on that PostgreSQL database instead (local mode and scale
             are SQLite-only and skipped), and the physical limit is single-row commits/s from one client with
-            synchronous_commit=on, on a scratch table in the same database. The database keeps the promises the
-            bench creates: give it a scratch database.
+            synchronous_commit=on, on a scratch table in the same database. Then --replicas servers start on the
+            same database and the request and workflow throughput is measured again with the load spread over
+            them, next to the single server's. The database keeps the promises the bench creates: give it a
+            scratch database.
             Build with -c release for meaningful figures. scripts/bench.sh runs this on SQLite and PostgreSQL,
             runs the peers and writes the report.
             """
@@ -69,6 +71,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(help: "Most connections of the server's pool, with --store postgres://….")
     var storePoolSize: Int = 10
+
+    @Option(help: "With --store postgres://…: how many replicas to measure side by side with one server (1: skip).")
+    var replicas: Int = 3
 
     @Option(help: "Also write every figure as JSON to this file.")
     var json: String?
@@ -114,6 +119,7 @@ struct BenchCommand: AsyncParsableCommand {
                 throw ValidationError(error.message)
             }
             guard storePoolSize >= 1 else { throw ValidationError("invalid store pool size \(storePoolSize)") }
+            guard replicas >= 1 else { throw ValidationError("invalid replica count \(replicas)") }
         }
 
         print("# resonate bench")
@@ -143,6 +149,10 @@ struct BenchCommand: AsyncParsableCommand {
         defer { server.stop() }
         try await measureServer(server, sizes: sizes, limit: limit.commitsPerSecond, into: &results)
         server.stop()
+        if postgres != nil, replicas > 1 {
+            try await measureReplicas(
+                count: replicas, scratch: scratch, storeEnvironment: storeEnvironment, sizes: sizes, into: &results)
+        }
 
         if postgres == nil {
             try await measureLocal(scratch: scratch, sizes: sizes, into: &results)
@@ -197,6 +207,69 @@ struct BenchCommand: AsyncParsableCommand {
         )
         results.serverResidentKiB = server.residentKiB
         if let kib = results.serverResidentKiB { print("server resident memory at the end: \(kib / 1024) MiB") }
+    }
+
+    /// The single server's request and workflow loads again, spread over `count` replicas on the same database.
+    private func measureReplicas(
+        count: Int, scratch: String, storeEnvironment: [String: String], sizes: BenchSizes,
+        into results: inout BenchResults
+    ) async throws {
+        var servers: [BenchServer] = []
+        defer { for server in servers { server.stop() } }
+        for index in 1...count {
+            servers.append(
+                try await BenchServer.start(
+                    directory: scratch, name: "replica-\(index)", storeEnvironment: storeEnvironment))
+        }
+        let client = BenchClient(
+            baseURLs: servers.map(\.baseURL), maximumConcurrency: (sizes.levels.max() ?? 1) / count + 8)
+        defer { client.shutdown() }
+
+        print("")
+        print("\(count) replicas on the same database, the load spread over them:")
+        print("")
+        print("| concurrency | durable requests/s, 1 server | \(count) replicas | ratio | p50 ms | p99 ms |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        var pairs: [BenchClient.PairResult] = []
+        for level in sizes.levels {
+            let result = try await client.measurePairs(concurrency: level, duration: sizes.measureFor)
+            pairs.append(result)
+            let single = results.pairs.first { $0.concurrency == level }.map { $0.pairsPerSecond * 2 } ?? 0
+            let ratio = single > 0 ? String(format: "%.2f×", result.pairsPerSecond * 2 / single) : "–"
+            print(
+                "| \(level) | \(BenchFormat.rate(single)) | \(BenchFormat.rate(result.pairsPerSecond * 2)) | \(ratio) | "
+                    + "\(BenchFormat.milliseconds(result.p50Milliseconds)) | \(BenchFormat.milliseconds(result.p99Milliseconds)) |"
+            )
+        }
+
+        let instances = try servers.map { server in
+            var configuration = Resonate.Configuration()
+            configuration.url = server.baseURL
+            configuration.group = "bench"
+            configuration.maxConcurrentTasks = sizes.inFlight + 64
+            return try Resonate(configuration: configuration, logger: Self.quietLogger)
+        }
+        let benches = try instances.map { try SDKBench(resonate: $0) }
+        let throughput = try await Self.running(instances) {
+            try await SDKBench.workflowThroughput(of: benches, total: sizes.workflows, inFlight: sizes.inFlight)
+        }
+        let single = results.remote?.throughput.workflowsPerSecond ?? 0
+        print("")
+        print(
+            "  \(BenchFormat.rate(throughput.workflowsPerSecond)) three-step workflows/s with \(throughput.inFlight) in "
+                + "flight, one Swift SDK instance per replica"
+                + (single > 0
+                    ? " (\(String(format: "%.2f", throughput.workflowsPerSecond / single))× one server's "
+                        + "\(BenchFormat.rate(single)))" : ""))
+        results.replicas = BenchResults.Replicas(count: count, pairs: pairs, throughput: throughput)
+    }
+
+    /// Runs every instance while `body` runs.
+    private static func running<T: Sendable>(
+        _ instances: [Resonate], _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        guard let first = instances.first else { return try await body() }
+        return try await first.withRunning { _ in try await running(Array(instances.dropFirst()), body) }
     }
 
     /// The SDK with the engine in this process, on a SQLite file in the scratch directory.

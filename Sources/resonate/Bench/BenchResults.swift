@@ -14,6 +14,8 @@ struct BenchResults: Codable, Sendable {
     /// The server's resident memory at the end of the run, in KiB.
     var serverResidentKiB: Int?
     var scale: Scale?
+    /// Several replicas of the server on the one PostgreSQL database, measured after the single server.
+    var replicas: Replicas?
 
     struct PhysicalLimit: Codable, Sendable {
         var commitsPerSecond: Double
@@ -30,6 +32,14 @@ struct BenchResults: Codable, Sendable {
         var workflow: LatencySummary
         var throughput: SDKBench.Throughput
         var memory: SDKBench.Memory?
+    }
+
+    /// The same loads as ``pairs`` and ``remote``'s throughput, spread over `count` replicas.
+    struct Replicas: Codable, Sendable {
+        var count: Int
+        var pairs: [BenchClient.PairResult]
+        /// Workflows/s with one Swift SDK instance per replica, each running its share of the workflows.
+        var throughput: SDKBench.Throughput
     }
 
     struct Scale: Codable, Sendable {

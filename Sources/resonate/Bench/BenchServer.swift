@@ -10,9 +10,13 @@ struct BenchServer {
     let process: Process
     let baseURL: String
 
-    /// - Parameter storeEnvironment: `RESONATE_STORE` and the other store settings of the server.
-    static func start(directory: String, storeEnvironment: [String: String]) async throws -> BenchServer {
-        let logPath = (directory as NSString).appendingPathComponent("server.log")
+    /// - Parameters:
+    ///   - name: names the log file, `NAME.log` in `directory`.
+    ///   - storeEnvironment: `RESONATE_STORE` and the other store settings of the server.
+    static func start(
+        directory: String, name: String = "server", storeEnvironment: [String: String]
+    ) async throws -> BenchServer {
+        let logPath = (directory as NSString).appendingPathComponent("\(name).log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe")

@@ -97,10 +97,39 @@ struct SDKBench: Sendable {
 
     /// `total` three-step workflows with `inFlight` of them started and not yet finished at any time.
     func workflowThroughput(total: Int, inFlight: Int) async throws -> Throughput {
+        try await Self.workflowThroughput(of: [self], total: total, inFlight: inFlight)
+    }
+
+    /// `total` three-step workflows shared out over `benches` (one per server replica, say), each running its
+    /// share with its share of `inFlight` in flight, all at once; the rate is over the wall time of all of them.
+    static func workflowThroughput(of benches: [SDKBench], total: Int, inFlight: Int) async throws -> Throughput {
         let clock = ContinuousClock()
         let start = clock.now
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for (index, bench) in benches.enumerated() {
+                let share = total / benches.count + (index < total % benches.count ? 1 : 0)
+                let window = Swift.max(1, inFlight / benches.count)
+                group.addTask { try await bench.workflowLatencies(total: share, inFlight: window) }
+            }
+            var all: [Double] = []
+            for try await part in group { all += part }
+            return all
+        }
+        let seconds = (clock.now - start).inSeconds
+        return Throughput(
+            workflows: total,
+            inFlight: inFlight,
+            seconds: seconds,
+            workflowsPerSecond: Double(total) / seconds,
+            latency: LatencySummary(milliseconds: latencies)
+        )
+    }
+
+    /// Runs `total` three-step workflows, `inFlight` at a time; returns each one's latency in milliseconds.
+    private func workflowLatencies(total: Int, inFlight: Int) async throws -> [Double] {
+        let clock = ContinuousClock()
         let prefix = "bench-\(run)-tp"
-        let latencies = try await withThrowingTaskGroup(of: Double.self) { group in
+        return try await withThrowingTaskGroup(of: Double.self) { group in
             var started = 0
             var latencies: [Double] = []
             latencies.reserveCapacity(total)
@@ -121,14 +150,6 @@ struct SDKBench: Sendable {
             }
             return latencies
         }
-        let seconds = (clock.now - start).inSeconds
-        return Throughput(
-            workflows: total,
-            inFlight: inFlight,
-            seconds: seconds,
-            workflowsPerSecond: Double(total) / seconds,
-            latency: LatencySummary(milliseconds: latencies)
-        )
     }
 
     struct Memory: Codable, Sendable {
