@@ -6,12 +6,16 @@ public import ResonateProtocol
 
 extension PostgresTransaction {
     public func promise(id: String) async throws -> PromiseRecord? {
-        try await rows(
+        if let known = rememberedPromise(id: id) { return known }
+        let promise = try await rows(
             "SELECT \(unescaped: Self.promiseColumns) FROM promises WHERE id = \(id)\(unescaped: lockClause)"
         ).first.map(Self.promise)
+        if let promise { remember(promise) }
+        return promise
     }
 
     public func insertPromise(_ promise: PromiseRecord) async throws {
+        forgetPromises(id: promise.id)
         // The tags go to promise_tags in the same statement: one round trip per new promise.
         let sortedTags = promise.tags.sorted { $0.key < $1.key }
         try await rows(
@@ -33,6 +37,7 @@ extension PostgresTransaction {
     }
 
     public func settlePromise(id: String, state: PromiseState, value: Value, settledAt: Int64) async throws {
+        forgetPromises(id: id)
         try await rows(
             """
             UPDATE promises SET state = \(state.rawValue), value_headers = \(value.headers.map(JSONMapColumn.encode))::jsonb,

@@ -40,6 +40,11 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
     /// Set when a statement failed: PostgreSQL has then aborted the transaction, and a `COMMIT` would quietly
     /// roll back, so the store must not report success even if the closure swallowed the error.
     private let failedStatement = Atomic<Bool>(false)
+    /// Promises read by id so far. Reading one again would return the same row, as long as this transaction
+    /// has not written it: a write transaction holds the row's lock until it ends, and a read-only one reads a
+    /// single snapshot. The engine reads a request's promise more than once (lazy timeout, then the operation),
+    /// and each read saved is a round trip. Absent rows are not remembered: another transaction may insert them.
+    private let readPromises = Mutex<[String: PromiseRecord]>([:])
 
     init(connection: PostgresConnection, logger: Logger, isWrite: Bool) {
         self.connection = connection
@@ -57,6 +62,17 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
         } catch {
             failedStatement.store(true, ordering: .relaxed)
             throw error
+        }
+    }
+
+    func rememberedPromise(id: String) -> PromiseRecord? { readPromises.withLock { $0[id] } }
+
+    func remember(_ promise: PromiseRecord) { readPromises.withLock { $0[promise.id] = promise } }
+
+    /// Forgets one promise (`id`) or all of them (`nil`), before writing them.
+    func forgetPromises(id: String?) {
+        readPromises.withLock { promises in
+            if let id { promises.removeValue(forKey: id) } else { promises.removeAll() }
         }
     }
 
