@@ -50,45 +50,11 @@ fi
 # --- the Python peers' virtualenv ----------------------------------------------------------------------------
 VENV="$ROOT/.build/bench-venv"
 REQS="$ROOT/Benchmarks/peers/requirements.txt"
-is_py312() { "$1" -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 12) else 1)' >/dev/null 2>&1; }
-find_python312() {
-    local candidate
-    if [[ -n "${PYTHON312:-}" ]] && is_py312 "$PYTHON312"; then echo "$PYTHON312"; return; fi
-    if command -v pyenv >/dev/null 2>&1; then
-        for candidate in "$(pyenv root)"/versions/3.12*/bin/python3; do
-            if [[ -x "$candidate" ]] && is_py312 "$candidate"; then echo "$candidate"; return; fi
-        done
-    fi
-    for candidate in python3.12 python3.13 python3; do
-        if command -v "$candidate" >/dev/null 2>&1 && is_py312 "$(command -v "$candidate")"; then
-            command -v "$candidate"; return
-        fi
-    done
-    return 1
-}
+source "$ROOT/scripts/lib/python312.sh"
 PEERS=1
-if [[ ! -x "$VENV/bin/python" ]] || ! is_py312 "$VENV/bin/python"; then
-    if PY="$(find_python312)"; then
-        step "creating $VENV with $PY"
-        rm -rf "$VENV"
-        "$PY" -m venv "$VENV"
-    else
-        echo "bench: no Python >= 3.12 found; the peers are skipped" >&2
-        PEERS=0
-    fi
-fi
-if [[ $PEERS == 1 ]]; then
-    STAMP="$VENV/.requirements.sha256"
-    WANT="$(sha256sum "$REQS" | cut -d' ' -f1)"
-    if [[ ! -f "$STAMP" ]] || [[ "$(cat "$STAMP")" != "$WANT" ]]; then
-        step "installing $REQS"
-        if "$VENV/bin/python" -m pip install --disable-pip-version-check -q -r "$REQS"; then
-            echo "$WANT" > "$STAMP"
-        else
-            echo "bench: could not install the peers' packages; the peers are skipped" >&2
-            PEERS=0
-        fi
-    fi
+if ! ensure_py312_venv "$VENV" "$REQS"; then
+    echo "bench: the peers are skipped" >&2
+    PEERS=0
 fi
 PYTHON="$VENV/bin/python"
 [[ $PEERS == 1 ]] || PYTHON="$(command -v python3)"

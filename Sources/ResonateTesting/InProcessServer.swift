@@ -50,31 +50,8 @@ public struct InProcessServer: Sendable {
         let server = ResonateServer(engine: engine, configuration: serverConfiguration, logger: logger)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let application = server.makeApplication { port in portContinuation.yield(port) }
-        let group = ServiceGroup(services: [application], logger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { tasks in
-            tasks.addTask {
-                try await group.run()
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else {
-                throw InProcessServerError(description: "the server did not start")
-            }
-            do {
-                let result = try await body(InProcessServer(port: port, server: server))
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await tasks.waitForAll()
-                throw error
-            }
+        return try await ServiceGroup.serving(application, ports: ports, logger: logger) { port in
+            try await body(InProcessServer(port: port, server: server))
         }
     }
-}
-
-/// Why an in-process server could not be provided.
-public struct InProcessServerError: Error, CustomStringConvertible {
-    public var description: String
 }

@@ -3,13 +3,12 @@
 
 import AsyncHTTPClient
 import Hummingbird
-import Logging
 import NIOCore
 import NIOHTTP1
 import ResonateEngine
 import ResonateProtocol
 import ResonateServer
-import ServiceLifecycle
+import ResonateTesting
 import Synchronization
 import Testing
 
@@ -156,30 +155,15 @@ struct DeliveryTests {
             receivedContinuation.yield(String(buffer: body))
             return Response(status: .ok)
         }
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "receiver")
-        logger.logLevel = .warning
-        let receiver = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        let group = ServiceGroup(services: [receiver], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var portIterator = ports.makeAsyncIterator()
-            let port = try #require(await portIterator.next())
+        try await LocalHTTPServer.with(router) { receiverURL in
             try await LiveServer.with { server in
-                try await Self.createTarget(server, id: "pushed", target: "http://127.0.0.1:\(port)/hook")
+                try await Self.createTarget(server, id: "pushed", target: receiverURL + "/hook")
                 var iterator = received.makeAsyncIterator()
                 let body = try #require(await iterator.next())
                 let message = try JSONParser().parse(body)
                 #expect(message["kind"] == .string("execute"))
                 #expect(message["data"]?["task"]?["id"] == .string("pushed"))
             }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
     }
 }

@@ -260,9 +260,7 @@ public final class Engine<S: Store>: Service, Sendable {
             }
             do {
                 let now = clock.now()
-                logger.trace("timer loop: reading the next deadline")
                 if let next = try await nextDeadline(), next <= now {
-                    logger.trace("timer loop: running a pass", metadata: ["deadline": "\(next)"])
                     var result = try await runTimerPass()
                     while result.hasMore && !Task.isCancelled {
                         result = try await runTimerPass()
@@ -270,7 +268,6 @@ public final class Engine<S: Store>: Service, Sendable {
                     continue
                 } else {
                     let next = try await nextDeadline()
-                    logger.trace("timer loop: waiting", metadata: ["deadline": "\(next.map(String.init) ?? "none")"])
                     await timerSignal.wait(until: min(next ?? Int64.max, now + maximumWait), clock: clock)
                 }
             } catch {

@@ -101,9 +101,7 @@ final class BenchClient: Sendable {
                         guard created == 200, settled == 200 else {
                             throw BenchError("unexpected statuses \(created)/\(settled)")
                         }
-                        let elapsed = clock.now - pairStart
-                        latencies.append(
-                            Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+                        latencies.append((clock.now - pairStart).inMilliseconds)
                         index += 1
                     }
                     return latencies
@@ -113,17 +111,13 @@ final class BenchClient: Sendable {
             for try await part in group { all += part }
             return all
         }
-        let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let sorted = latencies.sorted()
-        func percentile(_ fraction: Double) -> Double {
-            sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
-        }
+        let seconds = (clock.now - start).inSeconds
+        let summary = LatencySummary(milliseconds: latencies)
         return PairResult(
             concurrency: concurrency,
             pairsPerSecond: Double(latencies.count) / seconds,
-            p50Milliseconds: percentile(0.5),
-            p99Milliseconds: percentile(0.99)
+            p50Milliseconds: summary.p50,
+            p99Milliseconds: summary.p99
         )
     }
 
