@@ -110,3 +110,8 @@ public struct KafkaTopicPartition: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(topic)[\(partition)]" }
 }
+
+extension KafkaMessage {
+    /// The topic and partition the message was read from.
+    public var topicPartition: KafkaTopicPartition { KafkaTopicPartition(topic: topic, partition: partition) }
+}

@@ -52,6 +52,34 @@ enum KafkaTestSupport {
         return messages
     }
 
+    /// Sends `count` messages valued `0`, `1`, … to `topic`, keyed `k<value mod keys>`, many at a time.
+    static func produce(_ count: Int, to topic: String, keys: Int, with producer: KafkaProducer) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<count {
+                if index >= 256 { try await group.next() }
+                group.addTask {
+                    _ = try await producer.send(
+                        KafkaProducerMessage(topic: topic, key: "k\(index % keys)", value: "\(index)"))
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Expects the values `0..<count`, each once, and every key's values in increasing order.
+    static func expectInOrderOnce(
+        _ messages: [KafkaMessage], count: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let values = messages.compactMap { Int($0.valueText) }
+        #expect(values.count == count, sourceLocation: sourceLocation)
+        #expect(Set(values) == Set(0..<count), "lost or duplicated messages", sourceLocation: sourceLocation)
+        let byKey = Dictionary(grouping: messages, by: { $0.keyText ?? "" })
+        for (key, messages) in byKey {
+            let order = messages.compactMap { Int($0.valueText) }
+            #expect(order == order.sorted(), "key \(key) out of order", sourceLocation: sourceLocation)
+        }
+    }
+
     /// Waits until `condition` holds, checking every 20 ms, for at most `timeout`.
     static func eventually(
         timeout: Duration = .seconds(30),

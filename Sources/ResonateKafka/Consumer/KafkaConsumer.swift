@@ -21,11 +21,14 @@ import Synchronization
 ///
 /// The group's partitions are assigned and revoked as members come and go (eager and cooperative rebalancing
 /// alike). Offsets are committed only by ``commit(_:)``: a message that was not committed is delivered again
-/// after a restart or a rebalance. Fetching runs on a dedicated thread and pauses while
-/// ``KafkaConsumerConfiguration/bufferSize`` messages wait for the application.
+/// after a restart or a rebalance. Fetching runs on a dedicated thread; when
+/// ``KafkaConsumerConfiguration/bufferSize`` messages wait for the application it pauses the assigned partitions
+/// (the member stays in its group meanwhile), and resumes them once half of those have been taken. A backlog of
+/// any size is therefore read at the application's pace with bounded memory.
 public final class KafkaConsumer: Service, Sendable {
     private let handle: RDKafkaHandle
     private let buffer: MessageBuffer<KafkaMessage>
+    private let bufferSize: Int
     private let logger: Logger
 
     /// The consumed messages, in order per partition. One task at a time iterates it; iteration ends when the
@@ -52,7 +55,8 @@ public final class KafkaConsumer: Service, Sendable {
         guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw KafkaError(result, context: "cannot subscribe to \(configuration.topics.joined(separator: ", "))")
         }
-        buffer = MessageBuffer(capacity: configuration.bufferSize)
+        buffer = MessageBuffer()
+        bufferSize = configuration.bufferSize
         messages = KafkaConsumerMessages(buffer: buffer)
     }
 
@@ -76,22 +80,54 @@ public final class KafkaConsumer: Service, Sendable {
         }
     }
 
+    /// How many fetched messages wait for the application.
+    public var bufferedCount: Int { buffer.count }
+
+    /// Whether fetching is paused because ``KafkaConsumerConfiguration/bufferSize`` messages wait.
+    public var isFetchPaused: Bool { handle.context.isFetchPaused.load(ordering: .relaxed) }
+
+    /// How many messages of each assigned partition this member has not taken yet: the partition's end (as last
+    /// reported by a fetch) minus the position of the next message to hand to the application. Messages already
+    /// buffered count as taken (see ``bufferedCount``). Partitions whose end is not known yet are left out.
+    public func lag() -> [KafkaTopicPartition: Int64] {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard rd_kafka_assignment(handle.pointer, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [:] }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        guard rd_kafka_position(handle.pointer, list) == RD_KAFKA_RESP_ERR_NO_ERROR, let elements = list.pointee.elems
+        else { return [:] }
+        var lag: [KafkaTopicPartition: Int64] = [:]
+        for index in 0..<Int(list.pointee.cnt) {
+            let element = elements[index]
+            var low: Int64 = 0
+            var high: Int64 = 0
+            guard
+                rd_kafka_get_watermark_offsets(handle.pointer, element.topic, element.partition, &low, &high)
+                    == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0
+            else { continue }
+            let position = element.offset >= 0 ? element.offset : low
+            lag[KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition)] =
+                max(0, high - position)
+        }
+        return lag
+    }
+
     /// Fetches messages until graceful shutdown or cancellation, then leaves the group and closes.
     public func run() async throws {
         let handle = self.handle
         let buffer = self.buffer
+        let bufferSize = self.bufferSize
         let thread = PollThread(name: "resonate-kafka-consumer") { thread in
+            var gate = FetchGate(capacity: bufferSize)
             while !thread.shouldStop {
-                guard buffer.hasRoom else {
-                    // Keep serving the group (rebalances, heartbeats) without fetching more messages.
-                    rd_kafka_poll(handle.pointer, 50)
-                    continue
+                if let action = gate.update(buffered: buffer.count) {
+                    handle.setFetchPaused(action == .pause)
                 }
+                // Also while paused: this call serves rebalances and heartbeats and keeps the member in its group.
                 guard let raw = rd_kafka_consumer_poll(handle.pointer, 100) else { continue }
                 defer { rd_kafka_message_destroy(raw) }
                 let error = raw.pointee.err
                 if error == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    guard buffer.put(KafkaMessage(copying: raw), shouldGiveUp: { thread.shouldStop }) else { break }
+                    guard buffer.append(KafkaMessage(copying: raw)) else { break }
                 } else if error != RD_KAFKA_RESP_ERR__PARTITION_EOF {
                     handle.context.logger.warning(
                         "consumer error",
@@ -114,6 +150,21 @@ public final class KafkaConsumer: Service, Sendable {
         } onGracefulShutdown: {
             thread.stop()
         }
+    }
+}
+
+extension RDKafkaHandle {
+    /// Pauses or resumes fetching of every assigned partition (on the poll thread).
+    fileprivate func setFetchPaused(_ paused: Bool) {
+        context.isFetchPaused.store(paused, ordering: .relaxed)
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard rd_kafka_assignment(pointer, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let result = paused ? rd_kafka_pause_partitions(pointer, list) : rd_kafka_resume_partitions(pointer, list)
+        context.logger.debug(
+            paused ? "fetching paused: the buffer is full" : "fetching resumed",
+            metadata: ["partitions": "\(describe(list))", "result": "\(String(cString: rd_kafka_err2str(result)))"]
+        )
     }
 }
 
@@ -192,6 +243,10 @@ private let rebalanceCallback:
                 if let error = rd_kafka_incremental_assign(handle, partitions) { rd_kafka_error_destroy(error) }
             } else {
                 _ = rd_kafka_assign(handle, partitions)
+            }
+            // Newly assigned partitions start fetching; while the buffer is full they must wait like the others.
+            if context.isFetchPaused.load(ordering: .relaxed), let partitions {
+                _ = rd_kafka_pause_partitions(handle, partitions)
             }
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             context.logger.info("partitions revoked", metadata: ["partitions": "\(described)"])

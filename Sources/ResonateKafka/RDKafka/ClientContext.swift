@@ -12,6 +12,8 @@ final class ClientContext: Sendable {
     private let deliveries = Mutex(Deliveries())
     /// The partitions a consumer holds, kept current by the rebalance callback.
     let assignment = Mutex(Set<KafkaTopicPartition>())
+    /// Whether a consumer has paused fetching (its buffer is full); partitions assigned meanwhile are paused too.
+    let isFetchPaused = Atomic<Bool>(false)
 
     private struct Deliveries {
         var nextID: UInt = 1

@@ -2,92 +2,68 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import DequeModule
-import Foundation
+import Synchronization
 
-/// A bounded queue between a poll thread (which blocks while it is full) and one async reader at a time.
+/// A queue between a poll thread and one async reader at a time.
 ///
-/// The blocking is the backpressure: while the application is behind, the poll thread stops fetching, and
-/// librdkafka stops fetching once its own queues fill.
-///
-/// `@unchecked Sendable`: all state is guarded by `condition`.
-final class MessageBuffer<Element: Sendable>: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var items = Deque<Element>()
-    private var isFinished = false
-    private var waiter: CheckedContinuation<Element?, Never>?
-    private let capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = max(1, capacity)
+/// It never blocks the poll thread, which must keep serving the consumer group; the bound is kept by pausing the
+/// partitions (``FetchGate``) once ``count`` reaches the capacity, so it is exceeded at most by the few messages
+/// librdkafka hands over before the pause takes effect.
+final class MessageBuffer<Element: Sendable>: Sendable {
+    private struct State {
+        var items = Deque<Element>()
+        var isFinished = false
+        var waiter: CheckedContinuation<Element?, Never>?
     }
 
-    /// Adds an element, waiting while the buffer is full; `false` when the buffer was finished meanwhile.
-    /// `shouldGiveUp` is checked while waiting, so a stopping poll thread does not wait forever.
-    func put(_ element: Element, shouldGiveUp: () -> Bool) -> Bool {
-        condition.lock()
-        while items.count >= capacity && !isFinished {
-            if shouldGiveUp() {
-                condition.unlock()
-                return false
+    private let state = Mutex(State())
+
+    /// Adds an element (to the waiting reader, if any); `false` when the buffer was finished.
+    func append(_ element: Element) -> Bool {
+        let (accepted, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Element?, Never>?) in
+            guard !state.isFinished else { return (false, nil) }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return (true, waiter)
             }
-            _ = condition.wait(until: Date(timeIntervalSinceNow: 0.1))
+            state.items.append(element)
+            return (true, nil)
         }
-        guard !isFinished else {
-            condition.unlock()
-            return false
-        }
-        if let waiter {
-            self.waiter = nil
-            condition.unlock()
-            waiter.resume(returning: element)
-            return true
-        }
-        items.append(element)
-        condition.unlock()
-        return true
+        waiter?.resume(returning: element)
+        return accepted
     }
 
-    /// Whether there is room for another element (the poll thread checks before fetching).
-    var hasRoom: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return items.count < capacity
-    }
+    /// How many elements wait for the reader.
+    var count: Int { state.withLock { $0.items.count } }
 
     /// The next element; `nil` once the buffer is finished and empty, or when the waiting task is cancelled.
     func next() async -> Element? {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Element?, Never>) in
-                condition.lock()
-                if let element = items.popFirst() {
-                    condition.signal()
-                    condition.unlock()
-                    continuation.resume(returning: element)
-                } else if isFinished || Task.isCancelled {
-                    condition.unlock()
-                    continuation.resume(returning: nil)
-                } else {
-                    waiter = continuation
-                    condition.unlock()
+                let ready = state.withLock { state -> Element?? in
+                    if let element = state.items.popFirst() { return .some(element) }
+                    if state.isFinished || Task.isCancelled { return .some(nil) }
+                    state.waiter = continuation
+                    return nil
                 }
+                if let ready { continuation.resume(returning: ready) }
             }
         } onCancel: {
-            condition.lock()
-            let waiter = self.waiter
-            self.waiter = nil
-            condition.unlock()
+            let waiter = state.withLock { state in
+                defer { state.waiter = nil }
+                return state.waiter
+            }
             waiter?.resume(returning: nil)
         }
     }
 
-    /// Ends the sequence: the consumer gets the remaining elements, then `nil`.
+    /// Ends the sequence: the reader gets the remaining elements, then `nil`.
     func finish() {
-        condition.lock()
-        isFinished = true
-        let waiter = self.waiter
-        self.waiter = nil
-        condition.broadcast()
-        condition.unlock()
+        let waiter = state.withLock { state in
+            state.isFinished = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
         waiter?.resume(returning: nil)
     }
 }
