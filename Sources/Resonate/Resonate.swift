@@ -276,7 +276,7 @@ public final class Resonate: Service, Sendable {
                     throw error
                 }
             } else {
-                runtime.subscriptions.update(promise)
+                runtime.subscriptions.remember(promise)
             }
         case (409, _):
             // The execution exists and is running, suspended or halted elsewhere: attach to it.
@@ -284,7 +284,8 @@ public final class Resonate: Service, Sendable {
         default:
             throw reply.unexpected("task.create \(id)")
         }
-        try await subscribe(id)
+        // Interest in the outcome is registered when someone asks for it (`Handle.result()`), so starting an
+        // execution that nobody waits for here costs one request.
         return Handle(id: id, runtime: runtime)
     }
 
@@ -371,8 +372,7 @@ public final class Resonate: Service, Sendable {
         try ensureRunning()
         let reply = try await runtime.transport.send(.promiseGet(id: id))
         guard reply.status == 200, let record = reply.promiseRecord else { throw reply.unexpected("promise.get \(id)") }
-        runtime.subscriptions.update(record)
-        if !record.state.isSettled { try await subscribe(id) }
+        runtime.subscriptions.remember(record)
         return Handle(id: id, runtime: runtime)
     }
 
@@ -390,8 +390,7 @@ public final class Resonate: Service, Sendable {
         guard reply.status == 200, let record = reply.promiseRecord else {
             throw reply.unexpected("promise.create \(id)")
         }
-        runtime.subscriptions.update(record)
-        try await subscribe(id)
+        runtime.subscriptions.remember(record)
         return Handle(id: id, runtime: runtime)
     }
 
@@ -415,26 +414,6 @@ public final class Resonate: Service, Sendable {
             param: runtime.codec.value(ofJSON: data.json, headers: runtime.traceHeaders()),
             tags: tags
         )
-    }
-
-    /// Registers this process's interest in `id`'s settlement (an `unblock` to its unicast address).
-    func subscribe(_ id: String) async throws {
-        guard runtime.subscriptions.track(id) else { return }
-        try await registerListener(id)
-    }
-
-    private func registerListener(_ id: String) async throws {
-        let reply = try await runtime.transport.send(
-            .promiseRegisterListener(awaited: id, address: runtime.unicastAddress)
-        )
-        switch reply.status {
-        case 200:
-            if let record = reply.promiseRecord { runtime.subscriptions.update(record) }
-        case 404:
-            runtime.subscriptions.fail(id, with: ResonateError(.notFound, "the promise \(id) does not exist"))
-        default:
-            throw reply.unexpected("promise.register_listener \(id)")
-        }
     }
 
     // MARK: Running
@@ -525,7 +504,8 @@ public final class Resonate: Service, Sendable {
                 }
                 background.addTask { await self.renewLeases() }
                 background.addTask { await self.refreshListenersPeriodically() }
-                await withTaskGroup(of: Void.self) { executions in
+                // Discarding: a finished execution's child task is freed at once, not kept until shutdown.
+                await withDiscardingTaskGroup { executions in
                     for await item in self.work {
                         executions.addTask {
                             await self.slots.withSlot {
@@ -538,7 +518,6 @@ public final class Resonate: Service, Sendable {
                             }
                         }
                     }
-                    await executions.waitForAll()
                 }
                 background.cancelAll()
             }
@@ -683,7 +662,7 @@ public final class Resonate: Service, Sendable {
     private func refreshListeners() async {
         for id in runtime.subscriptions.pendingIDs {
             do {
-                try await registerListener(id)
+                try await runtime.registerListener(id)
             } catch {
                 runtime.logger.debug("listener refresh failed", metadata: ["promise": "\(id)", "error": "\(error)"])
             }

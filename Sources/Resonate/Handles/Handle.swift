@@ -19,7 +19,7 @@ public struct Handle<Output: Codable & Sendable>: Sendable {
     ///
     /// Waiting survives disconnections: the SDK re-registers its interest after reconnecting and every minute.
     public func result() async throws -> Output {
-        let record = try await runtime.subscriptions.wait(id)
+        let record = try await runtime.settledRecord(of: id)
         return try runtime.outcome(of: record, as: Output.self)
     }
 
