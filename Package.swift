@@ -35,7 +35,7 @@ let package = Package(
         // Distributed tracing API (spans, context propagation) and its OTLP/HTTP exporter, used when configured.
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.2.0"),
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.0.0", traits: ["OTLPHTTP"]),
-        // Deque for the Kafka consumer's buffer.
+        // Deque for the Kafka consumer's buffer and the SDK's record of settled handles.
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         // ByteBuffer and event loops shared with Hummingbird and async-http-client.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
@@ -103,6 +103,7 @@ let package = Package(
             dependencies: [
                 "ResonateProtocol",
                 "ResonateEngine",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -197,6 +198,7 @@ let package = Package(
             name: "KafkaExampleSupport",
             dependencies: [
                 "CSQLite", "ResonateKafka", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ],
             path: "Examples/Kafka/Shared"
         ),
@@ -222,6 +224,9 @@ let package = Package(
             dependencies: [
                 "ExampleSupport", "KafkaExampleSupport", "Resonate", "ResonateKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

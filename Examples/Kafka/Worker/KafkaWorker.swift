@@ -57,6 +57,26 @@ struct KafkaWorker: AsyncParsableCommand {
     @Option(help: "This worker's process id in the Resonate group (default: random).")
     var pid: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Workflows this worker has started and not yet seen finish, at most; at the bound it takes no more "
+                + "requests and fetching pauses."
+        )
+    )
+    var maxInFlight = 1_000
+
+    @Option(help: "Requests dispatched (their workflows' promises created) at once, at most.")
+    var dispatchConcurrency = 32
+
+    @Option(help: "Requests fetched ahead of dispatch, at most; fetching pauses when this many wait.")
+    var fetchBuffer = 256
+
+    @Option(help: "Seconds between two progress lines on the console (0: none).")
+    var progressInterval = 5.0
+
+    @Option(help: "Serve Prometheus metrics at http://127.0.0.1:<port>/metrics (default: none).")
+    var metricsPort: Int?
+
     func validate() throws {
         guard (0...1).contains(failureRate) else { throw ValidationError("`--failure-rate` must be within 0…1") }
         guard batchSleep >= 0 else { throw ValidationError("`--batch-sleep` must not be negative") }
@@ -64,6 +84,13 @@ struct KafkaWorker: AsyncParsableCommand {
         guard ttl >= 1 else { throw ValidationError("`--ttl` must be at least 1 second") }
         guard retryDelay > 0 else { throw ValidationError("`--retry-delay` must be positive") }
         guard sessionTimeout >= 1 else { throw ValidationError("`--session-timeout` must be at least 1 second") }
+        guard maxInFlight > 0 else { throw ValidationError("`--max-in-flight` must be positive") }
+        guard dispatchConcurrency > 0 else { throw ValidationError("`--dispatch-concurrency` must be positive") }
+        guard fetchBuffer > 0 else { throw ValidationError("`--fetch-buffer` must be positive") }
+        guard progressInterval >= 0 else { throw ValidationError("`--progress-interval` must not be negative") }
+        if let metricsPort, !(0...65_535).contains(metricsPort) {
+            throw ValidationError("`--metrics-port` must be a port number")
+        }
     }
 
     func run() async throws {
@@ -95,6 +122,7 @@ struct KafkaWorker: AsyncParsableCommand {
             topics: [KafkaExample.requestsTopic]
         )
         consumerConfiguration.sessionTimeout = .milliseconds(Int64(sessionTimeout * 1000))
+        consumerConfiguration.bufferSize = fetchBuffer
         let consumer = try KafkaConsumer(configuration: consumerConfiguration)
         let workflow = try RecordDeletion(
             database: try RecordsDatabase(path: database),
@@ -105,23 +133,35 @@ struct KafkaWorker: AsyncParsableCommand {
             retryDelay: .milliseconds(Int64(retryDelay * 1000)),
             ledger: ledger
         ).register(with: resonate)
+        let metrics = metricsPort.map { _ in WorkerMetrics() }
+        let progress = DispatchProgress(registry: metrics?.registry)
         let dispatcher = RequestDispatcher(
             consumer: consumer,
             resonate: resonate,
             workflow: workflow,
             deadLetters: deadLetterTopic.map { (producer, $0) },
+            maxInFlight: maxInFlight,
+            dispatchConcurrency: dispatchConcurrency,
+            progressInterval: progressInterval > 0 ? .milliseconds(Int64(progressInterval * 1000)) : nil,
+            progress: progress,
             logger: logger
         )
         // Shutdown runs in reverse: stop dispatching, leave the consumer group, let running steps finish or
         // suspend, and last flush the completions still in flight.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: producer),
+            .init(service: resonate),
+            .init(service: consumer),
+            .init(service: dispatcher),
+        ]
+        if let metrics, let metricsPort {
+            let endpoint = metrics.application(
+                port: metricsPort, progress: progress, consumer: consumer, logger: logger)
+            services.append(.init(service: endpoint))
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: producer),
-                    .init(service: resonate),
-                    .init(service: consumer),
-                    .init(service: dispatcher),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

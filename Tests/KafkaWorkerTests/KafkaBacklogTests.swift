@@ -1,0 +1,101 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import ResonateTesting
+import Synchronization
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The worker started on a topic that already holds thousands of requests: far more than its fetch buffer and its
+/// in-flight bound, so fetching must pause and resume many times while the member stays in its group.
+@Suite("Durable Kafka worker under a backlog", .serialized, .timeLimit(.minutes(10)))
+struct KafkaBacklogTests {
+    static let records = 5_000
+    static let maxInFlight = 100
+    static let fetchBuffer = 64
+
+    @Test("5,000 requests waiting before the worker starts: each completes exactly once, within the bounds")
+    func backlogBeforeStart() async throws {
+        let environment = try await KafkaWorkerEnvironment("backlog")
+        // Two batches per record with half a second of durable sleep between them: workflows last long enough
+        // for the in-flight bound to be reached, and the run is long in records, not in sleeps.
+        let offsets = try await environment.produce(count: Self.records, rows: 20)
+        #expect(offsets.count == Self.records)
+
+        let metricsPort = try LocalPorts.free()
+        let worker = try environment.startWorker(
+            "worker",
+            [
+                "--failure-rate", "0.25", "--max-in-flight", "\(Self.maxInFlight)", "--fetch-buffer",
+                "\(Self.fetchBuffer)", "--progress-interval", "0.5", "--batch-sleep", "0.5",
+                "--metrics-port", "\(metricsPort)",
+            ]
+        )
+        // Mid-run, once fetching has paused, the metrics show work under way and the lag of the backlog.
+        try await eventually { worker.output.contains("(fetching paused)") }
+        let metrics = try await Self.scrape(port: metricsPort)
+        for name in [
+            "kafka_worker_records_seen_total", "kafka_worker_records_dispatched_total",
+            "kafka_worker_records_completed_total", "kafka_worker_in_flight", "kafka_worker_buffered",
+            "kafka_worker_fetch_paused", "kafka_consumer_lag{topic=\"records_to_be_deleted\",partition=\"0\"}",
+        ] {
+            #expect(metrics.contains("\n\(name) "), "no \(name) in:\n\(metrics)")
+        }
+        #expect(!metrics.contains("\nkafka_worker_records_seen_total 0\n"))
+        #expect(!metrics.contains("\nkafka_consumer_lag{topic=\"records_to_be_deleted\",partition=\"0\"} 0.0\n"))
+
+        try await environment.waitForCompletions(of: Set(offsets.keys), timeout: .seconds(480))
+        // It is still there: no abort under backpressure.
+        #expect(worker.process.isRunning)
+        let peakMemory = try Self.peakResidentMegabytes(of: worker.process.processIdentifier)
+        worker.terminate()
+        // Bounded work, bounded memory: the figure for 5,000 records, in a debug build, with 100 in flight.
+        #expect(peakMemory < 150, "peak RSS \(peakMemory) MB")
+
+        let completions = try await environment.allCompletions()
+        #expect(completions.count == Self.records, "one completion per record, none twice")
+        #expect(Set(completions.map(\.recordID)) == Set(offsets.keys))
+        #expect(completions.allSatisfy { offsets[$0.recordID] == $0.offset })
+        #expect(try environment.remainingRows(of: offsets.keys) == 0)
+        #expect(try environment.ledger().count == 2 * Self.records)
+        #expect(try environment.repeatedBatches() == [])
+        #expect(worker.output.contains("simulated error while processing record"))
+
+        // The progress lines show the bounds held and the backpressure path was taken.
+        let progress = worker.output.split(separator: "\n").filter { $0.hasPrefix("progress: ") }.map(String.init)
+        try #require(!progress.isEmpty)
+        let inFlight = progress.compactMap { Self.figure("in flight", in: $0) }
+        let buffered = progress.compactMap { Self.figure("buffered", in: $0) }
+        #expect(inFlight.count == progress.count && buffered.count == progress.count)
+        #expect(inFlight.max()! <= Self.maxInFlight)
+        #expect(inFlight.max()! == Self.maxInFlight, "the bound was reached: \(progress.suffix(10))")
+        #expect(buffered.max()! <= Self.fetchBuffer + 1)
+        #expect(progress.contains { $0.contains("(fetching paused)") })
+    }
+
+    /// The worker's metrics page.
+    static func scrape(port: Int) async throws -> String {
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)/metrics"))
+        let (data, response) = try await URLSession.shared.data(from: url)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        return "\n" + String(decoding: data, as: UTF8.self)
+    }
+
+    /// The highest resident set size the process has had, in MB (`VmHWM` of `/proc/<pid>/status`).
+    static func peakResidentMegabytes(of pid: Int32) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") })
+        let kilobytes = try #require(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]))
+        return kilobytes / 1024
+    }
+
+    /// The number after `name` in a progress line.
+    static func figure(_ name: String, in line: String) -> Int? {
+        guard let range = line.range(of: name + " ") else { return nil }
+        return Int(line[range.upperBound...].prefix { $0.isNumber })
+    }
+}
