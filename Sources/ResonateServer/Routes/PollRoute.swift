@@ -46,12 +46,13 @@ extension ResonateServer {
                     body: ResponseBody(byteBuffer: ByteBuffer(string: "Poll registration at capacity\n"))
                 )
             }
+            let lease = PollRegistrationLease(registration, in: registry)
             engine.connectionOpened(group: group)
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
                 body: ResponseBody { writer in
-                    defer { registry.unregister(registration) }
+                    defer { lease.release() }
                     try await writer.write(ByteBuffer(string: ":\n\n"))
                     do {
                         // The stream ends when the client goes away or the server begins to shut down.

@@ -65,14 +65,14 @@ extension ResonateServer {
                     "id": "\(resourceIDs.joined(separator: ","))",
                 ]
             )
-            let effects = response.effects
+            // Published now, not when the response is written: a client that has gone away never gets its body
+            // written, and the messages belong to a change that is committed either way.
+            engine.publish(response.effects)
             let bytes = response.body
             return Response(
                 status: HTTPResponse.Status(code: response.status),
                 headers: [.contentType: "application/json"],
                 body: ResponseBody(contentLength: bytes.count) { writer in
-                    // Publish even if the client is gone: the messages belong to a committed change.
-                    defer { engine.publish(effects) }
                     try await writer.write(ByteBuffer(bytes: bytes))
                     try await writer.finish(nil)
                 }

@@ -1,0 +1,97 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import ResonateEngine
+import ResonateProtocol
+import ResonateServer
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Clients that hang up as soon as they have sent their request: what they asked for still takes full effect.
+@Suite("Clients that disconnect early", .timeLimit(.minutes(2)))
+struct EarlyDisconnectTests {
+    @Test("work created by a client that hangs up at once is delivered to the group, not after a retry")
+    func createThenHangUp() async throws {
+        try await LiveServer.with { server in
+            try await EventStream.with(server, group: "workers", process: "p1") { stream in
+                for index in 0..<20 {
+                    let body =
+                        #"{"kind":"promise.create","head":{"corrId":"c\#(index)","version":"2026-04-01"},"data":"#
+                        + #"{"id":"gone-\#(index)","timeoutAt":\#(LiveServer.now + 600_000),"#
+                        + #""tags":{"resonate:target":"poll://any@workers"}}}"#
+                    try RawHTTP.sendAndHangUp(
+                        port: server.port,
+                        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                    )
+                    // The task retry is 30 s away: the message must come from the create itself.
+                    let started = ContinuousClock.now
+                    let message = try await stream.nextMessage()
+                    #expect(message["data"]?["task"]?["id"] == .string("gone-\(index)"))
+                    #expect(ContinuousClock.now - started < .seconds(10))
+                }
+            }
+        }
+    }
+
+    @Test("poll streams whose clients hang up before they start are not left registered to swallow work")
+    func pollThenHangUp() async throws {
+        try await LiveServer.with { server in
+            for index in 0..<20 {
+                try RawHTTP.sendAndHangUp(
+                    port: server.port,
+                    "GET /poll/workers/ghost-\(index) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+                )
+            }
+            // A live worker joins the group: all of the group's work reaches it, none goes to a ghost. (The server
+            // may still be reading some of the hung-up requests, so wait for their registrations to go.)
+            try await EventStream.with(server, group: "workers", process: "alive") { stream in
+                try await waitUntil("the hung-up streams to be forgotten") { server.server.pollConnectionCount == 1 }
+                for index in 0..<20 {
+                    try await DeliveryTests.createTarget(server, id: "work-\(index)", target: "poll://any@workers")
+                    let started = ContinuousClock.now
+                    let message = try await stream.nextMessage()
+                    #expect(message["data"]?["task"]?["id"] == .string("work-\(index)"))
+                    #expect(ContinuousClock.now - started < .seconds(10))
+                }
+            }
+        }
+    }
+}
+
+/// Plain sockets, for clients that misbehave in ways an HTTP client library does not.
+enum RawHTTP {
+    /// Connects to the loopback `port`, writes `request`, and resets the connection without reading anything (a
+    /// process killed mid-request, or a client timing out, looks like this to the server).
+    static func sendAndHangUp(port: Int, _ request: String) throws {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw TestFailure("socket() failed: errno \(errno)") }
+        defer {
+            // Linger 0: closing sends a reset at once instead of a polite end of stream.
+            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+            setsockopt(socket, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+            close(socket)
+        }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw TestFailure("connect() failed: errno \(errno)") }
+        let bytes = Array(request.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let count = bytes[sent...].withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard count > 0 else { throw TestFailure("send() failed: errno \(errno)") }
+            sent += count
+        }
+    }
+}
