@@ -274,7 +274,84 @@ def collect(data: dict[str, Any]) -> tuple[list[Figure], list[Target]]:
                 swift["throughput"]["workflowsPerSecond"] if swift else None,
             )
         )
+    collect_kafka(data.get("kafka"), figures, targets)
     return figures, targets
+
+
+def collect_kafka(kafka: dict[str, Any] | None, figures: list[Figure], targets: list[Target]) -> None:
+    """The durable Kafka worker next to the reference Python worker measured in the same run (kafka.json)."""
+    if kafka is None:
+        return
+    workload = kafka["workload"]
+    shape = f"{workload['batches']} batches, {workload['batchSleep']} s sleeps"
+    by_count: dict[int, dict[str, dict[str, Any]]] = {}
+    for run in kafka["throughput"]:
+        by_count.setdefault(run["records"], {})[run["worker"]] = run
+    for count, runs in sorted(by_count.items()):
+        ours, theirs = runs.get("swift"), runs.get("reference")
+        if ours is None:
+            continue
+        label = f"Kafka worker, {count:,} records ({shape})"
+        reference = "reference Python worker" if theirs else ""
+
+        def pair(name: str, key: str, unit: str, pick=lambda run, key: run[key]) -> None:
+            figures.append(
+                Figure("kafka", f"{label}: {name}", pick(ours, key), unit, reference, pick(theirs, key) if theirs else None)
+            )
+
+        pair("records/s", "recordsPerSecond", "records/s")
+        pair("produce-to-completion p50", "p50", "ms", lambda run, key: run["latency"][key])
+        pair("produce-to-completion p99", "p99", "ms", lambda run, key: run["latency"][key])
+        pair("worker CPU per 1,000 records", "workerCPUPer1000", "s")
+        pair("server CPU per 1,000 records", "serverCPUPer1000", "s")
+        if "brokerCPUPer1000" in ours:
+            pair("broker CPU per 1,000 records", "brokerCPUPer1000", "s")
+        pair("server requests per record", "requestsPerRecord", "requests")
+        pair("worker peak RSS", "workerPeakRSSMB", "MB")
+    largest = max(by_count) if by_count else None
+    if largest is not None:
+        ours, theirs = by_count[largest].get("swift"), by_count[largest].get("reference")
+        if ours and theirs:
+            ratio = ours["recordsPerSecond"] / theirs["recordsPerSecond"]
+            targets.append(
+                Target(
+                    f"Kafka records/s vs the reference worker ({largest:,} records)",
+                    f"≥ {PEER_RATIO:.0f}× the reference Python worker",
+                    f"{ratio:.2f}× ({ours['recordsPerSecond']:,.1f} vs {theirs['recordsPerSecond']:,.1f} records/s)",
+                    ratio >= PEER_RATIO,
+                    "" if ratio >= PEER_RATIO else f"by {PEER_RATIO / ratio:.1f}×",
+                )
+            )
+            targets.append(
+                Target(
+                    f"Kafka worker peak RSS vs the reference ({largest:,} records)",
+                    "≤ the reference worker's",
+                    f"{ours['workerPeakRSSMB']:.0f} vs {theirs['workerPeakRSSMB']:.0f} MB",
+                    ours["workerPeakRSSMB"] <= theirs["workerPeakRSSMB"],
+                )
+            )
+        else:
+            targets.append(Target("Kafka records/s vs the reference worker", f"≥ {PEER_RATIO:.0f}×", "reference not measured", None))
+    for crash in kafka.get("crash", []):
+        name = "ours" if crash["worker"] == "swift" else "reference"
+        label = f"Kafka crash run ({name}, kill -9 at 40 %, {crash['records']:,} records)"
+        figures.append(Figure("kafka", f"{label}: completed", crash["completed"], "records"))
+        figures.append(Figure("kafka", f"{label}: duplicate completions", crash["duplicates"], "messages"))
+        figures.append(Figure("kafka", f"{label}: batches run twice", crash["batchesRunTwice"], "batches"))
+        if crash["worker"] == "swift":
+            targets.append(
+                Target(
+                    "Kafka crash run: every record completes",
+                    "all records completed after kill -9 and restart",
+                    f"{crash['completed']:,} of {crash['records']:,}, {crash['duplicates']} duplicate completions",
+                    crash["completed"] == crash["records"],
+                )
+            )
+    for rounds in kafka.get("rounds", []):
+        name = "ours" if rounds["worker"] == "swift" else "reference"
+        resident = rounds["residentMB"]
+        label = f"Kafka worker RSS over {rounds['rounds']} rounds of {rounds['recordsPerRound']} records ({name})"
+        figures.append(Figure("kafka", f"{label}: after the last round", resident[-1], "MB", "after the first round", resident[0]))
 
 
 def number(value: float) -> str:
@@ -331,7 +408,7 @@ def markdown(data: dict[str, Any], figures: list[Figure], targets: list[Target])
             "PostgreSQL: synchronous_commit=on.",
             *durability,
         ]
-    missing = [name for name in ("dbos-sqlite", "dbos-postgres", "resonate-python") if data.get(name) is None]
+    missing = [name for name in ("dbos-sqlite", "dbos-postgres", "resonate-python", "kafka") if data.get(name) is None]
     if missing:
         lines += ["", f"Not measured in this run: {', '.join(missing)}."]
     return "\n".join(lines) + "\n"
@@ -414,10 +491,10 @@ def write_csv(path: Path, figures: list[Figure]) -> None:
 
 
 def main(folder: Path) -> None:
-    names = ["machine", "sqlite", "postgres", "dbos-sqlite", "dbos-postgres", "resonate-python"]
+    names = ["machine", "sqlite", "postgres", "dbos-sqlite", "dbos-postgres", "resonate-python", "kafka"]
     data = {name: load(folder, f"{name}.json") for name in names}
-    if data["sqlite"] is None and data["postgres"] is None:
-        sys.exit(f"report: no sqlite.json or postgres.json in {folder}")
+    if data["sqlite"] is None and data["postgres"] is None and data["kafka"] is None:
+        sys.exit(f"report: no sqlite.json, postgres.json or kafka.json in {folder}")
     figures, targets = collect(data)
     (folder / "report.md").write_text(markdown(data, figures, targets))
     write_csv(folder / "figures.csv", figures)

@@ -97,6 +97,32 @@ class ReportTests(unittest.TestCase):
         workflows = scale_out["postgres: workflows/s, 100 in flight, 3 replicas (one Swift SDK per replica)"]
         self.assertAlmostEqual(workflows.ratio, 1.5)
 
+    def test_kafka_figures_are_compared_with_the_reference_worker_of_the_same_run(self) -> None:
+        def run(worker: str, per_second: float, rss: float) -> dict:
+            return {
+                "worker": worker, "records": 1000, "seconds": 1000 / per_second, "recordsPerSecond": per_second,
+                "latency": latency(900, 1500), "workerCPUPer1000": 5.0, "serverCPUPer1000": 8.0,
+                "requestsPerRecord": 20.0, "workerPeakRSSMB": rss, "completions": 1000, "duplicates": 0,
+                "batchesRunTwice": 0,
+            }
+
+        kafka = {
+            "workload": {"rows": 30, "batches": 3, "batchSleep": 0.5, "failureRate": 0.0},
+            "throughput": [run("swift", 300.0, 50.0), run("reference", 100.0, 60.0)],
+            "crash": [{"worker": "swift", "records": 1000, "seconds": 20, "completed": 1000, "duplicates": 2,
+                       "batchesRunTwice": 1}],
+            "rounds": [{"worker": "swift", "rounds": 3, "recordsPerRound": 200, "residentMB": [50.0, 51.0, 52.0]}],
+        }
+        figures, targets = report.collect({"kafka": kafka})
+        per_second = next(figure for figure in figures if figure.name.endswith("records/s"))
+        self.assertAlmostEqual(per_second.ratio, 3.0)
+        verdicts = {target.name: target.met for target in targets}
+        self.assertTrue(verdicts["Kafka records/s vs the reference worker (1,000 records)"])
+        self.assertTrue(verdicts["Kafka worker peak RSS vs the reference (1,000 records)"])
+        self.assertTrue(verdicts["Kafka crash run: every record completes"])
+        rounds = next(figure for figure in figures if "rounds" in figure.name)
+        self.assertAlmostEqual(rounds.ratio, 52.0 / 50.0)
+
     def test_writes_the_report_the_csv_and_the_chart(self) -> None:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder)

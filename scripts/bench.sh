@@ -4,7 +4,8 @@
 #
 # The whole benchmark, in one run on one machine: `resonate bench` on SQLite and on a throw-away PostgreSQL
 # cluster, DBOS Transact (Python) on SQLite and on PostgreSQL, and the official Resonate Python SDK against our
-# server; then Benchmarks/report.py writes report.md, figures.csv and chart.svg.
+# server; the durable Kafka worker next to the reference Python worker (Benchmarks/kafka_bench.py, on a Tansu
+# broker); then Benchmarks/report.py writes report.md, figures.csv and chart.svg.
 #
 #   bash scripts/bench.sh              # full run: release build, results in bench-results/<UTC timestamp>/
 #   bash scripts/bench.sh --quick      # smoke run with tiny counts (debug build; figures not meaningful)
@@ -159,6 +160,29 @@ if [[ $PEERS == 1 ]]; then
         > "$OUT/resonate-python.json" 2> "$SCRATCH/resonate-python.log" \
         || { echo "bench: the Python SDK peer failed:" >&2; tail -20 "$SCRATCH/resonate-python.log" >&2; rm -f "$OUT/resonate-python.json"; }
     cd "$ROOT"
+fi
+
+# --- the durable Kafka worker next to the reference Python worker ---------------------------------------------------
+if [[ $PEERS == 1 ]]; then
+    step "Kafka: librdkafka, the Tansu broker, the example programs"
+    bash scripts/setup-kafka.sh
+    export PKG_CONFIG_PATH="$ROOT/.build/librdkafka/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+    if [[ $QUICK == 1 ]]; then
+        CONFIGURATION=(-c debug)
+        KAFKA_ARGS=(--records 40 --crash-records 40 --rounds 2 --round-records 20 --batch-sleep 0.2)
+    else
+        CONFIGURATION=(-c release)
+        KAFKA_ARGS=(--records 1000 10000 --crash-records 1000 --rounds 8 --round-records 200)
+    fi
+    for product in kafka-worker kafka-producer kafka-setup-topics; do
+        swift build "${CONFIGURATION[@]}" --product "$product"
+    done
+    step "Kafka worker vs the reference Python worker (same server and broker)"
+    "$PYTHON" Benchmarks/kafka_bench.py --resonate-bin "$BIN" \
+        --examples-bin "$(swift build "${CONFIGURATION[@]}" --show-bin-path)" \
+        --tansu "$ROOT/.build/kafka-tools/tansu" --python "$PYTHON" --json "$OUT/kafka.json" "${KAFKA_ARGS[@]}" \
+        2> >(tee "$OUT/kafka.log" >&2) \
+        || { echo "bench: the Kafka comparison failed (see $OUT/kafka.log)" >&2; rm -f "$OUT/kafka.json"; }
 fi
 
 # --- the report --------------------------------------------------------------------------------------------------

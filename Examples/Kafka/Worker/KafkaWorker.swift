@@ -63,7 +63,7 @@ struct KafkaWorker: AsyncParsableCommand {
                 + "requests and fetching pauses."
         )
     )
-    var maxInFlight = 1_000
+    var maxInFlight = 256
 
     @Option(help: "Requests dispatched (their workflows' promises created) at once, at most.")
     var dispatchConcurrency = 32
