@@ -15,26 +15,31 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure durable-write throughput, SDK latency and timer precision on this machine.",
+        // One logical line per paragraph and item (`\` joins source lines): the help text is wrapped to the
+        // terminal by ArgumentParser, and line breaks of our own would break its lines mid-sentence.
         discussion: """
             Starts `resonate serve` on a SQLite file in a scratch directory, then measures in one run:
-              1. the physical limit: single-row SQLite commits/s (WAL, synchronous=FULL) on the same disk;
-              2. promise.create + promise.settle pairs/s over HTTP at each concurrency, and the ratio of durable
-                 requests/s to the physical limit (what group commit buys);
-              3. the Swift SDK against that server (remote mode) and with the engine in-process on a SQLite file
-                 (local mode): the latency of one durable ctx.run step, of a three-step workflow from beginRun to
-                 its result, workflows/s with --in-flight workflows at once, and (remote) the SDK's resident
-                 memory per 1,000 workflows in flight;
-              4. the lateness of durable timers (promises with resonate:timer) from deadline to unblock;
-              5. scale: --scale promises stored through the engine in-process (group commit, no HTTP), then a
-                 server's resident memory and its promise.search latency by tag on that database.
-            With --store postgres://…, the server runs on that PostgreSQL database instead (local mode and scale
-            are SQLite-only and skipped), and the physical limit is single-row commits/s from one client with
-            synchronous_commit=on, on a scratch table in the same database. Then --replicas servers start on the
-            same database and the request and workflow throughput is measured again with the load spread over
-            them, next to the single server's. The database keeps the promises the bench creates: give it a
+
+            1. the physical limit: single-row SQLite commits/s (WAL, synchronous=FULL) on the same disk;
+            2. promise.create + promise.settle pairs/s over HTTP at each concurrency, and the ratio of durable \
+            requests/s to the physical limit (what group commit buys);
+            3. the Swift SDK against that server (remote mode) and with the engine in-process on a SQLite file \
+            (local mode): the latency of one durable ctx.run step, of a three-step workflow from beginRun to its \
+            result, workflows/s with --in-flight workflows at once, and (remote) the SDK's resident memory per \
+            1,000 workflows in flight;
+            4. the lateness of durable timers (promises with resonate:timer) from deadline to unblock;
+            5. scale: --scale promises stored through the engine in-process (group commit, no HTTP), then a \
+            server's resident memory and its promise.search latency by tag on that database.
+
+            With --store postgres://…, the server runs on that PostgreSQL database instead (local mode and scale \
+            are SQLite-only and skipped), and the physical limit is single-row commits/s from one client with \
+            synchronous_commit=on, on a scratch table in the same database. Then --replicas servers start on the \
+            same database and the request and workflow throughput is measured again with the load spread over \
+            them, next to the single server's. The database keeps the promises the bench creates: give it a \
             scratch database.
-            Build with -c release for meaningful figures. scripts/bench.sh runs this on SQLite and PostgreSQL,
-            runs the peers and writes the report.
+
+            Build with -c release for meaningful figures. scripts/bench.sh runs this on SQLite and PostgreSQL, \
+            runs the peers and the Kafka comparison, and writes the report.
             """
     )
 
