@@ -224,8 +224,8 @@ let package = Package(
             dependencies: [
                 "ExampleSupport", "KafkaExampleSupport", "Resonate", "ResonateKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ResonateServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

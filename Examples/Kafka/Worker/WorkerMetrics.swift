@@ -3,14 +3,14 @@
 
 import Hummingbird
 import Logging
-import NIOCore
 import Prometheus
 import ResonateKafka
+import ResonateServer
 
 /// The worker's Prometheus metrics, served at `GET /metrics` on `--metrics-port`.
 ///
-/// Counters are counted by ``DispatchProgress`` as events happen; gauges (in flight, buffered, paused, lag per partition) are read when
-/// scraped, so they cost nothing while nobody scrapes.
+/// Counters are counted by ``DispatchProgress`` as events happen; gauges (in flight, buffered, paused, lag per
+/// partition) are read when scraped, so they cost nothing while nobody scrapes.
 struct WorkerMetrics {
     let registry = PrometheusCollectorRegistry()
 
@@ -22,23 +22,9 @@ struct WorkerMetrics {
         logger: Logger
     ) -> some ApplicationProtocol {
         let registry = self.registry
-        let router = Router()
-        router.get("/metrics") { _, _ -> Response in
+        return MetricsEndpoint.application(registry: registry, host: "127.0.0.1", port: port, logger: logger) {
             Self.update(registry, progress: progress, consumer: consumer)
-            var bytes: [UInt8] = []
-            registry.emit(into: &bytes)
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/plain; version=0.0.4"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
-            )
         }
-        return Application(
-            router: router,
-            configuration: ApplicationConfiguration(
-                address: .hostname("127.0.0.1", port: port), serverName: "kafka-worker-metrics"),
-            logger: logger
-        )
     }
 
     private static func update(

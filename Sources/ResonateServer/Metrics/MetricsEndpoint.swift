@@ -1,14 +1,23 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import Hummingbird
-import Logging
+public import Hummingbird
+public import Logging
 import NIOCore
-import Prometheus
+public import Prometheus
 
-/// Builds the Prometheus exposition endpoint (`GET /metrics`) served on its own port.
-enum MetricsEndpoint {
-    static func application(
+/// Builds the Prometheus exposition endpoint (`GET /metrics`) served on its own port: the server's, and any
+/// program's that runs next to it (the Kafka worker's).
+///
+/// ```swift
+/// let endpoint = MetricsEndpoint.application(registry: registry, host: "127.0.0.1", port: 9464, logger: logger) {
+///     queueDepth.set(Double(queue.count))   // gauges read when scraped
+/// }
+/// // run `endpoint` as a Service in the program's ServiceGroup
+/// ```
+public enum MetricsEndpoint {
+    /// - Parameter beforeScrape: runs before each scrape, to set gauges from current state.
+    public static func application(
         registry: PrometheusCollectorRegistry,
         host: String,
         port: Int,

@@ -65,14 +65,16 @@ extension ResonateServer {
                     "id": "\(resourceIDs.joined(separator: ","))",
                 ]
             )
-            // Published now, not when the response is written: a client that has gone away never gets its body
-            // written, and the messages belong to a change that is committed either way.
-            engine.publish(response.effects)
+            // The messages belong to a committed change: they go out after the response, or when the response is
+            // dropped because the client has gone.
+            let effects = response.effects
+            let publication = DeferredPublication { engine.publish(effects) }
             let bytes = response.body
             return Response(
                 status: HTTPResponse.Status(code: response.status),
                 headers: [.contentType: "application/json"],
                 body: ResponseBody(contentLength: bytes.count) { writer in
+                    defer { publication.run() }
                     try await writer.write(ByteBuffer(bytes: bytes))
                     try await writer.finish(nil)
                 }
