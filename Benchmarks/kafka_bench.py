@@ -104,6 +104,16 @@ class Stack:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.directory = Path(tempfile.mkdtemp(prefix="kafka-bench-"))
+        self.broker: Process | None = None
+        self.server: Process | None = None
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> None:
+        args = self.args
         self.brokers = f"127.0.0.1:{free_port()}"
         self.broker = Process(
             [args.tansu, "broker", "--listener-url", f"tcp://{self.brokers}", "--advertised-listener-url",
@@ -158,8 +168,10 @@ class Stack:
         return self.ledger.read_text().splitlines() if self.ledger.exists() else []
 
     def stop(self) -> None:
-        self.server.stop()
-        self.broker.stop(signal.SIGKILL)
+        if self.server is not None:
+            self.server.stop()
+        if self.broker is not None:
+            self.broker.stop(signal.SIGKILL)
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
