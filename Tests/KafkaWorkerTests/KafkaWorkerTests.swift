@@ -148,6 +148,11 @@ struct KafkaWorkerTests {
     @Test("malformed requests are logged, dead-lettered and committed; the good ones around them complete")
     func malformedMessages() async throws {
         let environment = try await KafkaWorkerEnvironment("malformed")
+        // Provisioned up front, as a dead-letter topic is: the reader below subscribes to it, and a subscription to
+        // a topic that does not exist yet sees it only at the next metadata refresh (minutes). Requests are
+        // dispatched concurrently, so the last good record can complete before the first dead letter is sent.
+        _ = try await KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: [environment.brokers]))
+            .createTopics([KafkaTopic(name: "records_dead_letters", partitions: 1)])
         let worker = try environment.startWorker("worker", ["--dead-letter-topic", "records_dead_letters"])
         let database = try RecordsDatabase(path: environment.database)
         let good = (0..<4).map { "feedface\($0)" + String(repeating: "0", count: 23) }
