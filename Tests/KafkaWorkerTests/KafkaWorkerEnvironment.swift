@@ -252,6 +252,26 @@ final class KafkaWorkerEnvironment: Sendable {
         return counts.filter { $0.value > 1 }.map(\.key).sorted()
     }
 
+    /// Expects that every batch deleted twice is one a kill interrupted: its record had recorded no later batch
+    /// when the worker was killed. (A later batch starts only after the earlier one's checkpoint, so a batch followed
+    /// by another before the kill was checkpointed and must never run again; the last one of each record may have
+    /// done its work without its checkpoint, and then runs again once.)
+    func expectOnlyInterruptedBatchesRepeated(
+        ledgerAtKill: [(recordID: String, batch: Int)], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let lastAtKill = Dictionary(ledgerAtKill.map { ($0.recordID, $0.batch) }, uniquingKeysWith: max)
+        var counts: [String: Int] = [:]
+        for entry in try ledger() { counts["\(entry.recordID) \(entry.batch)", default: 0] += 1 }
+        for (entry, count) in counts where count > 1 {
+            let parts = entry.split(separator: " ")
+            let (recordID, batch) = (String(parts[0]), Int(parts[1])!)
+            #expect(count == 2, "batch \(entry) ran \(count) times", sourceLocation: sourceLocation)
+            #expect(
+                lastAtKill[recordID] == batch, "batch \(entry) had been checkpointed before the kill and ran again",
+                sourceLocation: sourceLocation)
+        }
+    }
+
     /// Rows left in the records database for `ids`.
     func remainingRows(of ids: some Sequence<String>) throws -> Int {
         let database = try RecordsDatabase(path: database)
