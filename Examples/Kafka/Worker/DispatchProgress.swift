@@ -15,8 +15,6 @@ final class DispatchProgress: Sendable {
         case completed
         /// The request was malformed (logged, dead-lettered if configured, committed).
         case rejected
-        /// The request's in-flight permit was given back (finished, rejected, or dropped at shutdown).
-        case released
     }
 
     struct Counts: Sendable, Equatable {
@@ -24,9 +22,6 @@ final class DispatchProgress: Sendable {
         var dispatched = 0
         var completed = 0
         var rejected = 0
-        var released = 0
-        /// Requests taken and not yet released: workflows started and not yet seen finish, at most.
-        var inFlight: Int { seen - released }
     }
 
     private let counts = Mutex(Counts())
@@ -36,7 +31,7 @@ final class DispatchProgress: Sendable {
     init(registry: PrometheusCollectorRegistry? = nil) {
         var counters: [Event: Counter] = [:]
         if let registry {
-            for event in Event.allCases where event != .released {
+            for event in Event.allCases {
                 counters[event] = registry.makeCounter(
                     name: "kafka_worker_records_\(event)_total", help: "requests \(event) by this worker")
             }
@@ -51,7 +46,6 @@ final class DispatchProgress: Sendable {
             case .dispatched: counts.dispatched += 1
             case .completed: counts.completed += 1
             case .rejected: counts.rejected += 1
-            case .released: counts.released += 1
             }
         }
         counters[event]?.increment()

@@ -135,12 +135,13 @@ struct KafkaWorker: AsyncParsableCommand {
         ).register(with: resonate)
         let metrics = metricsPort.map { _ in WorkerMetrics() }
         let progress = DispatchProgress(registry: metrics?.registry)
+        let inFlight = Permits(maxInFlight)
         let dispatcher = RequestDispatcher(
             consumer: consumer,
             resonate: resonate,
             workflow: workflow,
             deadLetters: deadLetterTopic.map { (producer, $0) },
-            maxInFlight: maxInFlight,
+            inFlight: inFlight,
             dispatchConcurrency: dispatchConcurrency,
             progressInterval: progressInterval > 0 ? .milliseconds(Int64(progressInterval * 1000)) : nil,
             progress: progress,
@@ -156,7 +157,7 @@ struct KafkaWorker: AsyncParsableCommand {
         ]
         if let metrics, let metricsPort {
             let endpoint = metrics.application(
-                port: metricsPort, progress: progress, consumer: consumer, logger: logger)
+                port: metricsPort, inFlight: inFlight, consumer: consumer, logger: logger)
             services.append(.init(service: endpoint))
         }
         let group = ServiceGroup(

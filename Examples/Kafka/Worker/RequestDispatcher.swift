@@ -15,7 +15,7 @@ import Synchronization
 /// Dispatching never waits for a workflow: a record that needs many batches does not hold up the ones behind it.
 /// Up to ``dispatchConcurrency`` requests are dispatched at once; each partition's position still moves in order,
 /// past a message only once its workflow and those of every earlier message of the partition exist.
-/// ``maxInFlight`` bounds the workflows this worker has started and not yet seen finish: at the bound it takes
+/// ``inFlight`` bounds the workflows this worker has started and not yet seen finish: at the bound it takes
 /// no more messages, its consumer's buffer fills, and fetching pauses until workflows finish.
 ///
 /// A request delivered again (after a crash, before its offset was committed) names the same promise id, so it
@@ -26,8 +26,8 @@ struct RequestDispatcher: Service {
     var workflow: DurableFunction<String, Int64, String>
     /// Where malformed requests go, if anywhere (they are committed either way).
     var deadLetters: (producer: KafkaProducer, topic: String)?
-    /// Workflows started by this worker and not yet finished, at most.
-    var maxInFlight: Int
+    /// One permit per workflow started by this worker and not yet seen finish (shared with the metrics).
+    var inFlight: Permits
     /// Requests being dispatched (their promises being created) at once, at most.
     var dispatchConcurrency: Int
     /// How often the progress line is printed; `nil` for never.
@@ -39,11 +39,7 @@ struct RequestDispatcher: Service {
     func run() async throws {
         try await resonate.waitUntilRunning()
         Output.line("processor running")
-        let dispatch = Dispatch(
-            inFlight: Permits(maxInFlight),
-            dispatching: Permits(dispatchConcurrency),
-            progress: progress
-        )
+        let dispatch = Dispatch(dispatching: Permits(dispatchConcurrency))
         do {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingDiscardingTaskGroup { group in
@@ -51,9 +47,9 @@ struct RequestDispatcher: Service {
                         group.addTask { try await reportProgress(of: dispatch, every: progressInterval) }
                     }
                     for await message in consumer.messages {
-                        try await dispatch.inFlight.acquire()
+                        try await inFlight.acquire()
                         try await dispatch.dispatching.acquire()
-                        dispatch.progress.record(.seen)
+                        progress.record(.seen)
                         dispatch.commits.withLock { $0.begin(message) }
                         group.addTask { await process(message, dispatch) }
                     }
@@ -68,25 +64,18 @@ struct RequestDispatcher: Service {
 
     /// The shared state of one run of the dispatcher.
     private final class Dispatch: Sendable {
-        let inFlight: Permits
         let dispatching: Permits
         let commits = Mutex(PartitionCommits())
-        let progress: DispatchProgress
 
-        init(inFlight: Permits, dispatching: Permits, progress: DispatchProgress) {
-            self.inFlight = inFlight
+        init(dispatching: Permits) {
             self.dispatching = dispatching
-            self.progress = progress
         }
     }
 
     /// Dispatches one request, commits what can be committed, then holds its in-flight permit until the workflow
     /// has finished.
     private func process(_ message: KafkaMessage, _ dispatch: Dispatch) async {
-        defer {
-            dispatch.progress.record(.released)
-            dispatch.inFlight.release()
-        }
+        defer { inFlight.release() }
         var started: Handle<String>?
         do {
             defer { dispatch.dispatching.release() }
@@ -107,8 +96,8 @@ struct RequestDispatcher: Service {
         }
         if let committable = dispatch.commits.withLock({ $0.finish(message) }) { commit(committable) }
         guard let started else { return }
-        dispatch.progress.record(.dispatched)
-        if await finished(started) { dispatch.progress.record(.completed) }
+        progress.record(.dispatched)
+        if await finished(started) { progress.record(.completed) }
     }
 
     /// Waits until the workflow has finished (failed or canceled ones too: the bound is on work still running);
@@ -155,7 +144,7 @@ struct RequestDispatcher: Service {
 
     /// Sends a malformed request to the dead-letter topic, with the reason and its origin in headers.
     private func reject(_ message: KafkaMessage, reason: String, _ dispatch: Dispatch) async {
-        dispatch.progress.record(.rejected)
+        progress.record(.rejected)
         guard let deadLetters else { return }
         var headers = message.headers
         headers.append(KafkaHeader(name: "dead-letter-reason", value: Array(reason.utf8)))
@@ -190,11 +179,11 @@ struct RequestDispatcher: Service {
     private func reportProgress(of dispatch: Dispatch, every interval: Duration) async throws {
         while true {
             try await Task.sleep(for: interval)
-            let counts = dispatch.progress.current
+            let counts = progress.current
             let lag = consumer.lag().values.reduce(0, +)
             Output.line(
                 "progress: seen \(counts.seen), dispatched \(counts.dispatched), completed \(counts.completed), "
-                    + "rejected \(counts.rejected), in flight \(counts.inFlight), "
+                    + "rejected \(counts.rejected), in flight \(inFlight.held), "
                     + "buffered \(consumer.bufferedCount)\(consumer.isFetchPaused ? " (fetching paused)" : ""), "
                     + "lag \(lag)"
             )

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Hummingbird
+import KafkaExampleSupport
 import Logging
 import Prometheus
 import ResonateKafka
@@ -17,21 +18,21 @@ struct WorkerMetrics {
     /// The endpoint, as a Hummingbird application to run next to the worker's other services.
     func application(
         port: Int,
-        progress: DispatchProgress,
+        inFlight: Permits,
         consumer: KafkaConsumer,
         logger: Logger
     ) -> some ApplicationProtocol {
         let registry = self.registry
         return MetricsEndpoint.application(registry: registry, host: "127.0.0.1", port: port, logger: logger) {
-            Self.update(registry, progress: progress, consumer: consumer)
+            Self.update(registry, inFlight: inFlight, consumer: consumer)
         }
     }
 
     private static func update(
-        _ registry: PrometheusCollectorRegistry, progress: DispatchProgress, consumer: KafkaConsumer
+        _ registry: PrometheusCollectorRegistry, inFlight: Permits, consumer: KafkaConsumer
     ) {
         registry.makeGauge(name: "kafka_worker_in_flight", help: "workflows started and not yet finished")
-            .set(Double(progress.current.inFlight))
+            .set(Double(inFlight.held))
         registry.makeGauge(name: "kafka_worker_buffered", help: "fetched requests waiting for dispatch")
             .set(Double(consumer.bufferedCount))
         registry.makeGauge(name: "kafka_worker_fetch_paused", help: "1 while fetching is paused (buffer full)")

@@ -46,13 +46,14 @@ extension ResonateServer {
                     body: ResponseBody(byteBuffer: ByteBuffer(string: "Poll registration at capacity\n"))
                 )
             }
-            let lease = PollRegistrationLease(registration, in: registry)
+            // Given up when the stream ends, or when the response is discarded because the client went away first.
+            let unregistration = DeferredAction { registry.unregister(registration) }
             engine.connectionOpened(group: group)
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
                 body: ResponseBody { writer in
-                    defer { lease.release() }
+                    defer { unregistration.run() }
                     try await writer.write(ByteBuffer(string: ":\n\n"))
                     do {
                         // The stream ends when the client goes away or the server begins to shut down.

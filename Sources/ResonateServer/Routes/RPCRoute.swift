@@ -68,7 +68,7 @@ extension ResonateServer {
             // The messages belong to a committed change: they go out after the response, or when the response is
             // dropped because the client has gone.
             let effects = response.effects
-            let publication = DeferredPublication { engine.publish(effects) }
+            let publication = DeferredAction { engine.publish(effects) }
             let bytes = response.body
             return Response(
                 status: HTTPResponse.Status(code: response.status),
