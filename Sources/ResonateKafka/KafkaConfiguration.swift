@@ -31,8 +31,14 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var startFromBeginning = true
     /// How long the group waits for a silent member before rebalancing its partitions. Default 10 s.
     public var sessionTimeout: Duration = .seconds(10)
-    /// How many fetched messages wait for the application before fetching pauses. Default 256.
+    /// How many fetched messages wait for the application at most. Default 256.
     public var bufferSize = 256
+    /// How long the buffer may stay full before the assigned partitions are paused. Default 500 ms.
+    ///
+    /// While the buffer is full the consumer takes nothing from librdkafka, which also means it serves no
+    /// rebalance; a paused consumer serves them again. Shorter means quicker rebalances during a stall, longer
+    /// means fewer pauses (each discards librdkafka's prefetched messages, which are fetched again).
+    public var pauseAfter: Duration = .milliseconds(500)
 
     public init(client: KafkaClientConfiguration, groupID: String, topics: [String]) {
         self.client = client
@@ -49,9 +55,6 @@ public struct KafkaConsumerConfiguration: Sendable {
             "enable.auto.offset.store": "false",
             "session.timeout.ms": String(Self.milliseconds(sessionTimeout)),
             "heartbeat.interval.ms": String(max(100, Self.milliseconds(sessionTimeout) / 3)),
-            // librdkafka waits this long before fetching a partition again after a fetch error — and after a
-            // resume: with its default of 500 ms each pause of a full buffer cost half a second of idle fetching.
-            "fetch.error.backoff.ms": "100",
         ]
         properties.merge(client.librdkafkaProperties) { _, explicit in explicit }
         return properties

@@ -47,6 +47,35 @@ struct BackpressureTests {
         }
     }
 
+    @Test("a reader slower than the broker but steady keeps the buffer full and never pauses fetching")
+    func steadyReaderNeverPauses() async throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("steady", partitions: 2)
+        let producer = try KafkaProducer(configuration: KafkaTestSupport.producer(cluster))
+        try await KafkaTestSupport.running(producer) {
+            try await KafkaTestSupport.produce(300, to: "steady", keys: 20, with: producer)
+        }
+        var configuration = KafkaTestSupport.consumer(cluster, group: "steady", topics: ["steady"])
+        configuration.bufferSize = Self.bufferSize
+        // Far above the reader's gaps even on a loaded machine: the property holds for any delay.
+        configuration.pauseAfter = .seconds(5)
+        let consumer = try KafkaConsumer(configuration: configuration)
+        try await KafkaTestSupport.running(consumer) {
+            var received: [KafkaMessage] = []
+            var fullAtLeastOnce = false
+            for await message in consumer.messages {
+                received.append(message)
+                // Each pause would discard librdkafka's prefetch and stall fetching for up to a second.
+                #expect(!consumer.isFetchPaused)
+                fullAtLeastOnce = fullAtLeastOnce || consumer.bufferedCount >= Self.bufferSize - 1
+                if received.count == 300 { break }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            #expect(fullAtLeastOnce)
+            KafkaTestSupport.expectInOrderOnce(received, count: 300)
+        }
+    }
+
     @Test("a member that joins while the other's fetching is paused gets its share, and nothing is lost")
     func rebalanceWhilePaused() async throws {
         let cluster = try KafkaMockCluster()

@@ -35,8 +35,10 @@ struct WorkerMetrics {
             .set(Double(inFlight.held))
         registry.makeGauge(name: "kafka_worker_buffered", help: "fetched requests waiting for dispatch")
             .set(Double(consumer.bufferedCount))
-        registry.makeGauge(name: "kafka_worker_fetch_paused", help: "1 while fetching is paused (buffer full)")
-            .set(consumer.isFetchPaused ? 1.0 : 0.0)
+        registry.makeGauge(
+            name: "kafka_worker_fetch_paused", help: "1 while fetching is paused (the buffer stayed full)"
+        )
+        .set(consumer.isFetchPaused ? 1.0 : 0.0)
         for (partition, lag) in consumer.lag() {
             registry.makeGauge(
                 name: "kafka_consumer_lag",

@@ -1,44 +1,61 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-/// Decides when a consumer pauses fetching its partitions and when it resumes, from how many messages wait for
-/// the application.
+/// Decides, before each turn of a consumer's poll thread, whether to take the next message from librdkafka, wait
+/// for the application to make room, pause fetching or resume it.
 ///
-/// Fetching pauses when the buffer is full and resumes once it has drained to half, not at the first free slot:
-/// each pause discards what librdkafka had prefetched for the paused partitions (it fetches it again on resume),
-/// so pausing at every message would fetch the backlog over and over.
+/// A full buffer first only stops the poll thread from taking messages: librdkafka keeps its prefetched messages
+/// (within `queued.max.messages.kbytes`) and the thread takes the next one as soon as the application has taken
+/// one. A steadily slow application therefore never causes a pause. Only when the buffer stays full for
+/// ``pauseAfter`` are the partitions paused, so that the thread can go back to `rd_kafka_consumer_poll`, which
+/// serves rebalances and keeps the member within `max.poll.interval.ms` but returns no messages of paused
+/// partitions. Pauses are kept for real stalls because each costs a refetch: pausing discards what librdkafka had
+/// prefetched, and librdkafka 2.8 only notices a resume at its broker thread's next periodic wakeup (up to 1 s).
 ///
-/// While paused, the consumer keeps calling `rd_kafka_consumer_poll`, which serves rebalances and keeps this member
-/// in its group (and within `max.poll.interval.ms`) but returns no messages of paused partitions.
+/// Paused fetching resumes once the buffer has drained to half, not at the first free slot.
 struct FetchGate: Sendable, Equatable {
-    enum Action: Sendable, Equatable {
-        /// Pause every assigned partition.
+    enum Step: Sendable, Equatable {
+        /// Take the next message or event (`rd_kafka_consumer_poll`).
+        case poll
+        /// Take nothing until the application takes a message or `deadline` passes.
+        case waitForRoom(until: ContinuousClock.Instant)
+        /// Pause every assigned partition, then poll.
         case pause
-        /// Resume every assigned partition.
+        /// Resume every assigned partition, then poll.
         case resume
     }
 
-    /// Buffered messages at which fetching pauses.
+    /// Buffered messages at which the poll thread stops taking messages.
     let capacity: Int
     /// Buffered messages at or below which paused fetching resumes.
     let resumeAt: Int
+    /// How long the buffer stays full before fetching pauses.
+    let pauseAfter: Duration
     private(set) var isPaused = false
+    private var fullSince: ContinuousClock.Instant?
 
-    init(capacity: Int) {
+    init(capacity: Int, pauseAfter: Duration) {
         self.capacity = max(1, capacity)
         resumeAt = self.capacity / 2
+        self.pauseAfter = pauseAfter
     }
 
-    /// What to do, given how many messages wait for the application now.
-    mutating func update(buffered: Int) -> Action? {
-        if !isPaused, buffered >= capacity {
-            isPaused = true
-            return .pause
-        }
-        if isPaused, buffered <= resumeAt {
+    /// The next step, given how many messages wait for the application at `now`.
+    mutating func next(buffered: Int, now: ContinuousClock.Instant) -> Step {
+        if isPaused {
+            guard buffered <= resumeAt else { return .poll }
             isPaused = false
             return .resume
         }
-        return nil
+        guard buffered >= capacity else {
+            fullSince = nil
+            return .poll
+        }
+        let since = fullSince ?? now
+        fullSince = since
+        guard now - since >= pauseAfter else { return .waitForRoom(until: since + pauseAfter) }
+        fullSince = nil
+        isPaused = true
+        return .pause
     }
 }

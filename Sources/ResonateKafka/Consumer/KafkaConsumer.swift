@@ -22,13 +22,17 @@ import Synchronization
 /// The group's partitions are assigned and revoked as members come and go (eager and cooperative rebalancing
 /// alike). Offsets are committed only by ``commit(_:)``: a message that was not committed is delivered again
 /// after a restart or a rebalance. Fetching runs on a dedicated thread; when
-/// ``KafkaConsumerConfiguration/bufferSize`` messages wait for the application it pauses the assigned partitions
-/// (the member stays in its group meanwhile), and resumes them once half of those have been taken. A backlog of
-/// any size is therefore read at the application's pace with bounded memory.
+/// ``KafkaConsumerConfiguration/bufferSize`` messages wait for the application it takes no more until the
+/// application takes one, and if that lasts ``KafkaConsumerConfiguration/pauseAfter`` it pauses the assigned
+/// partitions (the member stays in its group meanwhile) and resumes them once half of those have been taken. A
+/// backlog of any size is therefore read at the application's pace with bounded memory: the buffer plus
+/// librdkafka's prefetch (`queued.max.messages.kbytes`).
 public final class KafkaConsumer: Service, Sendable {
     private let handle: RDKafkaHandle
     private let buffer: MessageBuffer<KafkaMessage>
-    private let bufferSize: Int
+    private let gate: FetchGate
+    private let room: ThreadSignal
+    private let waker: ConsumerQueueWaker
     private let logger: Logger
 
     /// The consumed messages, in order per partition. One task at a time iterates it; iteration ends when the
@@ -55,9 +59,24 @@ public final class KafkaConsumer: Service, Sendable {
         guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw KafkaError(result, context: "cannot subscribe to \(configuration.topics.joined(separator: ", "))")
         }
-        buffer = MessageBuffer()
-        bufferSize = configuration.bufferSize
+        let gate = FetchGate(capacity: configuration.bufferSize, pauseAfter: configuration.pauseAfter)
+        let room = ThreadSignal()
+        let waker = ConsumerQueueWaker(handle)
+        let context = handle.context
+        // The poll thread acts on these at once, not when its wait ends.
+        buffer = MessageBuffer { remaining in
+            if remaining == gate.capacity - 1 { room.signal() }
+            if remaining == gate.resumeAt, context.isFetchPaused.load(ordering: .relaxed) { waker.wake() }
+        }
+        self.gate = gate
+        self.room = room
+        self.waker = waker
         messages = KafkaConsumerMessages(buffer: buffer)
+    }
+
+    deinit {
+        // A consumer that never ran still holds its queue reference, which must go before the client does.
+        waker.close()
     }
 
     /// The partitions this member holds right now (empty before the group assigned any, and after closing).
@@ -115,12 +134,19 @@ public final class KafkaConsumer: Service, Sendable {
     public func run() async throws {
         let handle = self.handle
         let buffer = self.buffer
-        let bufferSize = self.bufferSize
+        let initialGate = self.gate
+        let room = self.room
+        let waker = self.waker
         let thread = PollThread(name: "resonate-kafka-consumer") { thread in
-            var gate = FetchGate(capacity: bufferSize)
+            var gate = initialGate
             while !thread.shouldStop {
-                if let action = gate.update(buffered: buffer.count) {
-                    handle.setFetchPaused(action == .pause)
+                switch gate.next(buffered: buffer.count, now: .now) {
+                case .poll: break
+                case .waitForRoom(let deadline):
+                    room.wait(until: deadline)
+                    continue
+                case .pause: handle.setFetchPaused(true)
+                case .resume: handle.setFetchPaused(false)
                 }
                 // Also while paused: this call serves rebalances and heartbeats and keeps the member in its group.
                 guard let raw = rd_kafka_consumer_poll(handle.pointer, 100) else { continue }
@@ -139,17 +165,25 @@ public final class KafkaConsumer: Service, Sendable {
             rd_kafka_consumer_close(handle.pointer)
             handle.context.assignment.withLock { $0 = [] }
             buffer.finish()
+            waker.close()
             handle.destroy()
         }
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
                 await thread.waitUntilFinished()
             } onCancel: {
-                thread.stop()
+                Self.stop(thread, room, waker)
             }
         } onGracefulShutdown: {
-            thread.stop()
+            Self.stop(thread, room, waker)
         }
+    }
+
+    /// Stops the poll thread, ending whichever wait it is in.
+    private static func stop(_ thread: PollThread, _ room: ThreadSignal, _ waker: ConsumerQueueWaker) {
+        thread.stop()
+        room.signal()
+        waker.wake()
     }
 }
 

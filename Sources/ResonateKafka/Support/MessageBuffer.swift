@@ -6,9 +6,10 @@ import Synchronization
 
 /// A queue between a poll thread and one async reader at a time.
 ///
-/// It never blocks the poll thread, which must keep serving the consumer group; the bound is kept by pausing the
-/// partitions (``FetchGate``) once ``count`` reaches the capacity, so it is exceeded at most by the few messages
-/// librdkafka hands over before the pause takes effect.
+/// It never blocks the poll thread, which must keep serving the consumer group; the bound is kept by the poll
+/// thread (``FetchGate``), which stops taking messages once ``count`` reaches the capacity and pauses the
+/// partitions if it stays there, so it is exceeded at most by the few messages librdkafka hands over before a
+/// pause takes effect.
 final class MessageBuffer<Element: Sendable>: Sendable {
     private struct State {
         var items = Deque<Element>()
@@ -17,6 +18,13 @@ final class MessageBuffer<Element: Sendable>: Sendable {
     }
 
     private let state = Mutex(State())
+    private let onTake: @Sendable (_ remaining: Int) -> Void
+
+    /// - Parameter onTake: runs each time the reader takes a buffered element, with how many remain (outside the
+    ///   lock, on the reader's task); the poll thread uses it to learn that there is room again.
+    init(onTake: @escaping @Sendable (_ remaining: Int) -> Void = { _ in }) {
+        self.onTake = onTake
+    }
 
     /// Adds an element (to the waiting reader, if any); `false` when the buffer was finished.
     func append(_ element: Element) -> Bool {
@@ -40,12 +48,13 @@ final class MessageBuffer<Element: Sendable>: Sendable {
     func next() async -> Element? {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Element?, Never>) in
-                let ready = state.withLock { state -> Element?? in
-                    if let element = state.items.popFirst() { return .some(element) }
-                    if state.isFinished || Task.isCancelled { return .some(nil) }
+                let (ready, remaining) = state.withLock { state -> (Element??, Int?) in
+                    if let element = state.items.popFirst() { return (.some(element), state.items.count) }
+                    if state.isFinished || Task.isCancelled { return (.some(nil), nil) }
                     state.waiter = continuation
-                    return nil
+                    return (nil, nil)
                 }
+                if let remaining { onTake(remaining) }
                 if let ready { continuation.resume(returning: ready) }
             }
         } onCancel: {
