@@ -40,6 +40,7 @@ public final class Resonate: Service, Sendable {
     private let workContinuation: AsyncStream<WorkItem>.Continuation
     private let lifecycle = Mutex(Lifecycle())
     private let slots: TaskSlots
+    private let parked: ParkedPasses
     private let listenerRefreshInterval: Duration
 
     /// Promises by id: read, create, settle and search them.
@@ -166,6 +167,7 @@ public final class Resonate: Service, Sendable {
             logger: logger
         )
         slots = TaskSlots(count: configuration.maxConcurrentTasks)
+        parked = ParkedPasses(capacity: configuration.maxParkedExecutions)
         listenerRefreshInterval = configuration.listenerRefreshInterval
         (work, workContinuation) = AsyncStream.makeStream(of: WorkItem.self)
         promises = Promises(runtime: runtime)
@@ -173,6 +175,9 @@ public final class Resonate: Service, Sendable {
     }
 
     /// This process's group.
+    /// Suspended executions this process keeps in memory now.
+    var parkedCount: Int { parked.count }
+
     public var group: String { runtime.group }
     /// This process's id within its group.
     public var pid: String { runtime.pid }
@@ -490,7 +495,7 @@ public final class Resonate: Service, Sendable {
     }
 
     private func runLoops() async {
-        let runner = TaskRunner(runtime: runtime)
+        let runner = TaskRunner(runtime: runtime, slots: slots, parked: parked)
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { background in
                 if let engine {
@@ -508,16 +513,17 @@ public final class Resonate: Service, Sendable {
                 await withDiscardingTaskGroup { executions in
                     for await item in self.work {
                         executions.addTask {
-                            await self.slots.withSlot {
-                                switch item {
-                                case .execute(let taskID, let version):
-                                    await runner.acquireAndRun(taskID: taskID, version: version)
-                                case .run(let task, let promise, let preload):
-                                    await runner.run(task: task, promise: promise, preload: preload)
-                                }
+                            switch item {
+                            case .execute(let taskID, let version):
+                                await runner.acquireAndRun(taskID: taskID, version: version)
+                            case .run(let task, let promise, let preload):
+                                await runner.runAcquired(task: task, promise: promise, preload: preload)
                             }
                         }
                     }
+                    // Stopping: executions kept in memory unwind (their tasks are suspended on the server and
+                    // resume by replay wherever they run next), so that the group can finish.
+                    for pass in self.parked.close() { pass.abandon() }
                 }
                 background.cancelAll()
             }

@@ -303,6 +303,42 @@ struct TaskTransitionTests {
         }
     }
 
+    @Test(
+        "asked to omit the preload, fence, suspend (300) and acquire answer without it, and act the same",
+        arguments: StoreKind.allCases)
+    func preloadOmitted(store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness async throws in
+            await harness.createTask("w")
+            let child = PromiseCreate(
+                id: "w:1",
+                timeoutAt: harness.now + 10_000,
+                tags: [Tag.branch: "w", Tag.parent: "w", Tag.origin: "w", Tag.scope: "local"]
+            )
+            let created = await harness.send(
+                Request.taskFence(TaskFence(id: "w", version: 1, action: .create(child))).omittingPreload())
+            #expect(created.status == 200)
+            guard case .fenced(let outcome) = created.payload else {
+                Issue.record("expected a fence outcome")
+                return
+            }
+            #expect(outcome.promise?.id == "w:1" && outcome.preload.isEmpty)
+            let settle = PromiseSettle(id: "w:1", state: .resolved)
+            await harness.send(Request.taskFence(TaskFence(id: "w", version: 1, action: .settle(settle))))
+            let suspended = await harness.send(
+                Request.taskSuspend(TaskSuspend(id: "w", version: 1, awaiting: ["w:1"])).omittingPreload())
+            #expect(suspended.status == 300)
+            #expect(suspended.preload == [])
+            // The same requests without the opt-out still carry the branch.
+            let again = await harness.send(.taskSuspend(TaskSuspend(id: "w", version: 1, awaiting: ["w:1"])))
+            #expect(again.preload?.map(\.id) == ["w:1"])
+            await harness.send(.taskRelease(id: "w", version: 1))
+            let acquired = await harness.send(
+                Request.taskAcquire(TaskAcquire(id: "w", version: 1, pid: "p", ttl: 1_000)).omittingPreload())
+            #expect(acquired.task?.version == 2)
+            #expect(acquired.preload == [])
+        }
+    }
+
     @Test("a settled awaited promise resumes the suspended awaiter at its version", arguments: StoreKind.allCases)
     func resumeAfterSuspend(store: StoreKind) async throws {
         try await EngineHarness.with(store) { harness in

@@ -122,9 +122,109 @@ struct ContextTests {
         #expect(result == "declined: insufficient funds (12)")
     }
 
+    /// A local instance that keeps no suspended execution in memory: every resume replays.
+    static func replaying() throws -> Resonate {
+        var configuration = Resonate.Configuration()
+        configuration.maxParkedExecutions = 0
+        return try Resonate(configuration: configuration)
+    }
+
+    /// Waits until `condition` holds, checking every 10 ms, for at most 30 s.
+    static func waitUntil(_ what: String, _ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw ResonateError(.timedOut, "waited 30 s for \(what)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    @Test("a resumed execution kept in memory continues where it waited: the body is entered once")
+    func stickyExecution() async throws {
+        let resonate = try Resonate.local()
+        let entries = Mutex(0)
+        let steps = Mutex(0)
+        let step = try resonate.register("step") { (_: Context, n: Int) async throws -> Int in
+            steps.withLock { $0 += 1 }
+            return n * 2
+        }
+        let latch = AsyncStream.makeStream(of: String.self)
+        let looping = try resonate.register("looping") { (ctx: Context) async throws -> Int in
+            entries.withLock { $0 += 1 }
+            var total = 0
+            for n in 1...3 {
+                total += try await ctx.run(step, n)
+                try await ctx.sleep(for: .milliseconds(20))
+                let gate = try await ctx.promise(Bool.self)
+                latch.continuation.yield(gate.id)
+                _ = try await gate.value
+            }
+            return total
+        }
+        let (result, statistics) = try await resonate.withRunning { resonate in
+            let handle = try await resonate.beginRun("looping-1", looping)
+            var iterator = latch.stream.makeAsyncIterator()
+            for _ in 1...3 {
+                let gate = try #require(await iterator.next())
+                // Resolved only once the execution waits for it in memory: a resume, not a 300 to the suspend.
+                try await Self.waitUntil("the execution to park") { resonate.resumeStatistics.parked == 1 }
+                try await resonate.promises.resolve(gate, true)
+            }
+            return (try await handle.result(), resonate.resumeStatistics)
+        }
+        #expect(result == 12)
+        #expect(steps.withLock { $0 } == 3)
+        #expect(entries.withLock { $0 } == 1, "never replayed")
+        #expect(statistics.inMemory >= 3 && statistics.inMemory == statistics.suspended)
+        #expect(statistics.replayed == 0)
+        #expect(statistics.parked == 0)
+    }
+
+    @Test("without the in-memory cache every resume replays from the top, and no step runs twice")
+    func replayWithoutCache() async throws {
+        let resonate = try Self.replaying()
+        let entries = Mutex(0)
+        let steps = Mutex(0)
+        let step = try resonate.register("step") { (_: Context, n: Int) async throws -> Int in
+            steps.withLock { $0 += 1 }
+            return n * 2
+        }
+        let latch = AsyncStream.makeStream(of: String.self)
+        let looping = try resonate.register("looping") { (ctx: Context) async throws -> Int in
+            entries.withLock { $0 += 1 }
+            var total = 0
+            for n in 1...3 {
+                total += try await ctx.run(step, n)
+                let gate = try await ctx.promise(Bool.self)
+                latch.continuation.yield(gate.id)
+                _ = try await gate.value
+            }
+            return total
+        }
+        let (result, statistics) = try await resonate.withRunning { resonate in
+            let handle = try await resonate.beginRun("looping-2", looping)
+            var iterator = latch.stream.makeAsyncIterator()
+            var resolved: Set<String> = []
+            while resolved.count < 3 {
+                // A replay passes the gates it resolved before again.
+                let gate = try #require(await iterator.next())
+                guard resolved.insert(gate).inserted else { continue }
+                try await Self.waitUntil("suspension \(resolved.count)") {
+                    resonate.resumeStatistics.suspended == resolved.count
+                }
+                try await resonate.promises.resolve(gate, true)
+            }
+            return (try await handle.result(), resonate.resumeStatistics)
+        }
+        #expect(result == 12)
+        #expect(steps.withLock { $0 } == 3)
+        #expect(entries.withLock { $0 } == 4)
+        #expect(statistics.suspended == 3 && statistics.replayed == 3)
+        #expect(statistics.inMemory == 0 && statistics.parked == 0)
+    }
+
     @Test("a replay that makes a different call than its history fails the execution")
     func divergenceDetection() async throws {
-        let resonate = try Resonate.local()
+        let resonate = try Self.replaying()
         let flag = Flag()
         let first = try resonate.register("first") { (_: Context) async throws -> Int in 1 }
         let second = try resonate.register("second") { (_: Context) async throws -> Int in 2 }
@@ -140,6 +240,7 @@ struct ContextTests {
             let handle = try await resonate.beginRun("unstable-1", unstable)
             var iterator = latch.stream.makeAsyncIterator()
             let gate = try #require(await iterator.next())
+            try await Self.waitUntil("the suspension") { resonate.resumeStatistics.suspended == 1 }
             flag.set(true)  // The code "changes" while the execution is suspended.
             try await resonate.promises.resolve(gate, true)
             await #expect {
@@ -154,7 +255,7 @@ struct ContextTests {
 
     @Test("now() and random() are recorded: a replay sees the values of the first run")
     func determinism() async throws {
-        let resonate = try Resonate.local()
+        let resonate = try Self.replaying()
         let observed = Mutex<[String]>([])
         let latch = AsyncStream.makeStream(of: String.self)
         let clocked = try resonate.register("clocked") { (ctx: Context) async throws -> String in
@@ -170,7 +271,9 @@ struct ContextTests {
         let result = try await resonate.withRunning { resonate in
             let handle = try await resonate.beginRun("clocked-1", clocked)
             var iterator = latch.stream.makeAsyncIterator()
-            try await resonate.promises.resolve(try #require(await iterator.next()), true)
+            let gate = try #require(await iterator.next())
+            try await Self.waitUntil("the suspension") { resonate.resumeStatistics.suspended == 1 }
+            try await resonate.promises.resolve(gate, true)
             return try await handle.result()
         }
         let lines = observed.withLock { $0 }

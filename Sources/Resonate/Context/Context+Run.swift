@@ -135,7 +135,7 @@ extension Context {
                     return .failure(error)
                 }
             case .failure(let error):
-                if LocalExecution<Output>.isControlFlow(error) || pass.isSuspending { return .failure(error) }
+                if LocalExecution<Output>.isControlFlow(error) || pass.isAbandoned { return .failure(error) }
                 do {
                     _ = try await pass.settle(id, state: .rejected, value: runtime.errors.encode(error))
                 } catch {
@@ -145,7 +145,7 @@ extension Context {
             }
         }
         if concurrently {
-            let completion = LocalCompletion<Output>()
+            let completion = LocalCompletion<Output>(pass: pass)
             pass.spawn { completion.complete(await run()) }
             return .local(id, completion)
         }

@@ -6,9 +6,10 @@ import ResonateEngine
 import ResonateProtocol
 
 extension Context {
-    /// Sleeps durably: the deadline is recorded, the execution suspends holding nothing, and it resumes — on any
+    /// Sleeps durably: the deadline is recorded, the execution suspends holding no lease, and it resumes — on any
     /// process of the group, even after restarts — once the deadline has passed. A sleep never extends past the
-    /// execution's own deadline.
+    /// execution's own deadline. While this process keeps the execution in memory it continues right here when
+    /// the sleep ends; otherwise the function replays from its checkpoints up to this call.
     ///
     /// ```swift
     /// try await ctx.sleep(for: .seconds(5))
@@ -37,7 +38,7 @@ extension Context {
         try checkReplay(record, expected: .sleep)
         guard !record.state.isSettled else { return }
         pass.addPendingRemote(id)
-        throw pass.suspend()
+        _ = try await pass.wait(for: id)
     }
 
     /// Creates a promise that something outside this execution settles — a person approving a step, a webhook —

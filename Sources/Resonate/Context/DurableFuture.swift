@@ -7,7 +7,8 @@ import Synchronization
 /// The eventual result of a durable call started with `beginRun`, `beginRpc` or `promise`.
 ///
 /// Its ``id`` is known as soon as the call returns. Awaiting ``value`` of a remote call that has not finished
-/// suspends the execution; it resumes, replaying, once the call is done.
+/// suspends the execution; it resumes once the call is done — where it waited if this process still holds it in
+/// memory, else by replaying from its checkpoints.
 ///
 /// ```swift
 /// let futures = try await (1...3).asyncMap { try await ctx.beginRpc(double, $0) }
@@ -43,7 +44,7 @@ public struct DurableFuture<Output: Codable & Sendable>: Sendable {
             case .settled(let result):
                 return try result.get()
             case .remote(let pass):
-                throw pass.suspend()
+                return try pass.runtime.outcome(of: try await pass.wait(for: id), as: Output.self)
             case .local(let completion):
                 return try await completion.value()
             }
@@ -52,6 +53,10 @@ public struct DurableFuture<Output: Codable & Sendable>: Sendable {
 }
 
 /// Carries the result of a local call running concurrently to whoever awaits it.
+///
+/// Waits are counted in the pass (a job waiting for a local call that itself waits on a remote promise is part of
+/// a quiescent pass), and the count is adjusted under this object's lock so that the pass never sees a job as
+/// waiting after its wait ended.
 final class LocalCompletion<Output: Sendable>: Sendable {
     private struct State {
         var result: Result<Output, any Error>?
@@ -59,12 +64,18 @@ final class LocalCompletion<Output: Sendable>: Sendable {
     }
 
     private let state = Mutex(State())
+    private let pass: Pass
+
+    init(pass: Pass) {
+        self.pass = pass
+    }
 
     func complete(_ result: Result<Output, any Error>) {
         let waiters = state.withLock { state -> [CheckedContinuation<Result<Output, any Error>, Never>] in
             guard state.result == nil else { return [] }
             state.result = result
             defer { state.waiters.removeAll() }
+            pass.localWaitEnded(count: state.waiters.count)
             return state.waiters
         }
         for waiter in waiters { waiter.resume(returning: result) }
@@ -76,6 +87,7 @@ final class LocalCompletion<Output: Sendable>: Sendable {
             let ready = state.withLock { state -> Result<Output, any Error>? in
                 if let result = state.result { return result }
                 state.waiters.append(continuation)
+                pass.localWaitBegan()
                 return nil
             }
             if let ready { continuation.resume(returning: ready) }

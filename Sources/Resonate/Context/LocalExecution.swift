@@ -27,7 +27,7 @@ struct LocalExecution<Output: Sendable> {
             do {
                 return .success(try await body(context))
             } catch {
-                if Self.isControlFlow(error) || pass.isSuspending { return .failure(error) }
+                if Self.isControlFlow(error) || pass.isAbandoned { return .failure(error) }
                 guard !context.madeDurableCalls, !(error is any NonRetryableError),
                     let delay = policy.delay(beforeRetry: attempt),
                     runtime.clock.now() + Runtime.milliseconds(delay) < deadline

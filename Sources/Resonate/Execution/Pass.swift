@@ -4,42 +4,73 @@
 import ResonateProtocol
 import Synchronization
 
-/// One pass over a task's function: the root body and the local calls it starts, all under one lease.
+/// One pass over a task's function: the root body and the local calls it starts, run from the top once and kept
+/// in memory across suspensions while this process holds the execution (see ``PassState``).
 ///
-/// A pass knows every promise it has seen (the preload plus fence answers), which remote promises it created that
-/// are still pending, and whether it is suspending. Every durable operation goes through it, fenced with the
-/// task's version. Local calls started with `beginRun` run as child tasks of the pass's task group, so nothing
-/// outlives the pass.
+/// Every durable operation goes through the pass, fenced with the task's current version. Local calls started
+/// with `beginRun` run as child tasks of the pass's task group, so nothing outlives the pass.
 final class Pass: Sendable {
     typealias Job = @Sendable () async -> Void
 
+    /// How a parked pass's wait ends.
+    enum ParkOutcome: Sendable, Equatable {
+        /// The task resumed on this process: go on under this lease version.
+        case resumed(version: Int64)
+        /// The pass was given up; its jobs unwind.
+        case abandoned
+    }
+
     let taskID: String
-    let version: Int64
     let runtime: Runtime
-    private let state: Mutex<State>
+    private let state: Mutex<Shell>
     private let jobs: AsyncStream<Job>
     private let jobsContinuation: AsyncStream<Job>.Continuation
 
-    private struct State {
-        var records: [String: PromiseRecord]
-        /// Remote promises (calls, sleeps, latent promises) created or found pending, in creation order.
-        var pendingRemote: [String] = []
-        var isSuspending = false
-        var failure: (any Error)?
-        /// A determinism violation: the pass ends by rejecting the task's promise with it.
-        var fatal: (any Error)?
-        var activeJobs = 0
+    /// The state machine and the continuations its answers resume.
+    private struct Shell {
+        var machine: PassState
+        var waiters: [PassState.WaiterID: CheckedContinuation<PromiseRecord, any Error>] = [:]
+        var events: [PassState.RunnerEvent] = []
+        var runner: CheckedContinuation<PassState.RunnerEvent, Never>?
+        var parked: CheckedContinuation<ParkOutcome, Never>?
+        var parkOutcome: ParkOutcome?
+
+        /// Hands an event to the runner, now if it waits for one.
+        mutating func post(
+            _ event: PassState.RunnerEvent?
+        ) -> (CheckedContinuation<PassState.RunnerEvent, Never>, PassState.RunnerEvent)? {
+            guard let event else { return nil }
+            if let runner {
+                self.runner = nil
+                return (runner, event)
+            }
+            events.append(event)
+            return nil
+        }
+
+        mutating func takeWaiters(_ ids: [PassState.WaiterID]) -> [CheckedContinuation<PromiseRecord, any Error>] {
+            ids.compactMap { waiters.removeValue(forKey: $0) }
+        }
+
+        /// Ends the park: the waiting runner if there is one, else the outcome is kept for its next park.
+        mutating func endPark(_ outcome: ParkOutcome) -> CheckedContinuation<ParkOutcome, Never>? {
+            if let parked {
+                self.parked = nil
+                return parked
+            }
+            parkOutcome = outcome
+            return nil
+        }
     }
 
     init(taskID: String, version: Int64, preload: [PromiseRecord], runtime: Runtime) {
         self.taskID = taskID
-        self.version = version
         self.runtime = runtime
-        var records: [String: PromiseRecord] = [:]
-        for record in preload { records[record.id] = record }
-        state = Mutex(State(records: records))
+        state = Mutex(Shell(machine: PassState(version: version, preload: preload)))
         (jobs, jobsContinuation) = AsyncStream.makeStream(of: Job.self)
     }
+
+    var version: Int64 { state.withLock { $0.machine.version } }
 
     // MARK: Running
 
@@ -58,28 +89,42 @@ final class Pass: Sendable {
 
     /// Starts a job in the pass's task group.
     func spawn(_ job: @escaping Job) {
-        state.withLock { $0.activeJobs += 1 }
+        state.withLock { $0.machine.jobStarted() }
         jobsContinuation.yield(job)
     }
 
     private func jobFinished() {
-        let done = state.withLock { state -> Bool in
-            state.activeJobs -= 1
-            return state.activeJobs == 0
+        let (post, finished) = state.withLock { shell in
+            let event = shell.machine.jobFinished()
+            return (shell.post(event), event == .finished)
         }
-        if done { jobsContinuation.finish() }
+        if finished { jobsContinuation.finish() }
+        if let (runner, event) = post { runner.resume(returning: event) }
+    }
+
+    /// The next thing the runner must act on: every job waits, or every job has finished.
+    func nextEvent() async -> PassState.RunnerEvent {
+        await withCheckedContinuation { (continuation: CheckedContinuation<PassState.RunnerEvent, Never>) in
+            let ready = state.withLock { shell -> PassState.RunnerEvent? in
+                if !shell.events.isEmpty { return shell.events.removeFirst() }
+                shell.runner = continuation
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
     }
 
     /// Decides the pass's outcome once every job has finished.
     func outcome(rootResult: Result<Value, any Error>?) -> PassOutcome {
-        let (failure, fatal, suspending, pending) = state.withLock {
-            ($0.failure, $0.fatal, $0.isSuspending, $0.pendingRemote)
+        let (failure, fatal, abandoned, pending) = state.withLock {
+            ($0.machine.failure, $0.machine.fatal, $0.machine.isAbandoned, $0.machine.pendingRemote)
         }
         if let failure { return .failed(failure) }
         if let fatal { return .completed(resolved: false, value: runtime.errors.encode(fatal)) }
+        if abandoned { return .abandoned }
         // A function cannot finish while work it started is still pending (structured concurrency): whether it
         // awaited that work or not, it suspends until all of it is done.
-        if suspending || !pending.isEmpty { return .suspended(awaiting: pending) }
+        if !pending.isEmpty { return .suspended(awaiting: pending) }
         switch rootResult {
         case .success(let value)?: return .completed(resolved: true, value: value)
         case .failure(let error)?: return .completed(resolved: false, value: runtime.errors.encode(error))
@@ -87,48 +132,137 @@ final class Pass: Sendable {
         }
     }
 
-    // MARK: State
+    // MARK: Waiting
 
-    /// Throws if the pass can no longer make durable calls: it is suspending, failed, or diverged.
-    func checkActive() throws {
-        let (suspending, failure, fatal) = state.withLock { ($0.isSuspending, $0.failure, $0.fatal) }
-        if let fatal { throw fatal }
-        if let failure { throw PlatformFailure(underlying: failure) }
-        if suspending { throw Suspension() }
+    /// Waits until the remote promise `id` has settled and returns its record; throws if the pass unwinds first.
+    func wait(for id: String) async throws -> PromiseRecord {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PromiseRecord, any Error>) in
+            let (decision, post) = state.withLock {
+                shell -> (
+                    PassState.WaitDecision, (CheckedContinuation<PassState.RunnerEvent, Never>, PassState.RunnerEvent)?
+                ) in
+                let decision = shell.machine.wait(for: id)
+                guard case .wait(let waiter, let event) = decision else { return (decision, nil) }
+                shell.waiters[waiter] = continuation
+                return (decision, shell.post(event))
+            }
+            if let (runner, event) = post { runner.resume(returning: event) }
+            switch decision {
+            case .settled(let record): continuation.resume(returning: record)
+            case .unwind(let error): continuation.resume(throwing: error)
+            case .wait: break
+            }
+        }
     }
 
-    /// Marks the pass as suspending: it awaited work that is not done.
-    func suspend() -> Suspension {
-        state.withLock { $0.isSuspending = true }
-        return Suspension()
+    /// A job begins waiting for a local call of this pass.
+    func localWaitBegan() {
+        let post = state.withLock { shell in shell.post(shell.machine.localWaitBegan()) }
+        if let (runner, event) = post { runner.resume(returning: event) }
+    }
+
+    /// A local call finished, ending the waits of `count` jobs.
+    func localWaitEnded(count: Int) {
+        guard count > 0 else { return }
+        state.withLock { $0.machine.localWaitEnded(count: count) }
+    }
+
+    /// Delivers records the runner fetched while the pass was quiescent.
+    func received(_ records: [PromiseRecord]) {
+        let (waiters, post) = state.withLock { shell in
+            let (resume, event) = shell.machine.received(records)
+            return (
+                resume.compactMap { id, record in shell.waiters.removeValue(forKey: id).map { ($0, record) } },
+                shell.post(event)
+            )
+        }
+        for (waiter, record) in waiters { waiter.resume(returning: record) }
+        if let (runner, event) = post { runner.resume(returning: event) }
+    }
+
+    // MARK: Parking
+
+    /// The task is suspended on the server: from now on a resume may continue the pass (call before making the
+    /// pass findable by resumes, then ``waitWhileParked()``).
+    func markParked() {
+        state.withLock { $0.machine.park() }
+    }
+
+    /// Waits in memory until the task resumes here or the pass is abandoned.
+    func waitWhileParked() async -> ParkOutcome {
+        await withCheckedContinuation { (continuation: CheckedContinuation<ParkOutcome, Never>) in
+            let ready = state.withLock { shell -> ParkOutcome? in
+                if let outcome = shell.parkOutcome {
+                    shell.parkOutcome = nil
+                    return outcome
+                }
+                shell.parked = continuation
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// Continues a parked pass under lease `version` with the awaited promises' records; `false` if the pass was
+    /// abandoned meanwhile (the caller replays instead).
+    func resume(version: Int64, with records: [PromiseRecord]) -> Bool {
+        let resumed = state.withLock {
+            shell -> (
+                CheckedContinuation<ParkOutcome, Never>?,
+                [(CheckedContinuation<PromiseRecord, any Error>, PromiseRecord)],
+                (CheckedContinuation<PassState.RunnerEvent, Never>, PassState.RunnerEvent)?
+            )? in
+            guard let (resume, event) = shell.machine.resume(version: version, with: records) else { return nil }
+            let waiters = resume.compactMap { id, record in shell.waiters.removeValue(forKey: id).map { ($0, record) } }
+            let post = shell.post(event)
+            return (shell.endPark(.resumed(version: version)), waiters, post)
+        }
+        guard let (parked, waiters, post) = resumed else { return false }
+        parked?.resume(returning: .resumed(version: version))
+        for (waiter, record) in waiters { waiter.resume(returning: record) }
+        if let (runner, event) = post { runner.resume(returning: event) }
+        return true
+    }
+
+    /// Gives the pass up: its waiting jobs unwind with ``Suspension`` and a parked runner stops waiting.
+    func abandon() {
+        let (waiters, parked) = state.withLock { shell in
+            (shell.takeWaiters(shell.machine.abandon()), shell.endPark(.abandoned))
+        }
+        parked?.resume(returning: .abandoned)
+        for waiter in waiters { waiter.resume(throwing: Suspension()) }
+    }
+
+    // MARK: State
+
+    /// Throws if the pass can no longer make durable calls: it failed, diverged or was abandoned.
+    func checkActive() throws {
+        if let error = state.withLock({ $0.machine.unwindError }) { throw error }
     }
 
     /// Ends the pass with a rejection of the task's promise (a replay diverged from its history).
     func abort(_ error: any Error) -> any Error {
-        state.withLock { state in
-            if state.fatal == nil { state.fatal = error }
-        }
+        let waiters = state.withLock { shell in shell.takeWaiters(shell.machine.abort(error)) }
+        for waiter in waiters { waiter.resume(throwing: error) }
         return error
     }
 
-    var isSuspending: Bool { state.withLock { $0.isSuspending } }
+    /// Whether the pass was abandoned: a function unwinding now must not record its error as its outcome.
+    var isAbandoned: Bool { state.withLock { $0.machine.isAbandoned } }
+
+    /// The remote promises created or found pending and not known to have settled.
+    var pendingRemote: [String] { state.withLock { $0.machine.pendingRemote } }
 
     func addPendingRemote(_ id: String) {
-        state.withLock { state in
-            if !state.pendingRemote.contains(id) { state.pendingRemote.append(id) }
-        }
+        state.withLock { $0.machine.addPendingRemote(id) }
     }
 
     func cached(_ id: String) -> PromiseRecord? {
-        state.withLock { $0.records[id] }
+        state.withLock { $0.machine.records[id] }
     }
 
-    /// Remembers a record; a settled record is never replaced by an older pending one.
-    private func remember(_ record: PromiseRecord) {
-        state.withLock { state in
-            if let known = state.records[record.id], known.state.isSettled, !record.state.isSettled { return }
-            state.records[record.id] = record
-        }
+    private func remember(_ records: [PromiseRecord]) {
+        state.withLock { $0.machine.remember(records) }
     }
 
     // MARK: Fenced operations
@@ -157,15 +291,17 @@ final class Pass: Sendable {
     private func fence(_ action: TaskFence.Action) async throws -> FenceOutcome {
         let reply: Reply
         do {
-            reply = try await runtime.transport.send(
-                .taskFence(TaskFence(id: taskID, version: version, action: action)))
+            var fence = TaskFence(id: taskID, version: version, action: action)
+            // The pass learns every record it needs from its own calls; the branch preload would be n records per
+            // fence (see `Request.preloadHeadField`).
+            fence.omitsPreload = true
+            reply = try await runtime.transport.send(.taskFence(fence))
         } catch {
             throw fail(error)
         }
         switch (reply.status, reply.payload) {
         case (200, .fenced(let outcome)):
-            if let promise = outcome.promise { remember(promise) }
-            for record in outcome.preload { remember(record) }
+            remember((outcome.promise.map { [$0] } ?? []) + outcome.preload)
             return outcome
         case (404, _), (409, _):
             throw fail(
@@ -175,11 +311,13 @@ final class Pass: Sendable {
         }
     }
 
-    /// Records a platform failure; the pass stops making durable calls and the task is released.
-    private func fail(_ error: any Error) -> PlatformFailure {
-        state.withLock { state in
-            if state.failure == nil { state.failure = error }
-        }
-        return PlatformFailure(underlying: error)
+    /// Records a platform failure; the pass stops making durable calls, its waiting jobs unwind, and the task is
+    /// released.
+    @discardableResult
+    func fail(_ error: any Error) -> PlatformFailure {
+        let waiters = state.withLock { shell in shell.takeWaiters(shell.machine.fail(error)) }
+        let failure = PlatformFailure(underlying: error)
+        for waiter in waiters { waiter.resume(throwing: failure) }
+        return failure
     }
 }

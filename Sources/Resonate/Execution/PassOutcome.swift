@@ -11,4 +11,6 @@ enum PassOutcome: Sendable {
     case suspended(awaiting: [String])
     /// The platform failed: release the task so it runs again.
     case failed(any Error)
+    /// The task was suspended and the pass given up afterwards (see ``PassState``): nothing left to tell the server.
+    case abandoned
 }

@@ -24,6 +24,12 @@ final class Runtime: Sendable {
     let errors = ErrorCoding()
     let subscriptions = Subscriptions()
     let heartbeats = Heartbeats()
+    /// Times an execution of this process was suspended on the server.
+    let suspended = Atomic<Int>(0)
+    /// Resumes that continued a pass kept in memory.
+    let resumedInMemory = Atomic<Int>(0)
+    /// Runs from the top of tasks acquired before (resumes of passes not in memory, retries after lost leases).
+    let replayed = Atomic<Int>(0)
     private let dependencies = Mutex<[ObjectIdentifier: any Sendable]>([:])
 
     init(

@@ -1,11 +1,13 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-/// Unwinds a durable function that awaits something not done yet (a remote call, a sleep, a latent promise).
+/// Unwinds a durable function that waits for something not done yet (a remote call, a sleep, a latent promise)
+/// when this process gives its execution up: evicted from memory (``Resonate/Configuration/maxParkedExecutions``)
+/// or stopping.
 ///
-/// The execution suspends on the server and resumes — replaying from its checkpoints — when what it waits for is
-/// done. Catching this error does not prevent the suspension: the SDK tracks pending work itself, and once an
-/// execution is suspending every further durable call throws this error again.
+/// The task is already suspended on the server; it resumes — replaying from its checkpoints — when what it waits
+/// for is done. Catching this error does not change that: once an execution is given up every further durable
+/// call throws this error again.
 struct Suspension: Error, CustomStringConvertible {
     var description: String {
         "the execution is suspending until the promises it awaits settle (this error must not be handled)"

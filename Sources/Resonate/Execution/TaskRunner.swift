@@ -8,20 +8,31 @@ import ServiceContextModule
 import Synchronization
 import Tracing
 
-/// Executes tasks: acquires them, runs passes of their function until it finishes or suspends, and reports the
-/// outcome to the server with the task's version (PROTOCOL §9.1).
+/// Executes tasks: acquires them, runs their function until it finishes, and reports the outcome to the server
+/// with the task's version (PROTOCOL §9.1).
+///
+/// When the function waits on remote promises the task is suspended and its pass stays in memory
+/// (``ParkedPasses``); a resume of the task on this process continues the pass instead of replaying it.
+/// An active execution holds one of the ``TaskSlots``; a parked one holds none.
 struct TaskRunner: Sendable {
     let runtime: Runtime
+    let slots: TaskSlots
+    let parked: ParkedPasses
 
-    /// Acquires the task an `execute` message names, then runs it. A 409 means someone else has it: nothing to do.
+    /// Acquires the task an `execute` message names, then continues its parked pass or runs it from the top.
+    /// A 409 means someone else has it: nothing to do.
     func acquireAndRun(taskID: String, version: Int64) async {
+        await slots.acquire()
+        let hold = SlotHold(acquiredFrom: slots)
+        var acquire = TaskAcquire(id: taskID, version: version, pid: runtime.pid, ttl: runtime.ttl)
+        // A parked pass knows its branch already.
+        acquire.omitsPreload = parked.contains(taskID)
         let reply: Reply
         do {
-            reply = try await runtime.transport.send(
-                .taskAcquire(TaskAcquire(id: taskID, version: version, pid: runtime.pid, ttl: runtime.ttl))
-            )
+            reply = try await runtime.transport.send(.taskAcquire(acquire))
         } catch {
             runtime.logger.warning("cannot acquire task", metadata: ["task": "\(taskID)", "error": "\(error)"])
+            hold.release()
             return
         }
         guard reply.status == 200, case .taskWithPromise(let task, let promise, let preload) = reply.payload else {
@@ -29,13 +40,53 @@ struct TaskRunner: Sendable {
                 "task not acquired",
                 metadata: ["task": "\(taskID)", "status": "\(reply.status)"]
             )
+            hold.release()
             return
         }
-        await run(task: task, promise: promise, preload: preload)
+        if let entry = parked.take(taskID) {
+            // Only the resume that directly follows the pass's suspension can continue it: a higher version means
+            // another process ran the task meanwhile, and this pass's view of it is out of date.
+            if entry.version + 1 == task.version, let records = await settledAwaited(of: entry.pass),
+                entry.pass.resume(version: task.version, with: records)
+            {
+                runtime.resumedInMemory.wrappingAdd(1, ordering: .relaxed)
+                return  // the pass's runner has taken over the slot
+            }
+            entry.pass.abandon()
+        }
+        if task.version > 1 { runtime.replayed.wrappingAdd(1, ordering: .relaxed) }
+        await run(task: task, promise: promise, preload: preload, holding: hold)
     }
 
-    /// Runs an acquired task to its outcome.
-    func run(task: TaskRecord, promise: PromiseRecord, preload: [PromiseRecord]) async {
+    /// Runs a task acquired elsewhere (`task.create`), once a slot is free.
+    func runAcquired(task: TaskRecord, promise: PromiseRecord, preload: [PromiseRecord]) async {
+        await slots.acquire()
+        await run(task: task, promise: promise, preload: preload, holding: SlotHold(acquiredFrom: slots))
+    }
+
+    /// The records of the remote promises a parked pass awaits, as they are now.
+    ///
+    /// A suspended task resumes only when one of the promises it awaits settles; when that is a single sleep, it
+    /// is known to have ended, and its value (none) needs no request.
+    private func settledAwaited(of pass: Pass) async -> [PromiseRecord]? {
+        let awaited = pass.pendingRemote
+        if awaited.count == 1, var timer = pass.cached(awaited[0]), timer.isTimer {
+            timer.state = .resolved
+            return [timer]
+        }
+        var records: [PromiseRecord] = []
+        for id in awaited {
+            guard let reply = try? await runtime.transport.send(.promiseGet(id: id)), reply.status == 200,
+                let record = reply.promiseRecord
+            else { return nil }
+            records.append(record)
+        }
+        return records
+    }
+
+    /// Runs an acquired task to its outcome; `hold` is given back when it ends (and while it is parked).
+    private func run(task: TaskRecord, promise: PromiseRecord, preload: [PromiseRecord], holding hold: SlotHold) async {
+        defer { hold.release() }
         var logger = runtime.logger
         logger[metadataKey: "task"] = "\(task.id)"
         if promise.isTimer {
@@ -67,7 +118,6 @@ struct TaskRunner: Sendable {
             return
         }
         runtime.heartbeats.add(task.id, version: task.version)
-        defer { runtime.heartbeats.remove(task.id, version: task.version) }
         // Each run of an execution is a span in the trace of the call that started it: the caller's context
         // travels in the promise's param headers, so a resumption on another process joins the same trace.
         let tracer = runtime.tracer
@@ -84,18 +134,32 @@ struct TaskRunner: Sendable {
         span.attributes["resonate.pid"] = runtime.pid
         await ServiceContext.withValue(span.context) {
             var preload = preload
+            var task = task
             while !Task.isCancelled {
+                let pass = Pass(taskID: task.id, version: task.version, preload: preload, runtime: runtime)
                 let outcome = await runPass(
-                    task: task, promise: promise, preload: preload, function: function, invocation: invocation)
+                    pass, promise: promise, function: function, invocation: invocation, hold: hold, logger: logger)
+                // Resumes on this process moved the lease on.
+                task.version = pass.version
+                runtime.heartbeats.remove(task.id, version: task.version)
                 switch outcome {
                 case .completed(let resolved, let value):
                     span.attributes["resonate.outcome"] = resolved ? "resolved" : "rejected"
                     await fulfill(task, resolved: resolved, value: value, logger: logger)
                     return
                 case .suspended(let awaited):
+                    // The function finished but work it started (and did not await) is pending.
                     span.attributes["resonate.outcome"] = "suspended"
-                    guard let next = await suspend(task, on: awaited, logger: logger) else { return }
-                    preload = next
+                    switch await suspend(task.id, version: task.version, on: awaited, logger: logger) {
+                    case .suspended, .failed: return
+                    case .settled:
+                        // Something is already done: run again from the top, with the same lease.
+                        runtime.heartbeats.add(task.id, version: task.version)
+                        preload = []
+                    }
+                case .abandoned:
+                    span.attributes["resonate.outcome"] = "suspended"
+                    return
                 case .failed(let error):
                     span.attributes["resonate.outcome"] = "released"
                     span.recordError(error)
@@ -107,15 +171,16 @@ struct TaskRunner: Sendable {
         }
     }
 
+    /// Runs one pass to its outcome, suspending and parking it whenever all its jobs wait.
     private func runPass(
-        task: TaskRecord,
+        _ pass: Pass,
         promise: PromiseRecord,
-        preload: [PromiseRecord],
         function: RegisteredFunction,
-        invocation: TaskData
+        invocation: TaskData,
+        hold: SlotHold,
+        logger: Logger
     ) async -> PassOutcome {
         let runtime = self.runtime
-        let pass = Pass(taskID: task.id, version: task.version, preload: preload, runtime: runtime)
         let result = ResultSlot<Value>()
         let execution = LocalExecution<Value>(
             pass: pass,
@@ -149,10 +214,44 @@ struct TaskRunner: Sendable {
                 return try await function.invoke(context, invocation.args)
             }
         )
-        await pass.run {
+        async let jobs: Void = pass.run {
             result.set(await execution.run())
         }
+        await drive(pass, hold: hold, logger: logger)
+        await jobs
         return pass.outcome(rootResult: result.value)
+    }
+
+    /// Acts on what the pass reports until all its jobs have finished: each time every job waits, suspends the
+    /// task and parks the pass until it resumes here (or is abandoned).
+    private func drive(_ pass: Pass, hold: SlotHold, logger: Logger) async {
+        while true {
+            switch await pass.nextEvent() {
+            case .finished:
+                return
+            case .quiescent(let awaiting):
+                let version = pass.version
+                switch await suspend(pass.taskID, version: version, on: awaiting, logger: logger) {
+                case .suspended:
+                    runtime.suspended.wrappingAdd(1, ordering: .relaxed)
+                    runtime.heartbeats.remove(pass.taskID, version: version)
+                    hold.release()
+                    pass.markParked()
+                    for evicted in parked.insert(pass, taskID: pass.taskID, version: version) { evicted.abandon() }
+                    switch await pass.waitWhileParked() {
+                    case .resumed(let version):
+                        hold.adopt()
+                        runtime.heartbeats.add(pass.taskID, version: version)
+                    case .abandoned:
+                        break  // the jobs unwind; `.finished` follows
+                    }
+                case .settled(let records):
+                    pass.received(records)
+                case .failed(let error):
+                    pass.fail(error)
+                }
+            }
+        }
     }
 
     private func fulfill(_ task: TaskRecord, resolved: Bool, value: Value, logger: Logger) async {
@@ -173,25 +272,44 @@ struct TaskRunner: Sendable {
         }
     }
 
-    /// Suspends the task; returns the preload to continue with when an awaited promise had already settled (300).
-    private func suspend(_ task: TaskRecord, on awaited: [String], logger: Logger) async -> [PromiseRecord]? {
+    enum SuspendOutcome {
+        /// The task is suspended until one of the awaited promises settles.
+        case suspended
+        /// Some awaited promise had already settled (300): these are the awaited promises' records now.
+        case settled([PromiseRecord])
+        /// The task could not be suspended; the attempt ends (the task was released, or is someone else's).
+        case failed(any Error)
+    }
+
+    /// Suspends the task on `awaited`.
+    private func suspend(_ taskID: String, version: Int64, on awaited: [String], logger: Logger) async -> SuspendOutcome
+    {
+        var request = TaskSuspend(id: taskID, version: version, awaiting: awaited)
+        request.omitsPreload = true
         do {
-            let reply = try await runtime.transport.send(
-                .taskSuspend(TaskSuspend(id: task.id, version: task.version, awaiting: awaited))
-            )
-            switch (reply.status, reply.payload) {
-            case (200, _):
-                return nil
-            case (300, .preload(let preload)):
-                return preload
+            let reply = try await runtime.transport.send(.taskSuspend(request))
+            switch reply.status {
+            case 200:
+                return .suspended
+            case 300:
+                var records: [PromiseRecord] = []
+                for id in awaited {
+                    let reply = try await runtime.transport.send(.promiseGet(id: id))
+                    guard reply.status == 200, let record = reply.promiseRecord else {
+                        throw reply.unexpected("promise.get \(id)")
+                    }
+                    records.append(record)
+                }
+                return .settled(records)
             default:
                 logger.info("the task was not suspended", metadata: ["status": "\(reply.status)"])
-                return nil
+                return .failed(
+                    ResonateError(.leaseLost, "suspending \(taskID) answered \(reply.status)", status: reply.status))
             }
         } catch {
             logger.warning("cannot suspend the task; it will run again", metadata: ["error": "\(error)"])
-            _ = try? await runtime.transport.send(.taskRelease(id: task.id, version: task.version))
-            return nil
+            _ = try? await runtime.transport.send(.taskRelease(id: taskID, version: version))
+            return .failed(error)
         }
     }
 }
@@ -205,8 +323,4 @@ final class ResultSlot<Value: Sendable>: Sendable {
     }
 
     var value: Result<Value, any Error>? { slot.withLock { $0 } }
-}
-
-extension PromiseRecord {
-    var isTimerPromise: Bool { isTimer }
 }

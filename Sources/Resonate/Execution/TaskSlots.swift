@@ -16,13 +16,7 @@ final class TaskSlots: Sendable {
         state = Mutex(State(available: max(1, count)))
     }
 
-    func withSlot<T: Sendable>(_ body: () async -> T) async -> T {
-        await acquire()
-        defer { release() }
-        return await body()
-    }
-
-    private func acquire() async {
+    func acquire() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let granted = state.withLock { state -> Bool in
                 if state.available > 0 {
@@ -36,7 +30,7 @@ final class TaskSlots: Sendable {
         }
     }
 
-    private func release() {
+    func release() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if state.waiters.isEmpty {
                 state.available += 1
@@ -45,5 +39,27 @@ final class TaskSlots: Sendable {
             return state.waiters.removeFirst()
         }
         next?.resume()
+    }
+}
+
+/// One slot of ``TaskSlots`` held by an execution while it is active: given back while the execution is parked,
+/// and taken over from the resumer that continues it.
+final class SlotHold: Sendable {
+    private let slots: TaskSlots
+    private let isHeld = Atomic<Bool>(true)
+
+    /// Holds a slot the caller has acquired.
+    init(acquiredFrom slots: TaskSlots) {
+        self.slots = slots
+    }
+
+    /// Gives the slot back (idempotent).
+    func release() {
+        if isHeld.exchange(false, ordering: .acquiringAndReleasing) { slots.release() }
+    }
+
+    /// Takes over a slot someone else acquired.
+    func adopt() {
+        if isHeld.exchange(true, ordering: .acquiringAndReleasing) { slots.release() }
     }
 }

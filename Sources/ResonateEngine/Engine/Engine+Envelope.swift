@@ -47,9 +47,10 @@ extension Engine {
                 reply: Reply(status: 403, payload: .error("Debug operations are disabled"))
             )
         }
-        let request: Request
+        var request: Request
         do {
             request = try Request(kind: envelope.kind, data: envelope.data)
+            if envelope.omitsPreload { request = request.omittingPreload() }
         } catch {
             return Self.encode(kind: envelope.kind, correlationID: envelope.correlationID, reply: Reply(error))
         }

@@ -79,7 +79,11 @@ extension Transition {
         guard task.version == request.version else { return Reply(.conflict("Version mismatch")) }
         try await acquire(&task, pid: request.pid, ttl: request.ttl, isWork: !promise.isTimer)
         return .ok(
-            .taskWithPromise(task: task.record(resumes: 0), promise: promise, preload: try await preload(for: promise))
+            .taskWithPromise(
+                task: task.record(resumes: 0),
+                promise: promise,
+                preload: request.omitsPreload ? [] : try await preload(for: promise)
+            )
         )
     }
 
@@ -135,7 +139,7 @@ extension Transition {
             guard let promise = try await transaction.promise(id: request.id) else {
                 return Reply(.notFound("Task not found"))
             }
-            return Reply(status: 300, payload: .preload(try await preload(for: promise)))
+            return Reply(status: 300, payload: .preload(request.omitsPreload ? [] : try await preload(for: promise)))
         }
         for id in awaitedIDs {
             try await transaction.insertCallback(awaited: id, awaiter: request.id, ready: false)
@@ -179,7 +183,7 @@ extension Transition {
             kind: request.action.kind,
             status: status,
             promise: promise,
-            preload: try await preload(for: taskPromise)
+            preload: request.omitsPreload ? [] : try await preload(for: taskPromise)
         )
         return .ok(.fenced(outcome))
     }

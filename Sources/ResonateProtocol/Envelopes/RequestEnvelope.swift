@@ -10,6 +10,8 @@ public struct RequestEnvelope: Sendable {
     public var auth: String?
     /// `head["resonate:debug_time"]`: the time to use as "now", honoured only in debug mode.
     public var debugTime: Int64?
+    /// `head["resonate-swift:preload"] == false`: answer with an empty preload (``Request/preloadHeadField``).
+    public var omitsPreload = false
     public var data: JSONValue
 
     public init(
@@ -109,6 +111,16 @@ public struct RequestEnvelope: Sendable {
                 "Invalid request envelope: field 'head.resonate:debug_time' must be an integer, got \(other.typeDescription)"
             )
         }
+        var omitsPreload = false
+        switch head[Request.preloadHeadField] {
+        case nil, .null?: break
+        case .bool(let wanted)?: omitsPreload = !wanted
+        case let other?:
+            return fail(
+                "Invalid request envelope: field 'head.\(Request.preloadHeadField)' must be a boolean, got "
+                    + other.typeDescription
+            )
+        }
         guard let data = members["data"] else { return fail("Invalid request envelope: missing field 'data'") }
         guard !kind.isEmpty else { return fail("Missing or invalid 'kind' field — must be a non-empty string") }
         guard case .object = data else { return fail("Invalid 'data' field — must be an object") }
@@ -117,15 +129,15 @@ public struct RequestEnvelope: Sendable {
                 "Unsupported protocol version '\(version)', supported versions: [\"\(ProtocolVersion.current)\"]"
             )
         }
-        return .success(
-            RequestEnvelope(
-                kind: kind,
-                correlationID: correlationID,
-                version: version,
-                auth: auth,
-                debugTime: debugTime,
-                data: data
-            )
+        var envelope = RequestEnvelope(
+            kind: kind,
+            correlationID: correlationID,
+            version: version,
+            auth: auth,
+            debugTime: debugTime,
+            data: data
         )
+        envelope.omitsPreload = omitsPreload
+        return .success(envelope)
     }
 }

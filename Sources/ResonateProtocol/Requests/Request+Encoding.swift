@@ -15,7 +15,9 @@ extension Request {
     ///   - auth: a JWT for `head.auth` (without a `Bearer ` prefix), repeated in the head of each nested action.
     public func envelope(correlationID: String, auth: String? = nil) -> [UInt8] {
         var writer = JSONWriter(capacity: 512)
-        Self.writeEnvelope(kind: kind, correlationID: correlationID, auth: auth, to: &writer) { writer in
+        Self.writeEnvelope(
+            kind: kind, correlationID: correlationID, auth: auth, omitsPreload: omitsPreload, to: &writer
+        ) { writer in
             writeData(to: &writer, correlationID: correlationID, auth: auth)
         }
         return writer.bytes
@@ -144,6 +146,7 @@ extension Request {
         kind: RequestKind,
         correlationID: String,
         auth: String?,
+        omitsPreload: Bool = false,
         to writer: inout JSONWriter,
         data writeData: (inout JSONWriter) -> Void
     ) {
@@ -154,6 +157,10 @@ extension Request {
         writer.member("corrId", correlationID)
         writer.member("version", ProtocolVersion.current)
         if let auth { writer.member("auth", auth) }
+        if omitsPreload {
+            writer.key(preloadHeadField)
+            writer.bool(false)
+        }
         writer.endObject()
         writer.key("data")
         writeData(&writer)

@@ -134,6 +134,8 @@ public struct TaskAcquire: Sendable, Hashable {
     public var version: Int64
     public var pid: String
     public var ttl: Int64
+    /// Answer with an empty preload (see ``Request/preloadHeadField``).
+    public var omitsPreload = false
 
     public init(id: String, version: Int64, pid: String, ttl: Int64) {
         self.id = id
@@ -162,6 +164,8 @@ public struct TaskSuspend: Sendable, Hashable {
     public var version: Int64
     /// The `promise.register_callback` actions, as (awaited, awaiter) pairs.
     public var callbacks: [Callback]
+    /// Answer a 300 with an empty preload (see ``Request/preloadHeadField``).
+    public var omitsPreload = false
 
     public struct Callback: Sendable, Hashable {
         public var awaited: String
@@ -190,6 +194,8 @@ public struct TaskFence: Sendable, Hashable {
     public var id: String
     public var version: Int64
     public var action: Action
+    /// Answer with an empty preload (see ``Request/preloadHeadField``).
+    public var omitsPreload = false
 
     public enum Action: Sendable, Hashable {
         case create(PromiseCreate)

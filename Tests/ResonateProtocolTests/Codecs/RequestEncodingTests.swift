@@ -146,6 +146,30 @@ struct RequestEncodingTests {
         RequestCase("tick zero", .debugTick(time: 0)),
     ]
 
+    @Test("the preload opt-out travels in the head, only for operations whose answers carry a preload")
+    func preloadOptOut() throws {
+        let settle = PromiseSettle(id: "w:1", state: .resolved)
+        let fence = Request.taskFence(TaskFence(id: "w", version: 1, action: .settle(settle))).omittingPreload()
+        let bytes = fence.envelope(correlationID: "c1")
+        #expect(String(decoding: bytes, as: UTF8.self).contains(#""resonate-swift:preload":false"#))
+        let envelope = try RequestEnvelope.parse(bytes).get()
+        #expect(envelope.omitsPreload)
+        #expect(try Request(kind: envelope.kind, data: envelope.data).omittingPreload() == fence)
+        let plain = Request.taskFence(TaskFence(id: "w", version: 1, action: .settle(settle)))
+        #expect(!String(decoding: plain.envelope(correlationID: "c1"), as: UTF8.self).contains("preload"))
+        #expect(try !RequestEnvelope.parse(plain.envelope(correlationID: "c1")).get().omitsPreload)
+        #expect(!Request.promiseGet(id: "w").omittingPreload().omitsPreload)
+        let wrongType = Array(
+            #"{"kind":"promise.get","head":{"corrId":"c","version":"2026-04-01","resonate-swift:preload":"no"},"data":{"id":"w"}}"#
+                .utf8)
+        guard case .failure(let failure) = RequestEnvelope.parse(wrongType) else {
+            Issue.record("a non-boolean opt-out must be rejected")
+            return
+        }
+        #expect(failure.error.status == 400)
+        #expect("\(failure.error)".contains("'head.resonate-swift:preload' must be a boolean, got a string"))
+    }
+
     @Test("the table covers every operation")
     func coversEveryKind() {
         #expect(Set(Self.cases.map(\.request.kind)) == Set(RequestKind.allCases))

@@ -1,0 +1,76 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Logging
+import ResonateEngine
+import ResonateProtocol
+import Testing
+
+@testable import Resonate
+
+@Suite("Parked passes: the suspended executions a process keeps in memory")
+struct ParkedPassesTests {
+    /// A transport that must not be used: these tests never make a durable call.
+    struct NoTransport: Transport {
+        func send(_ request: Request) async throws -> Reply {
+            Issue.record("unexpected request \(request.kind)")
+            return Reply(status: 500, payload: .error("no transport"))
+        }
+    }
+
+    static let runtime = Runtime(
+        group: "workers", pid: "p", ttl: 10_000, idScheme: .colon, defaultRetryPolicy: .default,
+        transport: NoTransport(), clock: SystemClock(), tracer: nil, logger: Logger(label: "test")
+    )
+
+    static func pass(_ id: String) -> Pass {
+        Pass(taskID: id, version: 1, preload: [], runtime: runtime)
+    }
+
+    @Test("beyond its capacity the least recently parked pass is evicted, the one taken meanwhile is not")
+    func leastRecentlyParkedFirstOut() {
+        let parked = ParkedPasses(capacity: 2)
+        let (a, b, c, d) = (Self.pass("a"), Self.pass("b"), Self.pass("c"), Self.pass("d"))
+        #expect(parked.insert(a, taskID: "a", version: 1).isEmpty)
+        #expect(parked.insert(b, taskID: "b", version: 1).isEmpty)
+        #expect(parked.insert(c, taskID: "c", version: 1).map(\.taskID) == ["a"])
+        #expect(parked.take("b")?.pass === b)
+        #expect(parked.insert(d, taskID: "d", version: 1).isEmpty)
+        #expect(parked.count == 2)
+        #expect(parked.contains("c") && parked.contains("d") && !parked.contains("a"))
+    }
+
+    @Test("a pass parked again moves to the back of the line, under its new version")
+    func parkedAgain() {
+        let parked = ParkedPasses(capacity: 2)
+        let (a, b, c) = (Self.pass("a"), Self.pass("b"), Self.pass("c"))
+        _ = parked.insert(a, taskID: "a", version: 1)
+        _ = parked.insert(b, taskID: "b", version: 1)
+        #expect(parked.take("a")?.version == 1)
+        _ = parked.insert(a, taskID: "a", version: 3)
+        #expect(parked.insert(c, taskID: "c", version: 1).map(\.taskID) == ["b"])
+        #expect(parked.take("a")?.version == 3)
+    }
+
+    @Test("with no capacity, or once closed, a pass is handed back to be abandoned; closing returns all")
+    func noCapacityAndClosing() {
+        let a = Self.pass("a")
+        #expect(ParkedPasses(capacity: 0).insert(a, taskID: "a", version: 1).map(\.taskID) == ["a"])
+        let parked = ParkedPasses(capacity: 8)
+        _ = parked.insert(a, taskID: "a", version: 1)
+        #expect(parked.close().map(\.taskID) == ["a"])
+        #expect(parked.insert(Self.pass("b"), taskID: "b", version: 1).map(\.taskID) == ["b"])
+        #expect(parked.count == 0)
+    }
+
+    @Test("thousands of parks and takes keep the bookkeeping bounded")
+    func boundedBookkeeping() {
+        let parked = ParkedPasses(capacity: 100)
+        for round in 0..<5_000 {
+            let id = "t\(round % 300)"
+            _ = parked.take(id)
+            _ = parked.insert(Self.pass(id), taskID: id, version: Int64(round))
+        }
+        #expect(parked.count == 100)
+    }
+}
