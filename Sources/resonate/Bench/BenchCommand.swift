@@ -86,6 +86,18 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "A few-second smoke run with tiny counts: sanity only, figures are not meaningful.")
     var quick = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Measure only long executions, at these comma-separated lengths (e.g. 25,100,400,1600,3200).",
+            discussion: "A loop of n steps each followed by a 10 ms durable sleep, and n steps back to back, "
+                + "remote (a server on SQLite) and local; prints the cost per iteration and how it grows."
+        )
+    )
+    var longExecutions: String?
+
+    @Option(help: "With --long-executions: suspended executions the SDK keeps in memory (0: replay every resume).")
+    var parkedExecutions: Int = 4_096
+
     func run() async throws {
         guard let duration = DurationText.parse(duration), duration > .zero else {
             throw ValidationError("invalid duration '\(self.duration)'")
@@ -104,6 +116,16 @@ struct BenchCommand: AsyncParsableCommand {
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("resonate-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { if directory == nil { try? FileManager.default.removeItem(atPath: scratch) } }
+        if let longExecutions {
+            let lengths = longExecutions.split(separator: ",").compactMap {
+                Int($0.trimmingCharacters(in: .whitespaces))
+            }
+            guard !lengths.isEmpty, lengths.allSatisfy({ $0 > 0 }) else {
+                throw ValidationError("invalid list of lengths '\(longExecutions)'")
+            }
+            try await measureLongExecutions(lengths: lengths, scratch: scratch)
+            return
+        }
 
         let sizes = BenchSizes(
             measureFor: quick ? .milliseconds(500) : duration,
@@ -171,6 +193,48 @@ struct BenchCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(results).write(to: URL(fileURLWithPath: json))
         }
+    }
+
+    /// Long executions, remote against a server on SQLite and local (see ``LongExecutionBench``).
+    private func measureLongExecutions(lengths: [Int], scratch: String) async throws {
+        print("# resonate bench: long executions")
+        var rows: [LongExecutionBench.Row] = []
+        let server = try await BenchServer.start(
+            directory: scratch,
+            storeEnvironment: ["RESONATE_STORE": "sqlite:" + (scratch as NSString).appendingPathComponent("long.db")]
+        )
+        defer { server.stop() }
+        var configuration = Resonate.Configuration()
+        configuration.url = server.baseURL
+        configuration.group = "bench"
+        configuration.maxParkedExecutions = parkedExecutions
+        let remote = try Resonate(configuration: configuration, logger: Self.quietLogger)
+        let remoteBench = try LongExecutionBench(resonate: remote)
+        print("")
+        print("remote (server on SQLite, its CPU measured too):")
+        print("")
+        print(LongExecutionBench.header)
+        rows += try await remote.withRunning { _ in
+            try await remoteBench.measure(sizes: lengths, serverPID: server.process.processIdentifier)
+        }
+        server.stop()
+        var localConfiguration = Resonate.Configuration()
+        localConfiguration.maxParkedExecutions = parkedExecutions
+        let local = try Resonate(
+            configuration: localConfiguration,
+            storePath: (scratch as NSString).appendingPathComponent("long-local.db"),
+            logger: Self.quietLogger
+        )
+        let localBench = try LongExecutionBench(resonate: local)
+        print("")
+        print("local (engine in this process):")
+        print("")
+        print(LongExecutionBench.header)
+        let localRows = try await local.withRunning { _ in try await localBench.measure(sizes: lengths, serverPID: nil)
+        }
+        print("")
+        for line in LongExecutionBench.summary(rows) { print("remote, \(line)") }
+        for line in LongExecutionBench.summary(localRows) { print("local, \(line)") }
     }
 
     /// Throughput over HTTP, the SDK in remote mode, timers, and the server's memory.
