@@ -274,9 +274,13 @@ public final class Resonate: Service, Sendable {
         switch (reply.status, reply.payload) {
         case (200, .taskWithPromise(let task, let promise, let preload)):
             if task.state == .acquired {
+                // The lease runs from now: renew it while the execution waits for a task slot, or a busy process
+                // would lose it and the task would run twice.
+                runtime.heartbeats.add(task.id, version: task.version)
                 do {
                     try submit(.run(task: task, promise: promise, preload: preload))
                 } catch {
+                    runtime.heartbeats.remove(task.id, version: task.version)
                     _ = try? await runtime.transport.send(.taskRelease(id: task.id, version: task.version))
                     throw error
                 }

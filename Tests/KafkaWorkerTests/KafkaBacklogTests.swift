@@ -19,9 +19,12 @@ struct KafkaBacklogTests {
     static let maxInFlight = 100
     static let fetchBuffer = 64
 
-    @Test("5,000 requests waiting before the worker starts: each completes exactly once, within the bounds")
-    func backlogBeforeStart() async throws {
-        let environment = try await KafkaWorkerEnvironment("backlog")
+    @Test(
+        "5,000 requests waiting before the worker starts: each completes exactly once, within the bounds",
+        arguments: [0, 4_096]
+    )
+    func backlogBeforeStart(parkedExecutions: Int) async throws {
+        let environment = try await KafkaWorkerEnvironment("backlog-\(parkedExecutions)")
         // Two batches per record with half a second of durable sleep between them: workflows last long enough
         // for the in-flight bound to be reached, and the run is long in records, not in sleeps.
         let offsets = try await environment.produce(count: Self.records, rows: 20)
@@ -33,6 +36,7 @@ struct KafkaBacklogTests {
             [
                 "--failure-rate", "0.25", "--max-in-flight", "\(Self.maxInFlight)", "--fetch-buffer",
                 "\(Self.fetchBuffer)", "--progress-interval", "0.5", "--batch-sleep", "0.5",
+                "--parked-executions", "\(parkedExecutions)",
                 "--metrics-port", "\(metricsPort)",
             ]
         )
@@ -69,7 +73,10 @@ struct KafkaBacklogTests {
         #expect(completions.allSatisfy { offsets[$0.recordID] == $0.offset })
         #expect(try environment.remainingRows(of: offsets.keys) == 0)
         #expect(try environment.ledger().count == 2 * Self.records)
-        #expect(try environment.repeatedBatches() == [])
+        let repeated = try environment.repeatedBatches()
+        let warnings = worker.output.split(separator: "\n")
+            .filter { $0.contains("warning") || $0.contains("error ") }.suffix(40).joined(separator: "\n")
+        #expect(repeated == [], "batches run twice without a crash: \(repeated.prefix(10)); warnings:\n\(warnings)")
         #expect(worker.output.contains("simulated error while processing record"))
 
         // The progress lines show the bounds held and the backpressure path was taken.
@@ -82,6 +89,9 @@ struct KafkaBacklogTests {
         #expect(inFlight.max()! == Self.maxInFlight, "the bound was reached: \(progress.suffix(10))")
         #expect(buffered.max()! <= Self.fetchBuffer + 1)
         #expect(buffered.max()! >= Self.fetchBuffer - 1, "the buffer filled: \(progress.suffix(10))")
+        // Kept in memory, the workflows continue where they slept; otherwise every resume replays.
+        let resumedInMemory = try #require(progress.last.flatMap { Self.figure("resumed in memory", in: $0) })
+        #expect(parkedExecutions > 0 ? resumedInMemory > 0 : resumedInMemory == 0, "\(progress.suffix(3))")
     }
 
     /// The worker's metrics page.

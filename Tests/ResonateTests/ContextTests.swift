@@ -122,9 +122,11 @@ struct ContextTests {
         #expect(result == "declined: insufficient funds (12)")
     }
 
-    /// A local instance that keeps no suspended execution in memory (the default): every resume replays.
+    /// A local instance that keeps no suspended execution in memory: every resume replays.
     static func replaying() throws -> Resonate {
-        try Resonate.local()
+        var configuration = Resonate.Configuration()
+        configuration.maxParkedExecutions = 0
+        return try Resonate(configuration: configuration)
     }
 
     /// Waits until `condition` holds, checking every 10 ms, for at most 30 s.
@@ -138,9 +140,7 @@ struct ContextTests {
 
     @Test("a resumed execution kept in memory continues where it waited: the body is entered once")
     func stickyExecution() async throws {
-        var configuration = Resonate.Configuration()
-        configuration.maxParkedExecutions = 16
-        let resonate = try Resonate(configuration: configuration)
+        let resonate = try Resonate.local()
         let entries = Mutex(0)
         let steps = Mutex(0)
         let step = try resonate.register("step") { (_: Context, n: Int) async throws -> Int in

@@ -87,6 +87,35 @@ struct RemoteModeTests {
         }
     }
 
+    @Test("an execution started here keeps its lease while it waits for a task slot, and runs once")
+    func leaseKeptWhileWaitingForSlot() async throws {
+        try await InProcessServer.with { server in
+            let runs = Counter()
+            var configuration = Resonate.Configuration()
+            configuration.url = server.url
+            configuration.group = "workers"
+            configuration.ttl = .seconds(1)
+            configuration.maxConcurrentTasks = 1
+            let resonate = try Resonate(configuration: configuration)
+            let blocker = try resonate.register("blocker") { (_: Context) async throws -> String in
+                // Holds the only slot for three leases.
+                try await Task.sleep(for: .seconds(3))
+                return "done"
+            }
+            let quick = try resonate.register("quick") { (_: Context) async throws -> String in
+                runs.increment()
+                return "quick"
+            }
+            let results = try await resonate.withRunning { resonate in
+                let first = try await resonate.beginRun("blocker-1", blocker)
+                let second = try await resonate.beginRun("quick-1", quick)
+                return [try await first.result(), try await second.result()]
+            }
+            #expect(results == ["done", "quick"])
+            #expect(runs.count() == 1)
+        }
+    }
+
     @Test("a handle on an existing execution, isDone, and the promises and schedules clients")
     func clients() async throws {
         try await InProcessServer.with { server in

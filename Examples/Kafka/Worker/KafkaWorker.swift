@@ -71,6 +71,9 @@ struct KafkaWorker: AsyncParsableCommand {
     @Option(help: "Requests fetched ahead of dispatch, at most; fetching pauses when this many wait.")
     var fetchBuffer = 256
 
+    @Option(help: "Suspended workflows kept in memory, continued in place when they resume here (0: replay).")
+    var parkedExecutions = 4_096
+
     @Option(help: "Seconds between two progress lines on the console (0: none).")
     var progressInterval = 5.0
 
@@ -87,6 +90,7 @@ struct KafkaWorker: AsyncParsableCommand {
         guard maxInFlight > 0 else { throw ValidationError("`--max-in-flight` must be positive") }
         guard dispatchConcurrency > 0 else { throw ValidationError("`--dispatch-concurrency` must be positive") }
         guard fetchBuffer > 0 else { throw ValidationError("`--fetch-buffer` must be positive") }
+        guard parkedExecutions >= 0 else { throw ValidationError("`--parked-executions` must not be negative") }
         guard progressInterval >= 0 else { throw ValidationError("`--progress-interval` must not be negative") }
         if let metricsPort, !(0...65_535).contains(metricsPort) {
             throw ValidationError("`--metrics-port` must be a port number")
@@ -102,15 +106,16 @@ struct KafkaWorker: AsyncParsableCommand {
         let logger = Logger(label: "kafka-worker")
         let url = resonateURL ?? ProcessInfo.processInfo.environment["RESONATE_URL"]
         let resonate: Resonate
+        var configuration = Resonate.Configuration()
+        configuration.group = KafkaExample.resonateGroup
+        configuration.maxParkedExecutions = parkedExecutions
         if let url, !url.isEmpty {
-            resonate = Resonate(
-                url: url,
-                group: KafkaExample.resonateGroup,
-                pid: pid,
-                ttl: .milliseconds(Int64(ttl * 1000))
-            )
+            configuration.url = url
+            if let pid { configuration.pid = pid }
+            configuration.ttl = .milliseconds(Int64(ttl * 1000))
+            resonate = try Resonate(configuration: configuration)
         } else {
-            resonate = try Resonate.local(path: store, group: KafkaExample.resonateGroup)
+            resonate = try Resonate(configuration: configuration, storePath: store)
         }
 
         var producerConfiguration = KafkaProducerConfiguration(client: brokers.client)

@@ -181,11 +181,12 @@ struct RequestDispatcher: Service {
             try await Task.sleep(for: interval)
             let counts = progress.current
             let lag = consumer.lag().values.reduce(0, +)
+            let resumes = resonate.resumeStatistics
             Output.line(
                 "progress: seen \(counts.seen), dispatched \(counts.dispatched), completed \(counts.completed), "
                     + "rejected \(counts.rejected), in flight \(inFlight.held), "
                     + "buffered \(consumer.bufferedCount)\(consumer.isFetchPaused ? " (fetching paused)" : ""), "
-                    + "lag \(lag)"
+                    + "lag \(lag), resumed in memory \(resumes.inMemory), replayed \(resumes.replayed)"
             )
         }
     }

@@ -21,12 +21,12 @@ extension Resonate {
         /// The most tasks this process executes at once. Default 64.
         public var maxConcurrentTasks = 64
         /// The most suspended executions this process keeps in memory (least recently suspended first out):
-        /// sticky execution. Default 0 (off) for now: opt in with a few thousand.
+        /// sticky execution. Default 4,096; 0 turns it off.
         ///
         /// An execution kept in memory continues where it waited when its task resumes on this process; any other
         /// resume (after eviction, a restart, or on another process) replays the function from its checkpoints.
         /// Each costs its suspended Swift tasks plus the promise records it has seen.
-        public var maxParkedExecutions = 0
+        public var maxParkedExecutions = 4_096
         /// How child ids are derived; must match the server's `--id-rules`. Default `colon`.
         public var idScheme: IDScheme = .colon
         /// The retry policy of functions registered without one. Default ``RetryPolicy/default``.
