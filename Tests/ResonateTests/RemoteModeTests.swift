@@ -94,12 +94,12 @@ struct RemoteModeTests {
             var configuration = Resonate.Configuration()
             configuration.url = server.url
             configuration.group = "workers"
-            configuration.ttl = .seconds(1)
+            configuration.ttl = .seconds(2)
             configuration.maxConcurrentTasks = 1
             let resonate = try Resonate(configuration: configuration)
             let blocker = try resonate.register("blocker") { (_: Context) async throws -> String in
-                // Holds the only slot for three leases.
-                try await Task.sleep(for: .seconds(3))
+                // Holds the only slot for more than two leases.
+                try await Task.sleep(for: .seconds(4.5))
                 return "done"
             }
             let quick = try resonate.register("quick") { (_: Context) async throws -> String in
