@@ -138,31 +138,44 @@ struct ContextTests {
         }
     }
 
+    /// A workflow of three steps, each followed (optionally by a short sleep and) by a latent promise whose id it
+    /// hands out through `gates` and waits for; it counts how often its body is entered and its steps run.
+    struct GatedLoop: Sendable {
+        let function: DurableFunction<Int>
+        let gates: AsyncStream<String>
+        /// `"entries"`: times the body was entered; `"steps"`: times a step ran.
+        let counts = Counter()
+
+        init(on resonate: Resonate, sleeping: Bool) throws {
+            let (gates, gate) = AsyncStream.makeStream(of: String.self)
+            self.gates = gates
+            let counts = self.counts
+            let step = try resonate.register("step") { (_: Context, n: Int) async throws -> Int in
+                counts.increment("steps")
+                return n * 2
+            }
+            function = try resonate.register("looping") { (ctx: Context) async throws -> Int in
+                counts.increment("entries")
+                var total = 0
+                for n in 1...3 {
+                    total += try await ctx.run(step, n)
+                    if sleeping { try await ctx.sleep(for: .milliseconds(20)) }
+                    let approval = try await ctx.promise(Bool.self)
+                    gate.yield(approval.id)
+                    _ = try await approval.value
+                }
+                return total
+            }
+        }
+    }
+
     @Test("a resumed execution kept in memory continues where it waited: the body is entered once")
     func stickyExecution() async throws {
         let resonate = try Resonate.local()
-        let entries = Mutex(0)
-        let steps = Mutex(0)
-        let step = try resonate.register("step") { (_: Context, n: Int) async throws -> Int in
-            steps.withLock { $0 += 1 }
-            return n * 2
-        }
-        let latch = AsyncStream.makeStream(of: String.self)
-        let looping = try resonate.register("looping") { (ctx: Context) async throws -> Int in
-            entries.withLock { $0 += 1 }
-            var total = 0
-            for n in 1...3 {
-                total += try await ctx.run(step, n)
-                try await ctx.sleep(for: .milliseconds(20))
-                let gate = try await ctx.promise(Bool.self)
-                latch.continuation.yield(gate.id)
-                _ = try await gate.value
-            }
-            return total
-        }
+        let loop = try GatedLoop(on: resonate, sleeping: true)
         let (result, statistics) = try await resonate.withRunning { resonate in
-            let handle = try await resonate.beginRun("looping-1", looping)
-            var iterator = latch.stream.makeAsyncIterator()
+            let handle = try await resonate.beginRun("looping-1", loop.function)
+            var iterator = loop.gates.makeAsyncIterator()
             for _ in 1...3 {
                 let gate = try #require(await iterator.next())
                 // Resolved only once the execution waits for it in memory: a resume, not a 300 to the suspend.
@@ -172,8 +185,8 @@ struct ContextTests {
             return (try await handle.result(), resonate.resumeStatistics)
         }
         #expect(result == 12)
-        #expect(steps.withLock { $0 } == 3)
-        #expect(entries.withLock { $0 } == 1, "never replayed")
+        #expect(loop.counts.count("steps") == 3)
+        #expect(loop.counts.count("entries") == 1, "never replayed")
         #expect(statistics.inMemory >= 3 && statistics.inMemory == statistics.suspended)
         #expect(statistics.replayed == 0)
         #expect(statistics.parked == 0)
@@ -182,27 +195,10 @@ struct ContextTests {
     @Test("without the in-memory cache every resume replays from the top, and no step runs twice")
     func replayWithoutCache() async throws {
         let resonate = try Self.replaying()
-        let entries = Mutex(0)
-        let steps = Mutex(0)
-        let step = try resonate.register("step") { (_: Context, n: Int) async throws -> Int in
-            steps.withLock { $0 += 1 }
-            return n * 2
-        }
-        let latch = AsyncStream.makeStream(of: String.self)
-        let looping = try resonate.register("looping") { (ctx: Context) async throws -> Int in
-            entries.withLock { $0 += 1 }
-            var total = 0
-            for n in 1...3 {
-                total += try await ctx.run(step, n)
-                let gate = try await ctx.promise(Bool.self)
-                latch.continuation.yield(gate.id)
-                _ = try await gate.value
-            }
-            return total
-        }
+        let loop = try GatedLoop(on: resonate, sleeping: false)
         let (result, statistics) = try await resonate.withRunning { resonate in
-            let handle = try await resonate.beginRun("looping-2", looping)
-            var iterator = latch.stream.makeAsyncIterator()
+            let handle = try await resonate.beginRun("looping-2", loop.function)
+            var iterator = loop.gates.makeAsyncIterator()
             var resolved: Set<String> = []
             while resolved.count < 3 {
                 // A replay passes the gates it resolved before again.
@@ -216,8 +212,8 @@ struct ContextTests {
             return (try await handle.result(), resonate.resumeStatistics)
         }
         #expect(result == 12)
-        #expect(steps.withLock { $0 } == 3)
-        #expect(entries.withLock { $0 } == 4)
+        #expect(loop.counts.count("steps") == 3)
+        #expect(loop.counts.count("entries") == 4)
         #expect(statistics.suspended == 3 && statistics.replayed == 3)
         #expect(statistics.inMemory == 0 && statistics.parked == 0)
     }
