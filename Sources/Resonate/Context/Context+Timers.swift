@@ -4,6 +4,7 @@
 public import Foundation
 import ResonateEngine
 import ResonateProtocol
+import Synchronization
 
 extension Context {
     /// Sleeps durably: the deadline is recorded, the execution suspends holding no lease, and it resumes — on any
@@ -38,6 +39,8 @@ extension Context {
         try checkReplay(record, expected: .sleep)
         guard !record.state.isSettled else { return }
         pass.addPendingRemote(id)
+        runtime.sleeping.withLock { _ = $0.insert(id) }
+        defer { runtime.sleeping.withLock { _ = $0.remove(id) } }
         _ = try await pass.wait(for: id)
     }
 

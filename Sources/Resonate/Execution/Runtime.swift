@@ -24,6 +24,8 @@ final class Runtime: Sendable {
     let errors = ErrorCoding()
     let subscriptions = Subscriptions()
     let heartbeats = Heartbeats()
+    /// The durable sleeps executions of this process are waiting on now (see ``TaskRunner/acquireAndRun``).
+    let sleeping = Mutex<Set<String>>([])
     /// Times an execution of this process was suspended on the server.
     let suspended = Atomic<Int>(0)
     /// Resumes that continued a pass kept in memory.
