@@ -27,6 +27,7 @@ public final class ResonateServer<S: Store>: Sendable {
     let push: PushDelivery
     let cluster: ClusterCoordinator?
     let logger: Logger
+    let metrics = ServerMetricHandles()
     private let boundPort = BoundPort()
 
     public init(engine: Engine<S>, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger) {
@@ -64,7 +65,8 @@ public final class ResonateServer<S: Store>: Sendable {
                 registry: registry,
                 push: push,
                 serverURL: configuration.effectiveServerURL(),
-                cluster: cluster
+                cluster: cluster,
+                metrics: metrics
             )
         )
     }
@@ -92,6 +94,7 @@ public final class ResonateServer<S: Store>: Sendable {
         let push = self.push
         let cluster = self.cluster
         let logger = self.logger
+        let metrics = self.metrics
         // Services stop in reverse order: the HTTP server first (SSE streams end on graceful shutdown, so it
         // drains), then push delivery, then the engine.
         var application = Application(
@@ -107,7 +110,8 @@ public final class ResonateServer<S: Store>: Sendable {
                     let serverURL = configuration.effectiveServerURL(boundPort: port)
                     cluster?.setServerURL(serverURL)
                     engine.attach(
-                        ServerMessageSink(registry: registry, push: push, serverURL: serverURL, cluster: cluster)
+                        ServerMessageSink(
+                            registry: registry, push: push, serverURL: serverURL, cluster: cluster, metrics: metrics)
                     )
                 }
                 await onListening(port)

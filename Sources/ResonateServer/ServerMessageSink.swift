@@ -12,6 +12,7 @@ struct ServerMessageSink: MessageSink {
     let serverURL: String
     /// With replicas sharing the store: routes `poll://` messages over the whole cluster's connections.
     let cluster: ClusterCoordinator?
+    let metrics: ServerMetricHandles
 
     func deliver(_ message: Message, to address: Address) -> DeliveryOutcome {
         let outcome: DeliveryOutcome
@@ -28,7 +29,7 @@ struct ServerMessageSink: MessageSink {
             outcome = push.enqueue(message.json(serverURL: serverURL), to: url)
         }
         if outcome == .delivered {
-            Counter(label: "resonate_messages_total", dimensions: [("kind", message.kind)]).increment()
+            metrics.messages(kind: message.kind).increment()
         }
         return outcome
     }

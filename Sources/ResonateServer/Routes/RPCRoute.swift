@@ -20,6 +20,7 @@ extension ResonateServer {
         let logger = self.logger
         let authorize = Self.authorizer(configuration.authentication)
         let configuredTracer = configuration.tracer
+        let metrics = self.metrics
         router.post("/") { request, _ -> Response in
             let started = ContinuousClock.now
             var request = request
@@ -54,10 +55,8 @@ extension ResonateServer {
             span.attributes["http.response.status_code"] = response.status
             if response.status >= 500 { span.setStatus(SpanStatus(code: .error)) }
             let kind = RequestKind(rawValue: response.kind)?.rawValue ?? "unknown"
-            Counter(label: "resonate_request_total", dimensions: [("kind", kind), ("status", String(response.status))])
-                .increment()
-            Metrics.Timer(label: "resonate_request_duration_seconds", dimensions: [("kind", kind)])
-                .recordInterval(since: started)
+            metrics.requests(kind: kind, status: response.status).increment()
+            metrics.requestDuration(kind: kind).recordInterval(since: started)
             logger.debug(
                 "request",
                 metadata: [
