@@ -192,15 +192,21 @@ struct TaskTransitionTests {
         }
     }
 
-    /// Pending tasks have a retry timer, acquired ones a lease, others none.
+    /// Pending tasks have a retry timer, acquired ones a lease, others none; a pid is kept while acquired, and
+    /// while suspended as the last holder's (where the resume goes first), never shown outside acquisition.
     func checkTimerInvariant(_ harness: EngineHarness) async throws {
         for task in try await harness.snapshot().tasks {
             switch task.state {
-            case .pending: #expect(task.timeout?.kind == .retry, "\(task)")
+            case .pending:
+                #expect(task.timeout?.kind == .retry, "\(task)")
+                #expect(task.pid == nil && task.ttl == nil)
             case .acquired:
                 #expect(task.timeout?.kind == .lease, "\(task)")
                 #expect(task.pid != nil && task.ttl != nil)
-            case .suspended, .halted, .fulfilled:
+            case .suspended:
+                #expect(task.timeout == nil, "\(task)")
+                #expect(task.pid != nil && task.ttl == nil && task.record(resumes: 0).pid == nil)
+            case .halted, .fulfilled:
                 #expect(task.timeout == nil, "\(task)")
                 #expect(task.pid == nil && task.ttl == nil)
             }
@@ -336,6 +342,32 @@ struct TaskTransitionTests {
                 Request.taskAcquire(TaskAcquire(id: "w", version: 1, pid: "p", ttl: 1_000)).omittingPreload())
             #expect(acquired.task?.version == 2)
             #expect(acquired.preload == [])
+        }
+    }
+
+    @Test(
+        "a resume goes first to the process that suspended the task; the task shows no pid while not acquired",
+        arguments: StoreKind.allCases)
+    func resumePrefersLastHolder(store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness in
+            await harness.createTask("w", pid: "holder")
+            await harness.createTaskPromise("w:1")
+            await harness.send(.taskSuspend(TaskSuspend(id: "w", version: 1, awaiting: ["w:1"])))
+            #expect(try await harness.send(.taskGet(id: "w")).task?.pid == nil)
+            _ = harness.sink.take()
+            await harness.send(.promiseSettle(PromiseSettle(id: "w:1", state: .resolved)))
+            let executes = harness.sink.take().filter { message, _ in
+                if case .execute(let id, _) = message { return id == "w" }
+                return false
+            }
+            let holder = try Address(parsing: EngineHarness.worker + "/holder")
+            #expect(executes.map(\.1) == [holder])
+            // Any other way back to pending (here, a released lease) goes to the group as it is.
+            await harness.send(.taskAcquire(TaskAcquire(id: "w", version: 1, pid: "other", ttl: 1_000)))
+            await harness.send(.taskRelease(id: "w", version: 2))
+            let released = harness.sink.take().map(\.1)
+            let group = try Address(parsing: EngineHarness.worker)
+            #expect(released == [group])
         }
     }
 

@@ -34,11 +34,31 @@ struct PollRegistryStateTests {
         #expect(firsts == ["b", "b", "c", "b"])
     }
 
-    @Test("a preferred process comes first whatever its load; unicast reaches only it")
-    func preferredAndUnicast() {
+    @Test(
+        "a preferred process comes first unless it is busier than its group's average",
+        arguments: [
+            // (leases of a, of b, of c, first candidate) with "a" preferred
+            (0, 0, 0, "a"),
+            (3, 3, 3, "a"),
+            (1, 0, 2, "a"),
+            (2, 0, 1, "b"),
+            (9, 0, 0, "b"),
+        ]
+    )
+    func preferredUnlessBusy(a: Int, b: Int, c: Int, first: String) {
+        var state = Self.registry(["a", "b", "c"])
+        let load = ["a": a, "b": b, "c": c]
+        let candidates = state.candidates(
+            for: .anycast(group: "workers", process: "a"), load: { load[$0] ?? 0 })
+        #expect(candidates.first?.process == first)
+        #expect(Set(candidates.map(\.process)) == ["a", "b", "c"])
+    }
+
+    @Test("a preferred process that is not connected is no obstacle; unicast reaches only its process")
+    func absentPreferredAndUnicast() {
         var state = Self.registry(["a", "b"])
-        let preferred = state.candidates(for: .anycast(group: "workers", process: "a"), load: { $0 == "a" ? 9 : 0 })
-        #expect(preferred.map(\.process) == ["a", "b"])
+        let candidates = state.candidates(for: .anycast(group: "workers", process: "gone"))
+        #expect(Set(candidates.map(\.process)) == ["a", "b"])
         #expect(state.candidates(for: .unicast(group: "workers", process: "b")).map(\.process) == ["b"])
         #expect(state.candidates(for: .anycast(group: "nobody", process: nil)).isEmpty)
     }

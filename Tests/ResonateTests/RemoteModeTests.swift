@@ -94,12 +94,14 @@ struct RemoteModeTests {
             var configuration = Resonate.Configuration()
             configuration.url = server.url
             configuration.group = "workers"
-            configuration.ttl = .seconds(2)
+            // A lease long enough that renewals every ttl / 3 hold it even on a machine busy with the whole
+            // suite; the blocker outlasts it twice over, so without renewals it would surely expire.
+            configuration.ttl = .seconds(4)
             configuration.maxConcurrentTasks = 1
             let resonate = try Resonate(configuration: configuration)
             let blocker = try resonate.register("blocker") { (_: Context) async throws -> String in
                 // Holds the only slot for more than two leases.
-                try await Task.sleep(for: .seconds(4.5))
+                try await Task.sleep(for: .seconds(9))
                 return "done"
             }
             let quick = try resonate.register("quick") { (_: Context) async throws -> String in

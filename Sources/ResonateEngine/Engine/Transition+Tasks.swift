@@ -146,7 +146,7 @@ extension Transition {
         }
         effects.leaseEnds(task)
         task.state = .suspended
-        task.pid = nil
+        // The pid stays, as the last holder's: the resume is sent there first (see `makePending`).
         task.ttl = nil
         task.timeout = nil
         try await transaction.updateTask(task)

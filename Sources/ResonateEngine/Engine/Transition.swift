@@ -83,7 +83,13 @@ struct Transition<T: StoreTransaction> {
     }
 
     /// Moves a task to pending at its current version, arms its retry timeout, and sends it an `execute`.
+    ///
+    /// A suspended task's resume goes to the process that suspended it first, when the target is a whole group
+    /// (`poll://any@group`): that process may still have the execution in memory and continue it without
+    /// replaying. Anycast honours the preference only while that process is connected and no busier than its
+    /// group's average, so a dead or overloaded worker's work still spreads at once.
     func makePending(_ task: inout TaskRow) async throws {
+        let lastHolder = task.state == .suspended ? task.pid : nil
         effects.leaseEnds(task)
         task.state = .pending
         task.pid = nil
@@ -91,12 +97,15 @@ struct Transition<T: StoreTransaction> {
         task.timeout = .retry(at: now + retryTimeout)
         try await transaction.updateTask(task)
         effects.noteDeadline(now + retryTimeout)
-        try await sendExecute(task)
+        try await sendExecute(task, preferring: lastHolder)
     }
 
-    /// Queues an `execute` of the task's current version to its promise's target.
-    func sendExecute(_ task: TaskRow) async throws {
-        guard let target = try await transaction.promise(id: task.id)?.target else { return }
+    /// Queues an `execute` of the task's current version to its promise's target (preferring `process` there).
+    func sendExecute(_ task: TaskRow, preferring process: String? = nil) async throws {
+        guard var target = try await transaction.promise(id: task.id)?.target else { return }
+        if let process, case .anycast(let group, nil)? = try? Address(parsing: target) {
+            target = Address.anycast(group: group, process: process).description
+        }
         let entry = try await transaction.enqueueExecute(taskID: task.id, version: task.version, address: target)
         effects.deliver(entry, .execute(taskID: task.id, version: task.version))
     }

@@ -32,8 +32,11 @@ public struct TaskRow: Sendable, Hashable {
     }
 
     /// The wire record, given the number of ready callbacks.
+    /// The task as the protocol shows it: `pid` only while acquired (a suspended row keeps its last holder's pid,
+    /// for the routing of its resume, but that is not part of the protocol).
     public func record(resumes: Int64) -> TaskRecord {
-        TaskRecord(id: id, state: state, version: version, resumes: resumes, ttl: ttl, pid: pid)
+        TaskRecord(
+            id: id, state: state, version: version, resumes: resumes, ttl: ttl, pid: state == .acquired ? pid : nil)
     }
 }
 

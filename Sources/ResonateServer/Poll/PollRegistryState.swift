@@ -88,17 +88,20 @@ struct PollRegistryState {
             let start = (nextRoundRobin[key] ?? 0) % connections.count
             nextRoundRobin[key] = start + 1
             var rotated = Array(connections[start...] + connections[..<start])
-            if rotated.count > 1 {
-                // A stable sort keeps the round-robin order among processes with equal load.
-                let loads = Dictionary(
-                    rotated.map { ($0.process, load($0.process)) }, uniquingKeysWith: { first, _ in first })
-                rotated = rotated.enumerated()
-                    .sorted {
-                        ((loads[$0.element.process] ?? 0), $0.offset) < ((loads[$1.element.process] ?? 0), $1.offset)
-                    }
-                    .map(\.element)
-            }
-            guard let process else { return rotated }
+            guard rotated.count > 1 else { return rotated }
+            let loads = Dictionary(
+                rotated.map { ($0.process, load($0.process)) }, uniquingKeysWith: { first, _ in first })
+            // A stable sort keeps the round-robin order among processes with equal load.
+            rotated = rotated.enumerated()
+                .sorted {
+                    ((loads[$0.element.process] ?? 0), $0.offset) < ((loads[$1.element.process] ?? 0), $1.offset)
+                }
+                .map(\.element)
+            // The preferred process goes first while it is no busier than the group's average: a preference (say,
+            // the process that has the execution in memory) must not pile work on one worker.
+            guard let process, let preferredLoad = loads[process],
+                preferredLoad * loads.count <= loads.values.reduce(0, +)
+            else { return rotated }
             return rotated.filter { $0.process == process } + rotated.filter { $0.process != process }
         }
     }
