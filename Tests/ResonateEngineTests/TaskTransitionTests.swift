@@ -288,17 +288,22 @@ struct TaskTransitionTests {
         }
     }
 
+    /// A local child of `parent` in the parent's branch (so it is part of the parent's preload).
+    static func localChild(_ id: String, of parent: String, _ harness: EngineHarness) -> PromiseCreate {
+        PromiseCreate(
+            id: id,
+            timeoutAt: harness.now + 10_000,
+            tags: [Tag.branch: parent, Tag.parent: parent, Tag.origin: parent, Tag.scope: "local"]
+        )
+    }
+
     @Test(
         "suspending on a settled promise answers 300 with the branch preload and keeps the lease",
         arguments: StoreKind.allCases)
     func suspendRedirect(store: StoreKind) async throws {
         try await EngineHarness.with(store) { harness async throws in
             await harness.createTask("w")
-            let child = PromiseCreate(
-                id: "w:1",
-                timeoutAt: harness.now + 10_000,
-                tags: [Tag.branch: "w", Tag.parent: "w", Tag.origin: "w", Tag.scope: "local"]
-            )
+            let child = Self.localChild("w:1", of: "w", harness)
             await harness.send(.taskFence(TaskFence(id: "w", version: 1, action: .create(child))))
             await harness.send(
                 .taskFence(TaskFence(id: "w", version: 1, action: .settle(PromiseSettle(id: "w:1", state: .resolved)))))
@@ -315,11 +320,7 @@ struct TaskTransitionTests {
     func preloadOmitted(store: StoreKind) async throws {
         try await EngineHarness.with(store) { harness async throws in
             await harness.createTask("w")
-            let child = PromiseCreate(
-                id: "w:1",
-                timeoutAt: harness.now + 10_000,
-                tags: [Tag.branch: "w", Tag.parent: "w", Tag.origin: "w", Tag.scope: "local"]
-            )
+            let child = Self.localChild("w:1", of: "w", harness)
             let created = await harness.send(
                 Request.taskFence(TaskFence(id: "w", version: 1, action: .create(child))).omittingPreload())
             #expect(created.status == 200)
