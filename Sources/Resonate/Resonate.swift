@@ -167,7 +167,8 @@ public final class Resonate: Service, Sendable {
             logger: logger
         )
         slots = TaskSlots(count: configuration.maxConcurrentTasks)
-        parked = ParkedPasses(capacity: configuration.maxParkedExecutions)
+        parked = ParkedPasses(
+            capacity: configuration.maxParkedExecutions, byteCapacity: configuration.maxParkedExecutionMemory)
         listenerRefreshInterval = configuration.listenerRefreshInterval
         (work, workContinuation) = AsyncStream.makeStream(of: WorkItem.self)
         promises = Promises(runtime: runtime)

@@ -63,6 +63,31 @@ struct ParkedPassesTests {
         #expect(parked.count == 0)
     }
 
+    @Test("beyond its memory budget the least recently parked passes go; one larger than the budget is not kept")
+    func memoryBudget() {
+        let parked = ParkedPasses(capacity: 100, byteCapacity: 1_000)
+        let (a, b, c) = (Self.pass("a"), Self.pass("b"), Self.pass("c"))
+        #expect(parked.insert(a, taskID: "a", version: 1, bytes: 400).isEmpty)
+        #expect(parked.insert(b, taskID: "b", version: 1, bytes: 400).isEmpty)
+        #expect(parked.insert(c, taskID: "c", version: 1, bytes: 400).map(\.taskID) == ["a"])
+        #expect(parked.bytes == 800)
+        #expect(parked.take("b")?.pass === b)
+        #expect(parked.bytes == 400)
+        #expect(parked.insert(Self.pass("huge"), taskID: "huge", version: 1, bytes: 1_001).map(\.taskID) == ["huge"])
+        #expect(parked.count == 1 && parked.bytes == 400)
+    }
+
+    @Test("a pass's size counts a fixed part and the records it has seen")
+    func approximateSize() {
+        #expect(Self.pass("empty").approximateBytes == Pass.baseBytes)
+        let record = PromiseRecord(
+            id: "r", state: .resolved, param: Value(data: "abcd"), value: Value(data: "xy"), tags: ["k": "v"],
+            timeoutAt: 1, createdAt: 0, settledAt: 1)
+        let pass = Pass(taskID: "sized", version: 1, preload: [record], runtime: Self.runtime)
+        // 256 per record, plus its id (1), param (4) and value (2) bytes, plus 32 and the bytes of each tag (2).
+        #expect(pass.approximateBytes == Pass.baseBytes + 256 + 1 + 4 + 2 + 32 + 2)
+    }
+
     @Test("thousands of parks and takes keep the bookkeeping bounded")
     func boundedBookkeeping() {
         let parked = ParkedPasses(capacity: 100)

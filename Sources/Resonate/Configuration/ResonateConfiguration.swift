@@ -27,6 +27,9 @@ extension Resonate {
         /// resume (after eviction, a restart, or on another process) replays the function from its checkpoints.
         /// Each costs its suspended Swift tasks plus the promise records it has seen.
         public var maxParkedExecutions = 4_096
+        /// About how much memory, in bytes, the suspended executions kept in memory may hold together (each is
+        /// counted as 16 KiB plus the promise records it has seen). Default 256 MiB.
+        public var maxParkedExecutionMemory = 256 << 20
         /// How child ids are derived; must match the server's `--id-rules`. Default `colon`.
         public var idScheme: IDScheme = .colon
         /// The retry policy of functions registered without one. Default ``RetryPolicy/default``.

@@ -250,6 +250,21 @@ final class Pass: Sendable {
     /// Whether the pass was abandoned: a function unwinding now must not record its error as its outcome.
     var isAbandoned: Bool { state.withLock { $0.machine.isAbandoned } }
 
+    /// About how much memory the pass holds: a fixed part for its suspended tasks and continuations, plus the
+    /// promise records it has seen (ids, payloads, tags).
+    var approximateBytes: Int {
+        state.withLock { shell in
+            shell.machine.records.values.reduce(Self.baseBytes) { total, record in
+                total + 256 + record.id.utf8.count + (record.param.data?.utf8.count ?? 0)
+                    + (record.value.data?.utf8.count ?? 0)
+                    + record.tags.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 32 }
+            }
+        }
+    }
+
+    /// The memory of a parked pass apart from its records: a few suspended tasks and their frames.
+    static let baseBytes = 16 * 1024
+
     /// The remote promises created or found pending and not known to have settled.
     var pendingRemote: [String] { state.withLock { $0.machine.pendingRemote } }
 

@@ -241,7 +241,9 @@ struct TaskRunner: Sendable {
                     runtime.heartbeats.remove(pass.taskID, version: version)
                     hold.release()
                     pass.markParked()
-                    for evicted in parked.insert(pass, taskID: pass.taskID, version: version) { evicted.abandon() }
+                    let evictions = parked.insert(
+                        pass, taskID: pass.taskID, version: version, bytes: pass.approximateBytes)
+                    for evicted in evictions { evicted.abandon() }
                     switch await pass.waitWhileParked() {
                     case .resumed(let version):
                         hold.adopt()
