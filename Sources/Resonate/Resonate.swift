@@ -41,6 +41,7 @@ public final class Resonate: Service, Sendable {
     private let lifecycle = Mutex(Lifecycle())
     private let slots: TaskSlots
     private let parked: ParkedPasses
+    let resumeCounters = ResumeCounters()
     private let listenerRefreshInterval: Duration
 
     /// Promises by id: read, create, settle and search them.
@@ -500,7 +501,7 @@ public final class Resonate: Service, Sendable {
     }
 
     private func runLoops() async {
-        let runner = TaskRunner(runtime: runtime, slots: slots, parked: parked)
+        let runner = TaskRunner(runtime: runtime, slots: slots, parked: parked, counters: resumeCounters)
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { background in
                 if let engine {

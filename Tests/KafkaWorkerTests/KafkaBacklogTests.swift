@@ -74,8 +74,10 @@ struct KafkaBacklogTests {
         #expect(try environment.remainingRows(of: offsets.keys) == 0)
         #expect(try environment.ledger().count == 2 * Self.records)
         let repeated = try environment.repeatedBatches()
+        // Log lines are "<time> <level> <label>: …": keep the worker's warnings and errors, not its step output.
         let warnings = worker.output.split(separator: "\n")
-            .filter { $0.contains("warning") || $0.contains("error ") }.suffix(40).joined(separator: "\n")
+            .filter { ["warning", "error", "critical"].contains($0.split(separator: " ").dropFirst().first ?? "") }
+            .suffix(40).joined(separator: "\n")
         #expect(repeated == [], "batches run twice without a crash: \(repeated.prefix(10)); warnings:\n\(warnings)")
         #expect(worker.output.contains("simulated error while processing record"))
 

@@ -26,6 +26,13 @@ final class Pass: Sendable {
     private let jobs: AsyncStream<Job>
     private let jobsContinuation: AsyncStream<Job>.Continuation
 
+    /// A runner to wake with an event, taken out of the lock to be resumed outside it.
+    private typealias RunnerWakeup = (
+        runner: CheckedContinuation<PassState.RunnerEvent, Never>, event: PassState.RunnerEvent
+    )
+    /// A waiting job to resume with a settled record.
+    private typealias WaiterWakeup = (waiter: CheckedContinuation<PromiseRecord, any Error>, record: PromiseRecord)
+
     /// The state machine and the continuations its answers resume.
     private struct Shell {
         var machine: PassState
@@ -36,9 +43,7 @@ final class Pass: Sendable {
         var parkOutcome: ParkOutcome?
 
         /// Hands an event to the runner, now if it waits for one.
-        mutating func post(
-            _ event: PassState.RunnerEvent?
-        ) -> (CheckedContinuation<PassState.RunnerEvent, Never>, PassState.RunnerEvent)? {
+        mutating func post(_ event: PassState.RunnerEvent?) -> RunnerWakeup? {
             guard let event else { return nil }
             if let runner {
                 self.runner = nil
@@ -50,6 +55,11 @@ final class Pass: Sendable {
 
         mutating func takeWaiters(_ ids: [PassState.WaiterID]) -> [CheckedContinuation<PromiseRecord, any Error>] {
             ids.compactMap { waiters.removeValue(forKey: $0) }
+        }
+
+        /// The waiting jobs the machine resumes, each with its record.
+        mutating func takeWaiters(_ resume: [(PassState.WaiterID, PromiseRecord)]) -> [WaiterWakeup] {
+            resume.compactMap { id, record in waiters.removeValue(forKey: id).map { ($0, record) } }
         }
 
         /// Ends the park: the waiting runner if there is one, else the outcome is kept for its next park.
@@ -138,9 +148,7 @@ final class Pass: Sendable {
     func wait(for id: String) async throws -> PromiseRecord {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PromiseRecord, any Error>) in
             let (decision, post) = state.withLock {
-                shell -> (
-                    PassState.WaitDecision, (CheckedContinuation<PassState.RunnerEvent, Never>, PassState.RunnerEvent)?
-                ) in
+                shell -> (PassState.WaitDecision, RunnerWakeup?) in
                 let decision = shell.machine.wait(for: id)
                 guard case .wait(let waiter, let event) = decision else { return (decision, nil) }
                 shell.waiters[waiter] = continuation
@@ -171,10 +179,7 @@ final class Pass: Sendable {
     func received(_ records: [PromiseRecord]) {
         let (waiters, post) = state.withLock { shell in
             let (resume, event) = shell.machine.received(records)
-            return (
-                resume.compactMap { id, record in shell.waiters.removeValue(forKey: id).map { ($0, record) } },
-                shell.post(event)
-            )
+            return (shell.takeWaiters(resume), shell.post(event))
         }
         for (waiter, record) in waiters { waiter.resume(returning: record) }
         if let (runner, event) = post { runner.resume(returning: event) }
@@ -207,13 +212,9 @@ final class Pass: Sendable {
     /// abandoned meanwhile (the caller replays instead).
     func resume(version: Int64, with records: [PromiseRecord]) -> Bool {
         let resumed = state.withLock {
-            shell -> (
-                CheckedContinuation<ParkOutcome, Never>?,
-                [(CheckedContinuation<PromiseRecord, any Error>, PromiseRecord)],
-                (CheckedContinuation<PassState.RunnerEvent, Never>, PassState.RunnerEvent)?
-            )? in
+            shell -> (CheckedContinuation<ParkOutcome, Never>?, [WaiterWakeup], RunnerWakeup?)? in
             guard let (resume, event) = shell.machine.resume(version: version, with: records) else { return nil }
-            let waiters = resume.compactMap { id, record in shell.waiters.removeValue(forKey: id).map { ($0, record) } }
+            let waiters = shell.takeWaiters(resume)
             let post = shell.post(event)
             return (shell.endPark(.resumed(version: version)), waiters, post)
         }
@@ -253,13 +254,7 @@ final class Pass: Sendable {
     /// About how much memory the pass holds: a fixed part for its suspended tasks and continuations, plus the
     /// promise records it has seen (ids, payloads, tags).
     var approximateBytes: Int {
-        state.withLock { shell in
-            shell.machine.records.values.reduce(Self.baseBytes) { total, record in
-                total + 256 + record.id.utf8.count + (record.param.data?.utf8.count ?? 0)
-                    + (record.value.data?.utf8.count ?? 0)
-                    + record.tags.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 32 }
-            }
-        }
+        Self.baseBytes + state.withLock { $0.machine.recordBytes }
     }
 
     /// The memory of a parked pass apart from its records: a few suspended tasks and their frames.

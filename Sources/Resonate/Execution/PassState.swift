@@ -64,11 +64,14 @@ struct PassState {
     private var localWaiting = 0
     private var nextWaiter: WaiterID = 0
 
+    /// About how many bytes the records take (``PromiseRecord/approximateBytes``), kept as they change so that
+    /// sizing a pass at each park does not cost a walk over a long execution's history.
+    private(set) var recordBytes = 0
+
     init(version: Int64, preload: [PromiseRecord]) {
         self.version = version
-        var records: [String: PromiseRecord] = [:]
-        for record in preload { records[record.id] = record }
-        self.records = records
+        self.records = [:]
+        remember(preload)
     }
 
     // MARK: Jobs
@@ -122,7 +125,8 @@ struct PassState {
     mutating func remember(_ new: some Sequence<PromiseRecord>) {
         for record in new {
             if let known = records[record.id], known.state.isSettled, !record.state.isSettled { continue }
-            records[record.id] = record
+            recordBytes +=
+                record.approximateBytes - (records.updateValue(record, forKey: record.id)?.approximateBytes ?? 0)
         }
     }
 
@@ -167,7 +171,7 @@ struct PassState {
 
     /// Gives the pass up; returns every waiting job, each to unwind with ``unwindError``.
     mutating func abandon() -> [WaiterID] {
-        if phase != .abandoned { phase = .abandoned }
+        phase = .abandoned
         return takeAllWaiters()
     }
 
@@ -200,4 +204,12 @@ struct PassState {
 
     /// Whether the pass was abandoned: a function unwinding now must not record its error as its outcome.
     var isAbandoned: Bool { phase == .abandoned }
+}
+
+extension PromiseRecord {
+    /// About how much memory the record takes: a fixed part plus its id, payloads and tags.
+    var approximateBytes: Int {
+        256 + id.utf8.count + (param.data?.utf8.count ?? 0) + (value.data?.utf8.count ?? 0)
+            + tags.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 32 }
+    }
 }

@@ -24,9 +24,9 @@ extension Resonate {
     /// How the executions this process resumed went on so far.
     public var resumeStatistics: ResumeStatistics {
         ResumeStatistics(
-            suspended: runtime.suspended.load(ordering: .relaxed),
-            inMemory: runtime.resumedInMemory.load(ordering: .relaxed),
-            replayed: runtime.replayed.load(ordering: .relaxed),
+            suspended: resumeCounters.suspended.load(ordering: .relaxed),
+            inMemory: resumeCounters.inMemory.load(ordering: .relaxed),
+            replayed: resumeCounters.replayed.load(ordering: .relaxed),
             parked: parkedCount
         )
     }

@@ -26,12 +26,6 @@ final class Runtime: Sendable {
     let heartbeats = Heartbeats()
     /// The durable sleeps executions of this process are waiting on now (see ``TaskRunner/acquireAndRun``).
     let sleeping = Mutex<Set<String>>([])
-    /// Times an execution of this process was suspended on the server.
-    let suspended = Atomic<Int>(0)
-    /// Resumes that continued a pass kept in memory.
-    let resumedInMemory = Atomic<Int>(0)
-    /// Runs from the top of tasks acquired before (resumes of passes not in memory, retries after lost leases).
-    let replayed = Atomic<Int>(0)
     private let dependencies = Mutex<[ObjectIdentifier: any Sendable]>([:])
 
     init(

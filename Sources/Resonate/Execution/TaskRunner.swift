@@ -18,6 +18,7 @@ struct TaskRunner: Sendable {
     let runtime: Runtime
     let slots: TaskSlots
     let parked: ParkedPasses
+    let counters: ResumeCounters
 
     /// Acquires the task an `execute` message names, then continues its parked pass or runs it from the top.
     /// A 409 means someone else has it: nothing to do.
@@ -53,12 +54,12 @@ struct TaskRunner: Sendable {
             if entry.version + 1 == task.version, let records = await settledAwaited(of: entry.pass),
                 entry.pass.resume(version: task.version, with: records)
             {
-                runtime.resumedInMemory.wrappingAdd(1, ordering: .relaxed)
+                counters.count(.inMemory)
                 return  // the pass's runner has taken over the slot
             }
             entry.pass.abandon()
         }
-        if task.version > 1 { runtime.replayed.wrappingAdd(1, ordering: .relaxed) }
+        if task.version > 1 { counters.count(.replayed) }
         await run(task: task, promise: promise, preload: preload, holding: hold)
     }
 
@@ -237,7 +238,7 @@ struct TaskRunner: Sendable {
                 let version = pass.version
                 switch await suspend(pass.taskID, version: version, on: awaiting, logger: logger) {
                 case .suspended:
-                    runtime.suspended.wrappingAdd(1, ordering: .relaxed)
+                    counters.count(.suspended)
                     runtime.heartbeats.remove(pass.taskID, version: version)
                     hold.release()
                     pass.markParked()
