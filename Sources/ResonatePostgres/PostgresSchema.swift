@@ -147,6 +147,11 @@ enum PostgresSchema {
                 """,
             ]
         ),
+        Migration(
+            version: 3,
+            name: "tasks whose holder runs cleanup executions",
+            statements: ["ALTER TABLE tasks ADD COLUMN wants_cleanup boolean NOT NULL DEFAULT false"]
+        ),
     ]
 
     /// The newest version this build knows.

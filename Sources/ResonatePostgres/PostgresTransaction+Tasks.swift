@@ -17,9 +17,9 @@ extension PostgresTransaction {
     public func insertTask(_ task: TaskRow) async throws {
         try await rows(
             """
-            INSERT INTO tasks (id, state, version, pid, ttl, timeout_kind, timeout_at)
+            INSERT INTO tasks (id, state, version, pid, ttl, timeout_kind, timeout_at, wants_cleanup)
             VALUES (\(task.id), \(task.state.rawValue), \(task.version), \(task.pid), \(task.ttl),
-                    \(task.timeout.map { Int16($0.kind.rawValue) }), \(task.timeout?.at))
+                    \(task.timeout.map { Int16($0.kind.rawValue) }), \(task.timeout?.at), \(task.wantsCleanup))
             """
         )
     }
@@ -29,7 +29,7 @@ extension PostgresTransaction {
             """
             UPDATE tasks SET state = \(task.state.rawValue), version = \(task.version), pid = \(task.pid),
                              ttl = \(task.ttl), timeout_kind = \(task.timeout.map { Int16($0.kind.rawValue) }),
-                             timeout_at = \(task.timeout?.at)
+                             timeout_at = \(task.timeout?.at), wants_cleanup = \(task.wantsCleanup)
             WHERE id = \(task.id)
             """
         )

@@ -113,11 +113,11 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
         )
     }
 
-    static let taskColumns = "id, state, version, pid, ttl, timeout_kind, timeout_at"
+    static let taskColumns = "id, state, version, pid, ttl, timeout_kind, timeout_at, wants_cleanup"
 
     static func task(_ row: PostgresRow) throws -> TaskRow {
-        let (id, state, version, pid, ttl, timeoutKind, timeoutAt) =
-            try row.decode((String, String, Int64, String?, Int64?, Int16?, Int64?).self)
+        let (id, state, version, pid, ttl, timeoutKind, timeoutAt, wantsCleanup) =
+            try row.decode((String, String, Int64, String?, Int64?, Int16?, Int64?, Bool).self)
         guard let taskState = TaskState(rawValue: state) else {
             throw PostgresStoreError(.corruptRow, "task \(id) has the unknown state '\(state)'")
         }
@@ -128,7 +128,9 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
             }
             timeout = TaskTimeout(kind: kind, at: timeoutAt)
         }
-        return TaskRow(id: id, state: taskState, version: version, pid: pid, ttl: ttl, timeout: timeout)
+        return TaskRow(
+            id: id, state: taskState, version: version, pid: pid, ttl: ttl, timeout: timeout,
+            wantsCleanup: wantsCleanup)
     }
 
     static let scheduleColumns = """

@@ -51,6 +51,7 @@ extension Engine {
         do {
             request = try Request(kind: envelope.kind, data: envelope.data)
             if envelope.omitsPreload { request = request.omittingPreload() }
+            if envelope.requestsCleanup { request = request.requestingCleanup() }
         } catch {
             return Self.encode(kind: envelope.kind, correlationID: envelope.correlationID, reply: Reply(error))
         }

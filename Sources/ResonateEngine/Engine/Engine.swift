@@ -96,6 +96,7 @@ public final class Engine<S: Store>: Service, Sendable {
 
     private func run(_ request: Request, at fixedNow: Int64?) async throws -> (Reply, Effects) {
         let retryTimeout = configuration.retryTimeoutMilliseconds
+        let idRules = configuration.idRules
         let clock = self.clock
         let body: @Sendable (S.Transaction) async throws -> (Reply, Effects) = { transaction in
             let effects = EffectsCollector()
@@ -103,6 +104,7 @@ public final class Engine<S: Store>: Service, Sendable {
                 transaction: transaction,
                 now: fixedNow ?? clock.now(),
                 retryTimeout: retryTimeout,
+                idRules: idRules,
                 effects: effects
             )
             let reply = try await transition.apply(request)
@@ -115,6 +117,7 @@ public final class Engine<S: Store>: Service, Sendable {
     @discardableResult
     public func runTimerPass(at time: Int64? = nil) async throws -> TimerPassResult {
         let retryTimeout = configuration.retryTimeoutMilliseconds
+        let idRules = configuration.idRules
         let batchSize = configuration.timerBatchSize
         let clock = self.clock
         let (result, effects) = try await store.write { transaction in
@@ -123,6 +126,7 @@ public final class Engine<S: Store>: Service, Sendable {
                 transaction: transaction,
                 now: time ?? clock.now(),
                 retryTimeout: retryTimeout,
+                idRules: idRules,
                 effects: effects
             )
             return (try await transition.processTimers(batchSize: batchSize), effects.effects)
@@ -316,6 +320,7 @@ extension Engine {
     /// previous run of the process that is gone, and waiting for it to expire would only delay recovery.
     public func releaseAllLeases() async throws {
         let retryTimeout = configuration.retryTimeoutMilliseconds
+        let idRules = configuration.idRules
         let clock = self.clock
         let effects = try await store.write { transaction in
             let effects = EffectsCollector()
@@ -323,6 +328,7 @@ extension Engine {
                 transaction: transaction,
                 now: clock.now(),
                 retryTimeout: retryTimeout,
+                idRules: idRules,
                 effects: effects
             )
             var cursor: String?

@@ -23,7 +23,9 @@ extension Transition {
             if task.state == .fulfilled {
                 return .ok(.taskWithPromise(task: task.record(resumes: 0), promise: promise, preload: []))
             }
-            try await acquire(&task, pid: create.pid, ttl: create.ttl, isWork: !promise.isTimer)
+            try await acquire(
+                &task, pid: create.pid, ttl: create.ttl, isWork: !promise.isTimer,
+                wantsCleanup: create.requestsCleanup)
             return .ok(
                 .taskWithPromise(
                     task: task.record(resumes: 0), promise: promise, preload: try await preload(for: promise))
@@ -37,7 +39,9 @@ extension Transition {
         case .fulfilled:
             return .ok(.taskWithPromise(task: task.record(resumes: 0), promise: promise, preload: []))
         case .pending:
-            try await acquire(&task, pid: create.pid, ttl: create.ttl, isWork: !promise.isTimer)
+            try await acquire(
+                &task, pid: create.pid, ttl: create.ttl, isWork: !promise.isTimer,
+                wantsCleanup: create.requestsCleanup)
             return .ok(
                 .taskWithPromise(
                     task: task.record(resumes: 0), promise: promise, preload: try await preload(for: promise))
@@ -77,7 +81,9 @@ extension Transition {
         else { return Reply(.notFound("Task not found")) }
         guard task.state == .pending else { return Reply(.conflict("Task is not pending")) }
         guard task.version == request.version else { return Reply(.conflict("Version mismatch")) }
-        try await acquire(&task, pid: request.pid, ttl: request.ttl, isWork: !promise.isTimer)
+        try await acquire(
+            &task, pid: request.pid, ttl: request.ttl, isWork: !promise.isTimer,
+            wantsCleanup: request.requestsCleanup)
         return .ok(
             .taskWithPromise(
                 task: task.record(resumes: 0),
@@ -109,7 +115,8 @@ extension Transition {
             promise,
             state: request.settle.state,
             value: request.settle.value,
-            settledAt: now
+            settledAt: now,
+            byOwnTask: true
         )
         return .ok(.promise(settled))
     }

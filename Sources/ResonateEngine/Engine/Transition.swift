@@ -15,6 +15,8 @@ struct Transition<T: StoreTransaction> {
     let now: Int64
     /// The retry timeout `R` in milliseconds.
     let retryTimeout: Int64
+    /// How ids encode lineage: names the cleanup executions of canceled promises and recognizes detached ones.
+    let idRules: IDRules
     let effects: EffectsCollector
 
     // MARK: Lazy timeouts
@@ -42,11 +44,17 @@ struct Transition<T: StoreTransaction> {
     // MARK: Settlement chain (PROTOCOL §2.7)
 
     /// Settles a pending promise and runs the settlement chain; returns the settled record.
+    ///
+    /// A cancellation goes further than the protocol's chain (see `propagateCancellation`).
+    ///
+    /// - Parameter byOwnTask: whether the promise's own task settles it (`task.fulfill`): a function that ends
+    ///   itself canceled has nothing left to clean up.
     func settle(
         _ promise: PromiseRecord,
         state: PromiseState,
         value: Value,
-        settledAt: Int64
+        settledAt: Int64,
+        byOwnTask: Bool = false
     ) async throws -> PromiseRecord {
         var settled = promise
         settled.state = state
@@ -55,7 +63,8 @@ struct Transition<T: StoreTransaction> {
         try await transaction.settlePromise(id: promise.id, state: state, value: value, settledAt: settledAt)
 
         // The promise's own task is finished, whoever settled the promise.
-        if var task = try await transaction.task(id: promise.id), task.state != .fulfilled {
+        let ownTask = try await transaction.task(id: promise.id)
+        if var task = ownTask, task.state != .fulfilled {
             effects.leaseEnds(task)
             task.state = .fulfilled
             task.pid = nil
@@ -78,6 +87,9 @@ struct Transition<T: StoreTransaction> {
         for address in try await transaction.takeListeners(promiseID: promise.id) {
             let entry = try await transaction.enqueueUnblock(promiseID: promise.id, address: address)
             effects.deliver(entry, .unblock(promise: settled))
+        }
+        if state == .rejectedCanceled {
+            try await propagateCancellation(of: settled, task: byOwnTask ? nil : ownTask)
         }
         return settled
     }
@@ -169,8 +181,10 @@ struct Transition<T: StoreTransaction> {
     ///
     /// - Parameter isWork: whether the lease counts as work for dispatch; a durable sleep's task does not (SDKs
     ///   hold or drop it without doing anything).
-    func acquire(_ task: inout TaskRow, pid: String, ttl: Int64, isWork: Bool) async throws {
+    /// - Parameter wantsCleanup: whether the process runs cleanup executions (``Request/cleanupHeadField``).
+    func acquire(_ task: inout TaskRow, pid: String, ttl: Int64, isWork: Bool, wantsCleanup: Bool) async throws {
         task.state = .acquired
+        task.wantsCleanup = wantsCleanup
         task.version += 1
         task.pid = pid
         task.ttl = ttl

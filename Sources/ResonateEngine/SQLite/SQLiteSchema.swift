@@ -96,7 +96,12 @@ enum SQLiteSchema {
                 );
                 CREATE INDEX schedules_by_next_run ON schedules(next_run_at);
                 """
-        )
+        ),
+        Migration(
+            version: 2,
+            name: "tasks whose holder runs cleanup executions",
+            sql: "ALTER TABLE tasks ADD COLUMN wants_cleanup INTEGER NOT NULL DEFAULT 0;"
+        ),
     ]
 
     /// Brings the database to the newest schema version.

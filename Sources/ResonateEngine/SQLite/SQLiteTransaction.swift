@@ -156,7 +156,7 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
 
     // MARK: Tasks
 
-    static let taskColumns = "id, state, version, pid, ttl, timeout_kind, timeout_at"
+    static let taskColumns = "id, state, version, pid, ttl, timeout_kind, timeout_at, wants_cleanup"
 
     func readTask(_ row: SQLiteStatement) throws -> TaskRow {
         var timeout: TaskTimeout?
@@ -169,7 +169,8 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
             version: row.int64(2),
             pid: row.optionalText(3),
             ttl: row.optionalInt64(4),
-            timeout: timeout
+            timeout: timeout,
+            wantsCleanup: row.int64(7) != 0
         )
     }
 
@@ -187,7 +188,10 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
 
     public func insertTask(_ task: TaskRow) async throws {
         try connection.statement(
-            "INSERT INTO tasks (id, state, version, pid, ttl, timeout_kind, timeout_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            """
+            INSERT INTO tasks (id, state, version, pid, ttl, timeout_kind, timeout_at, wants_cleanup)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """
         ).bind(
             task.id,
             StoredState.code(task.state),
@@ -195,13 +199,17 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
             task.pid,
             task.ttl,
             task.timeout.map { Int64($0.kind.rawValue) },
-            task.timeout?.at
+            task.timeout?.at,
+            Int64(task.wantsCleanup ? 1 : 0)
         ).run()
     }
 
     public func updateTask(_ task: TaskRow) async throws {
         try connection.statement(
-            "UPDATE tasks SET state = ?, version = ?, pid = ?, ttl = ?, timeout_kind = ?, timeout_at = ? WHERE id = ?"
+            """
+            UPDATE tasks SET state = ?, version = ?, pid = ?, ttl = ?, timeout_kind = ?, timeout_at = ?, wants_cleanup = ?
+            WHERE id = ?
+            """
         ).bind(
             StoredState.code(task.state),
             task.version,
@@ -209,6 +217,7 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
             task.ttl,
             task.timeout.map { Int64($0.kind.rawValue) },
             task.timeout?.at,
+            Int64(task.wantsCleanup ? 1 : 0),
             task.id
         ).run()
     }

@@ -14,6 +14,9 @@ public struct TaskRow: Sendable, Hashable {
     public var ttl: Int64?
     /// The pending task's retry time, or the acquired task's lease expiry.
     public var timeout: TaskTimeout?
+    /// Whether the last process to acquire the task runs cleanup executions: a cancellation of the task's promise
+    /// then starts one (see ``Request/cleanupHeadField``). Not part of the protocol's task.
+    public var wantsCleanup: Bool
 
     public init(
         id: String,
@@ -21,7 +24,8 @@ public struct TaskRow: Sendable, Hashable {
         version: Int64,
         pid: String? = nil,
         ttl: Int64? = nil,
-        timeout: TaskTimeout? = nil
+        timeout: TaskTimeout? = nil,
+        wantsCleanup: Bool = false
     ) {
         self.id = id
         self.state = state
@@ -29,6 +33,7 @@ public struct TaskRow: Sendable, Hashable {
         self.pid = pid
         self.ttl = ttl
         self.timeout = timeout
+        self.wantsCleanup = wantsCleanup
     }
 
     /// The wire record, given the number of ready callbacks.

@@ -58,6 +58,20 @@ public enum IDRules: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The id of the cleanup execution the server starts when `id` is canceled (``Request/cleanupHeadField``).
+    public func cleanupID(of id: String) -> String {
+        id + childSeparator(below: id) + "cleanup"
+    }
+
+    /// Whether `id` names a detached execution: its last lineage step is `d` and a hash (`root:d1f…`), as the
+    /// official Python SDK and this one mint them; a detached execution is not canceled with its creator.
+    public func isDetached(_ id: String) -> Bool {
+        let separators: Set<Character> = self == .colon ? [":", "."] : ["."]
+        guard let index = id.lastIndex(where: { separators.contains($0) }) else { return false }
+        let step = id[id.index(after: index)...]
+        return step.first == "d" && step.count > 1 && step.dropFirst().allSatisfy(\.isHexDigit)
+    }
+
     /// Whether two ids belong to the same call graph.
     public func sameOrigin(_ first: String, _ second: String) -> Bool {
         origin(of: first) == origin(of: second)

@@ -12,6 +12,9 @@ public struct RequestEnvelope: Sendable {
     public var debugTime: Int64?
     /// `head["resonate-swift:preload"] == false`: answer with an empty preload (``Request/preloadHeadField``).
     public var omitsPreload = false
+    /// `head["resonate-swift:cleanup"] == true`: start a cleanup execution on cancellation
+    /// (``Request/cleanupHeadField``).
+    public var requestsCleanup = false
     public var data: JSONValue
 
     public init(
@@ -121,6 +124,16 @@ public struct RequestEnvelope: Sendable {
                     + other.typeDescription
             )
         }
+        var requestsCleanup = false
+        switch head[Request.cleanupHeadField] {
+        case nil, .null?: break
+        case .bool(let wanted)?: requestsCleanup = wanted
+        case let other?:
+            return fail(
+                "Invalid request envelope: field 'head.\(Request.cleanupHeadField)' must be a boolean, got "
+                    + other.typeDescription
+            )
+        }
         guard let data = members["data"] else { return fail("Invalid request envelope: missing field 'data'") }
         guard !kind.isEmpty else { return fail("Missing or invalid 'kind' field — must be a non-empty string") }
         guard case .object = data else { return fail("Invalid 'data' field — must be an object") }
@@ -138,6 +151,7 @@ public struct RequestEnvelope: Sendable {
             data: data
         )
         envelope.omitsPreload = omitsPreload
+        envelope.requestsCleanup = requestsCleanup
         return .success(envelope)
     }
 }

@@ -21,4 +21,7 @@ public enum Tag {
     public static let schedule = "resonate:schedule"
     /// SDK bookkeeping: `global` for remote calls, `local` for in-process steps.
     public static let scope = "resonate:scope"
+    /// This implementation's, not the protocol's: set on the cleanup promise the server creates when a task
+    /// promise is canceled, naming the canceled promise (see ``Request/cleanupHeadField``).
+    public static let cleanupOf = "resonate-swift:cleanup-of"
 }

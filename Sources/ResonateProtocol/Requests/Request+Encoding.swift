@@ -16,7 +16,8 @@ extension Request {
     public func envelope(correlationID: String, auth: String? = nil) -> [UInt8] {
         var writer = JSONWriter(capacity: 512)
         Self.writeEnvelope(
-            kind: kind, correlationID: correlationID, auth: auth, omitsPreload: omitsPreload, to: &writer
+            kind: kind, correlationID: correlationID, auth: auth, omitsPreload: omitsPreload,
+            requestsCleanup: requestsCleanup, to: &writer
         ) { writer in
             writeData(to: &writer, correlationID: correlationID, auth: auth)
         }
@@ -147,6 +148,7 @@ extension Request {
         correlationID: String,
         auth: String?,
         omitsPreload: Bool = false,
+        requestsCleanup: Bool = false,
         to writer: inout JSONWriter,
         data writeData: (inout JSONWriter) -> Void
     ) {
@@ -160,6 +162,10 @@ extension Request {
         if omitsPreload {
             writer.key(preloadHeadField)
             writer.bool(false)
+        }
+        if requestsCleanup {
+            writer.key(cleanupHeadField)
+            writer.bool(true)
         }
         writer.endObject()
         writer.key("data")

@@ -120,6 +120,8 @@ public struct TaskCreate: Sendable, Hashable {
     /// Lease length in milliseconds.
     public var ttl: Int64
     public var promise: PromiseCreate
+    /// Start a cleanup execution if the promise is canceled (see ``Request/cleanupHeadField``).
+    public var requestsCleanup = false
 
     public init(pid: String, ttl: Int64, promise: PromiseCreate) {
         self.pid = pid
@@ -136,6 +138,8 @@ public struct TaskAcquire: Sendable, Hashable {
     public var ttl: Int64
     /// Answer with an empty preload (see ``Request/preloadHeadField``).
     public var omitsPreload = false
+    /// Start a cleanup execution if the promise is canceled (see ``Request/cleanupHeadField``).
+    public var requestsCleanup = false
 
     public init(id: String, version: Int64, pid: String, ttl: Int64) {
         self.id = id

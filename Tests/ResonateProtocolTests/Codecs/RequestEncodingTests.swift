@@ -170,6 +170,33 @@ struct RequestEncodingTests {
         #expect("\(failure.error)".contains("'head.resonate-swift:preload' must be a boolean, got a string"))
     }
 
+    @Test("the cleanup request travels in the head of task.acquire and task.create only")
+    func cleanupRequest() throws {
+        let acquire = Request.taskAcquire(TaskAcquire(id: "w", version: 0, pid: "p", ttl: 1_000)).requestingCleanup()
+        let bytes = acquire.envelope(correlationID: "c1")
+        #expect(String(decoding: bytes, as: UTF8.self).contains(#""resonate-swift:cleanup":true"#))
+        let envelope = try RequestEnvelope.parse(bytes).get()
+        #expect(envelope.requestsCleanup)
+        #expect(try Request(kind: envelope.kind, data: envelope.data).requestingCleanup() == acquire)
+        let create = Request.taskCreate(
+            TaskCreate(pid: "p", ttl: 1_000, promise: PromiseCreate(id: "w", timeoutAt: 1))
+        ).requestingCleanup()
+        #expect(create.requestsCleanup)
+        let plain = Request.taskAcquire(TaskAcquire(id: "w", version: 0, pid: "p", ttl: 1_000))
+        #expect(!String(decoding: plain.envelope(correlationID: "c1"), as: UTF8.self).contains("cleanup"))
+        #expect(try !RequestEnvelope.parse(plain.envelope(correlationID: "c1")).get().requestsCleanup)
+        #expect(!Request.promiseGet(id: "w").requestingCleanup().requestsCleanup)
+        let wrongType = Array(
+            #"{"kind":"task.acquire","head":{"corrId":"c","version":"2026-04-01","resonate-swift:cleanup":1},"data":{}}"#
+                .utf8)
+        guard case .failure(let failure) = RequestEnvelope.parse(wrongType) else {
+            Issue.record("a non-boolean cleanup request must be rejected")
+            return
+        }
+        #expect(failure.error.status == 400)
+        #expect("\(failure.error)".contains("'head.resonate-swift:cleanup' must be a boolean"))
+    }
+
     @Test("the table covers every operation")
     func coversEveryKind() {
         #expect(Set(Self.cases.map(\.request.kind)) == Set(RequestKind.allCases))

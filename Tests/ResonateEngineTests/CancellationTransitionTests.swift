@@ -1,0 +1,207 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import ResonateEngine
+import ResonateProtocol
+import Testing
+
+/// Cancelling a promise cancels what it started, in one transaction, and starts a cleanup execution when the
+/// canceled task's holder runs them.
+@Suite("Cancellation transitions", .sharedPostgres)
+struct CancellationTransitionTests {
+    /// A call tree below root `c`, acquired by `p1` (asking for cleanups when `cleanup` is set):
+    ///
+    /// - `c:1` a finished local step, `c:2` a running local step with a local grandchild `c:2.1`,
+    /// - `c:3` a remote call acquired by `p2` with a pending local step `c:3.1`,
+    /// - `c:4` a sleep, `c:5` a latent promise, `c:d0123abcd` a detached execution,
+    /// - `other` an unrelated pending promise.
+    static func buildTree(_ harness: EngineHarness, cleanup: Bool) async throws {
+        var create = TaskCreate(
+            pid: "p1", ttl: 10_000,
+            promise: PromiseCreate(
+                id: "c", timeoutAt: harness.now + 60_000,
+                param: Value(data: "eyJmdW5jIjoiZiJ9"),
+                tags: [Tag.target: EngineHarness.worker, Tag.origin: "c", Tag.branch: "c", Tag.parent: "c"]))
+        create.requestsCleanup = cleanup
+        #expect(await harness.send(.taskCreate(create)).status == 200)
+        func fence(_ task: String, _ version: Int64, _ id: String, _ tags: [String: String]) async {
+            let reply = await harness.send(
+                .taskFence(
+                    TaskFence(
+                        id: task, version: version,
+                        action: .create(PromiseCreate(id: id, timeoutAt: harness.now + 30_000, tags: tags)))))
+            #expect(reply.status == 200, "creating \(id): \(reply.payload)")
+        }
+        let local = [Tag.origin: "c", Tag.branch: "c", Tag.scope: "local"]
+        await fence("c", 1, "c:1", local.merging([Tag.parent: "c"]) { $1 })
+        await harness.send(
+            .taskFence(TaskFence(id: "c", version: 1, action: .settle(PromiseSettle(id: "c:1", state: .resolved)))))
+        await fence("c", 1, "c:2", local.merging([Tag.parent: "c"]) { $1 })
+        await fence("c", 1, "c:2.1", local.merging([Tag.parent: "c:2"]) { $1 })
+        let remote = [Tag.origin: "c", Tag.parent: "c", Tag.scope: "global", Tag.target: EngineHarness.worker]
+        await fence("c", 1, "c:3", remote.merging([Tag.branch: "c:3"]) { $1 })
+        var acquire = TaskAcquire(id: "c:3", version: 0, pid: "p2", ttl: 10_000)
+        acquire.requestsCleanup = cleanup
+        #expect(await harness.send(.taskAcquire(acquire)).status == 200)
+        await fence(
+            "c:3", 1, "c:3.1", [Tag.origin: "c", Tag.branch: "c:3", Tag.parent: "c:3", Tag.scope: "local"])
+        await fence("c", 1, "c:4", remote.merging([Tag.branch: "c:4", Tag.timer: "true"]) { $1 })
+        await fence("c", 1, "c:5", [Tag.origin: "c", Tag.parent: "c", Tag.branch: "c:5", Tag.scope: "global"])
+        await fence("c", 1, "c:d0123abcd", remote.merging([Tag.branch: "c:d0123abcd"]) { $1 })
+        await harness.createPromise("other")
+        _ = harness.sink.take()
+    }
+
+    @Test("cancelling a root cancels its pending descendants, and nothing else", arguments: StoreKind.allCases)
+    func cascade(store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness in
+            try await Self.buildTree(harness, cleanup: false)
+            let reason = Value(data: "c3RvcA==")
+            let reply = await harness.send(
+                .promiseSettle(PromiseSettle(id: "c", state: .rejectedCanceled, value: reason)))
+            #expect(reply.promise?.state == .rejectedCanceled)
+
+            for id in ["c", "c:2", "c:2.1", "c:3", "c:3.1", "c:4", "c:5"] {
+                let promise = try #require(try await harness.promise(id))
+                #expect(promise.state == .rejectedCanceled, "\(id)")
+                #expect(promise.value == reason, "\(id)")
+                #expect(promise.settledAt == harness.now, "\(id)")
+            }
+            #expect(try await harness.promise("c:1")?.state == .resolved)
+            #expect(try await harness.promise("c:d0123abcd")?.state == .pending)
+            #expect(try await harness.promise("other")?.state == .pending)
+            for id in ["c", "c:3", "c:4"] {
+                #expect(try await harness.task(id)?.state == .fulfilled, "\(id)")
+            }
+            #expect(try await harness.task("c:d0123abcd")?.state == .pending)
+            // Nobody asked for a cleanup: no new execution.
+            #expect(try await harness.promise("c:cleanup") == nil)
+            #expect(harness.sink.takeExecutes().isEmpty)
+
+            // The holders' next durable calls are refused.
+            let fence = await harness.send(
+                .taskFence(
+                    TaskFence(
+                        id: "c", version: 1, action: .create(PromiseCreate(id: "c:6", timeoutAt: harness.now + 1)))))
+            #expect(fence.status == 409)
+            #expect(
+                await harness.send(
+                    .taskFulfill(TaskFulfill(id: "c:3", version: 1, settle: PromiseSettle(id: "c:3", state: .resolved)))
+                ).status == 409)
+        }
+    }
+
+    @Test("a canceled task whose holder runs cleanups gets a cleanup execution", arguments: StoreKind.allCases)
+    func cleanup(store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness in
+            try await Self.buildTree(harness, cleanup: true)
+            await harness.send(.promiseSettle(PromiseSettle(id: "c", state: .rejectedCanceled)))
+
+            let root = try #require(try await harness.promise("c"))
+            let cleanup = try #require(try await harness.promise("c:cleanup"))
+            #expect(cleanup.state == .pending)
+            #expect(cleanup.param == root.param)
+            #expect(cleanup.tags[Tag.cleanupOf] == "c")
+            #expect(cleanup.tags[Tag.branch] == "c")
+            #expect(cleanup.tags[Tag.parent] == "c")
+            #expect(cleanup.tags[Tag.target] == EngineHarness.worker)
+            #expect(cleanup.timeoutAt >= harness.now + 86_400_000)
+            // The remote child was canceled too, and its holder runs cleanups: it gets its own.
+            let childCleanup = try #require(try await harness.promise("c:3.cleanup"))
+            #expect(childCleanup.tags[Tag.cleanupOf] == "c:3")
+            #expect(childCleanup.tags[Tag.branch] == "c:3")
+            #expect(
+                Set(harness.sink.takeExecutes()) == [
+                    TaskReference(id: "c:cleanup", version: 0), TaskReference(id: "c:3.cleanup", version: 0),
+                ])
+
+            // A cleanup runs like any task: acquired, fenced, fulfilled; the canceled promise stays canceled.
+            #expect(
+                await harness.send(.taskAcquire(TaskAcquire(id: "c:cleanup", version: 0, pid: "p1", ttl: 10_000)))
+                    .status == 200)
+            let step = await harness.send(
+                .taskFence(
+                    TaskFence(
+                        id: "c:cleanup", version: 1,
+                        action: .create(
+                            PromiseCreate(
+                                id: "c:6", timeoutAt: harness.now + 1_000,
+                                tags: [Tag.origin: "c", Tag.parent: "c", Tag.branch: "c", Tag.scope: "local"])))))
+            #expect(step.status == 200)
+            #expect(
+                await harness.send(
+                    .taskFulfill(
+                        TaskFulfill(
+                            id: "c:cleanup", version: 1, settle: PromiseSettle(id: "c:cleanup", state: .resolved)))
+                )
+                .status == 200)
+            #expect(try await harness.promise("c")?.state == .rejectedCanceled)
+        }
+    }
+
+    enum NoCleanupCase: String, CaseIterable, CustomStringConvertible {
+        /// The promise's task was never acquired: nothing ran.
+        case neverAcquired
+        /// The function ended itself canceled (`task.fulfill`).
+        case canceledByItsOwnTask
+        /// A cleanup execution is canceled: it is not cleaned up in turn.
+        case cleanupCanceled
+        var description: String { rawValue }
+    }
+
+    @Test("no cleanup execution", arguments: NoCleanupCase.allCases, StoreKind.allCases)
+    func noCleanup(_ kase: NoCleanupCase, store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness in
+            let tags = [Tag.target: EngineHarness.worker, Tag.origin: "n", Tag.branch: "n", Tag.parent: "n"]
+            switch kase {
+            case .neverAcquired:
+                await harness.createPromise("n", tags: tags)
+                await harness.send(.promiseSettle(PromiseSettle(id: "n", state: .rejectedCanceled)))
+                let cleanup = try await harness.promise("n:cleanup")
+                #expect(cleanup == nil)
+            case .canceledByItsOwnTask:
+                var create = TaskCreate(
+                    pid: "p1", ttl: 10_000, promise: PromiseCreate(id: "n", timeoutAt: harness.now + 60_000, tags: tags)
+                )
+                create.requestsCleanup = true
+                await harness.send(.taskCreate(create))
+                let reply = await harness.send(
+                    .taskFulfill(
+                        TaskFulfill(id: "n", version: 1, settle: PromiseSettle(id: "n", state: .rejectedCanceled))))
+                #expect(reply.status == 200)
+                let cleanup = try await harness.promise("n:cleanup")
+                #expect(cleanup == nil)
+            case .cleanupCanceled:
+                var create = TaskCreate(
+                    pid: "p1", ttl: 10_000, promise: PromiseCreate(id: "n", timeoutAt: harness.now + 60_000, tags: tags)
+                )
+                create.requestsCleanup = true
+                await harness.send(.taskCreate(create))
+                await harness.send(.promiseSettle(PromiseSettle(id: "n", state: .rejectedCanceled)))
+                var acquire = TaskAcquire(id: "n:cleanup", version: 0, pid: "p1", ttl: 10_000)
+                acquire.requestsCleanup = true
+                #expect(await harness.send(.taskAcquire(acquire)).status == 200)
+                await harness.send(.promiseSettle(PromiseSettle(id: "n:cleanup", state: .rejectedCanceled)))
+                let (cleanup, cleanupOfCleanup) = (
+                    try await harness.promise("n:cleanup"), try await harness.promise("n:cleanup.cleanup")
+                )
+                #expect(cleanup?.state == .rejectedCanceled)
+                #expect(cleanupOfCleanup == nil)
+            }
+        }
+    }
+
+    @Test("cancelling a settled promise changes nothing", arguments: StoreKind.allCases)
+    func settledIsUnchanged(store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness in
+            try await Self.buildTree(harness, cleanup: true)
+            await harness.send(
+                .taskFulfill(TaskFulfill(id: "c", version: 1, settle: PromiseSettle(id: "c", state: .resolved))))
+            let reply = await harness.send(.promiseSettle(PromiseSettle(id: "c", state: .rejectedCanceled)))
+            #expect(reply.status == 200)
+            #expect(reply.promise?.state == .resolved)
+            #expect(try await harness.promise("c:2")?.state == .pending)
+            #expect(try await harness.promise("c:cleanup") == nil)
+        }
+    }
+}
