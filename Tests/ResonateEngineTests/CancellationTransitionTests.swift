@@ -146,6 +146,8 @@ struct CancellationTransitionTests {
         case canceledByItsOwnTask
         /// A cleanup execution is canceled: it is not cleaned up in turn.
         case cleanupCanceled
+        /// The function made no durable call: there is no step to compensate.
+        case noDurableCall
         var description: String { rawValue }
     }
 
@@ -177,6 +179,14 @@ struct CancellationTransitionTests {
                 )
                 create.requestsCleanup = true
                 await harness.send(.taskCreate(create))
+                await harness.send(
+                    .taskFence(
+                        TaskFence(
+                            id: "n", version: 1,
+                            action: .create(
+                                PromiseCreate(
+                                    id: "n:1", timeoutAt: harness.now + 1_000,
+                                    tags: [Tag.origin: "n", Tag.parent: "n", Tag.branch: "n", Tag.scope: "local"])))))
                 await harness.send(.promiseSettle(PromiseSettle(id: "n", state: .rejectedCanceled)))
                 var acquire = TaskAcquire(id: "n:cleanup", version: 0, pid: "p1", ttl: 10_000)
                 acquire.requestsCleanup = true
@@ -187,6 +197,15 @@ struct CancellationTransitionTests {
                 )
                 #expect(cleanup?.state == .rejectedCanceled)
                 #expect(cleanupOfCleanup == nil)
+            case .noDurableCall:
+                var create = TaskCreate(
+                    pid: "p1", ttl: 10_000, promise: PromiseCreate(id: "n", timeoutAt: harness.now + 60_000, tags: tags)
+                )
+                create.requestsCleanup = true
+                await harness.send(.taskCreate(create))
+                await harness.send(.promiseSettle(PromiseSettle(id: "n", state: .rejectedCanceled)))
+                let cleanup = try await harness.promise("n:cleanup")
+                #expect(cleanup == nil)
             }
         }
     }

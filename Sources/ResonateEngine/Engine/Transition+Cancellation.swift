@@ -40,6 +40,11 @@ extension Transition {
         guard let task, task.wantsCleanup, task.version > 0, promise.tags[Tag.cleanupOf] == nil,
             let target = promise.target
         else { return }
+        // A function that made no durable call has no step to compensate, and replaying it would only repeat what
+        // it did before its first checkpoint.
+        let children = try await transaction.searchPromises(
+            state: nil, tags: [Tag.parent: promise.id], after: nil, limit: 2)
+        guard children.contains(where: { $0.id != promise.id }) else { return }
         let tags = [
             Tag.origin: promise.tags[Tag.origin] ?? String(idRules.origin(of: promise.id)),
             Tag.parent: promise.id,
