@@ -270,9 +270,10 @@ public final class Resonate: Service, Sendable {
             version: options.version ?? function.version,
             options: options
         )
-        let reply = try await runtime.transport.send(
-            .taskCreate(TaskCreate(pid: runtime.pid, ttl: runtime.ttl, promise: create))
-        )
+        var taskCreate = TaskCreate(pid: runtime.pid, ttl: runtime.ttl, promise: create)
+        // If the execution is canceled, this group replays it to run its cleanup (see `Pass+Cancellation`).
+        taskCreate.requestsCleanup = true
+        let reply = try await runtime.transport.send(.taskCreate(taskCreate))
         switch (reply.status, reply.payload) {
         case (200, .taskWithPromise(let task, let promise, let preload)):
             if task.state == .acquired {

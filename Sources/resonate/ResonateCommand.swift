@@ -15,13 +15,14 @@ struct ResonateCommand: AsyncParsableCommand {
 
             Official Resonate SDKs connect with RESONATE_URL=http://localhost:8001.
 
-            The client commands (invoke, promises, tasks, schedules, tree) talk to a server given by --server or \
+            The client commands (invoke, cancel, promises, tasks, schedules, tree) talk to a server given by --server or \
             RESONATE_URL and print text, or JSON with --json. Exit status: 0 success; 1 the server refused the \
             request (4xx), or the awaited promise was rejected, canceled or timed out; 2 usage error; 3 the server \
             is unreachable, failed (5xx) or sent an unreadable response.
             """,
         subcommands: [
-            ServeCommand.self, DevCommand.self, BenchCommand.self, InvokeCommand.self, PromisesCommand.self,
+            ServeCommand.self, DevCommand.self, BenchCommand.self, InvokeCommand.self, CancelCommand.self,
+            PromisesCommand.self,
             TasksCommand.self, SchedulesCommand.self, TreeCommand.self, VersionCommand.self,
         ]
     )

@@ -128,6 +128,7 @@ extension Context {
             )
         )
         try checkReplay(record, expected: .remote(name))
+        try await pass.checkCancellation(record)
         if record.state.isSettled {
             return .settled(id, Result { try runtime.outcome(of: record, as: Output.self) })
         }

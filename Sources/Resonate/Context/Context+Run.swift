@@ -85,6 +85,7 @@ extension Context {
             )
         )
         try checkReplay(record, expected: .local(name))
+        try await pass.checkCancellation(record)
         if record.state.isSettled {
             return .settled(id, Result { try runtime.outcome(of: record, as: Output.self) })
         }
@@ -146,7 +147,11 @@ extension Context {
         }
         if concurrently {
             let completion = LocalCompletion<Output>(pass: pass)
-            pass.spawn { completion.complete(await run()) }
+            // The step runs in the pass's task group, not in this task: it keeps this call's non-cancellable scope.
+            let shielded = CancellationShield.isActive
+            pass.spawn {
+                completion.complete(await CancellationShield.$isActive.withValue(shielded) { await run() })
+            }
             return .local(id, completion)
         }
         return .settled(id, await run())

@@ -37,11 +37,20 @@ extension Context {
             PromiseCreate(id: id, timeoutAt: min(max(wakeAt, 0), timeoutAt), param: .empty, tags: tags)
         )
         try checkReplay(record, expected: .sleep)
-        guard !record.state.isSettled else { return }
+        try await pass.checkCancellation(record)
+        guard !record.state.isSettled else { return try Self.sleepEnded(record) }
         pass.addPendingRemote(id)
         runtime.sleeping.withLock { _ = $0.insert(id) }
         defer { runtime.sleeping.withLock { _ = $0.remove(id) } }
-        _ = try await pass.wait(for: id)
+        let ended = try await pass.wait(for: id)
+        try await pass.checkCancellation(ended)
+        try Self.sleepEnded(ended)
+    }
+
+    /// A sleep ends when its deadline passes; one that was canceled instead throws.
+    private static func sleepEnded(_ record: PromiseRecord) throws {
+        guard record.state == .rejectedCanceled else { return }
+        throw ResonateError(.canceled, "the sleep \(record.id) was canceled")
     }
 
     /// Creates a promise that something outside this execution settles — a person approving a step, a webhook —
@@ -69,6 +78,7 @@ extension Context {
             PromiseCreate(id: id, timeoutAt: childDeadline(timeout), param: .empty, tags: tags)
         )
         try checkReplay(record, expected: .promise)
+        try await pass.checkCancellation(record)
         if record.state.isSettled {
             return .settled(id, Result { try runtime.outcome(of: record, as: T.self) })
         }

@@ -44,7 +44,9 @@ public struct DurableFuture<Output: Codable & Sendable>: Sendable {
             case .settled(let result):
                 return try result.get()
             case .remote(let pass):
-                return try pass.runtime.outcome(of: try await pass.wait(for: id), as: Output.self)
+                let record = try await pass.wait(for: id)
+                try await pass.checkCancellation(record)
+                return try pass.runtime.outcome(of: record, as: Output.self)
             case .local(let completion):
                 return try await completion.value()
             }

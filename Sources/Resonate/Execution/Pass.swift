@@ -21,6 +21,10 @@ final class Pass: Sendable {
     }
 
     let taskID: String
+    /// The execution the pass runs: the task's own promise, or for a cleanup pass the canceled execution.
+    let executionID: String
+    /// For a cleanup pass, when the execution was canceled (see ``Pass+Cancellation``); `nil` otherwise.
+    let canceledAt: Int64?
     let runtime: Runtime
     private let state: Mutex<Shell>
     private let jobs: AsyncStream<Job>
@@ -73,8 +77,16 @@ final class Pass: Sendable {
         }
     }
 
-    init(taskID: String, version: Int64, preload: [PromiseRecord], runtime: Runtime) {
+    init(
+        taskID: String,
+        version: Int64,
+        preload: [PromiseRecord],
+        runtime: Runtime,
+        cleanupOf canceled: PromiseRecord? = nil
+    ) {
         self.taskID = taskID
+        self.executionID = canceled?.id ?? taskID
+        self.canceledAt = canceled.map { $0.settledAt ?? 0 }
         self.runtime = runtime
         state = Mutex(Shell(machine: PassState(version: version, preload: preload)))
         (jobs, jobsContinuation) = AsyncStream.makeStream(of: Job.self)
@@ -146,7 +158,10 @@ final class Pass: Sendable {
 
     /// Waits until the remote promise `id` has settled and returns its record; throws if the pass unwinds first.
     func wait(for id: String) async throws -> PromiseRecord {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PromiseRecord, any Error>) in
+        // A cleanup pass does not wait for what the canceled execution started.
+        if observesCancellation { throw CancellationError() }
+        return try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<PromiseRecord, any Error>) in
             let (decision, post) = state.withLock {
                 shell -> (PassState.WaitDecision, RunnerWakeup?) in
                 let decision = shell.machine.wait(for: id)
@@ -271,7 +286,7 @@ final class Pass: Sendable {
         state.withLock { $0.machine.records[id] }
     }
 
-    private func remember(_ records: [PromiseRecord]) {
+    func remember(_ records: [PromiseRecord]) {
         state.withLock { $0.machine.remember(records) }
     }
 
@@ -281,6 +296,7 @@ final class Pass: Sendable {
     func create(_ create: PromiseCreate) async throws -> PromiseRecord {
         if let known = cached(create.id) { return known }
         try checkActive()
+        if observesCancellation { return try await recordedCall(create.id) }
         let outcome = try await fence(.create(create))
         guard let promise = outcome.promise else {
             throw fail(ResonateError(.server, "creating \(create.id) returned no promise"))

@@ -93,7 +93,9 @@ final class Runtime: Sendable {
         case .rejected:
             throw errors.decode(record.value)
         case .rejectedCanceled:
-            throw ResonateError(.canceled, "the promise \(record.id) was canceled")
+            // A cancellation may carry its reason as an error value.
+            let reason = record.value.data == nil ? nil : ErrorCoding.message(of: errors.decode(record.value))
+            throw ResonateError(.canceled, "the promise \(record.id) was canceled" + (reason.map { ": \($0)" } ?? ""))
         case .rejectedTimedOut:
             throw ResonateError(.timedOut, "the promise \(record.id) timed out")
         case .pending:

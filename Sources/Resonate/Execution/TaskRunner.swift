@@ -32,6 +32,8 @@ struct TaskRunner: Sendable {
         var acquire = TaskAcquire(id: taskID, version: version, pid: runtime.pid, ttl: runtime.ttl)
         // A parked pass knows its branch already.
         acquire.omitsPreload = parked.contains(taskID)
+        // If the execution is canceled, this process replays it to run its cleanup (see `Pass+Cancellation`).
+        acquire.requestsCleanup = true
         let reply: Reply
         do {
             reply = try await runtime.transport.send(.taskAcquire(acquire))
@@ -122,12 +124,23 @@ struct TaskRunner: Sendable {
             _ = try? await runtime.transport.send(.taskRelease(id: task.id, version: task.version))
             return
         }
+        // A cleanup task replays the execution it names, which was canceled.
+        var canceled: PromiseRecord?
+        if let canceledID = promise.tags[Tag.cleanupOf] {
+            guard let record = await canceledExecution(canceledID, preload: preload, logger: logger) else {
+                _ = try? await runtime.transport.send(.taskRelease(id: task.id, version: task.version))
+                return
+            }
+            // A pass of the canceled execution parked here will never resume: its task is fulfilled.
+            parked.take(canceledID)?.pass.abandon()
+            canceled = record
+        }
         runtime.heartbeats.add(task.id, version: task.version)
         // Each run of an execution is a span in the trace of the call that started it: the caller's context
         // travels in the promise's param headers, so a resumption on another process joins the same trace.
         let tracer = runtime.tracer
         let span = tracer.startSpan(
-            "resonate.execute \(function.name)",
+            "resonate.\(canceled == nil ? "execute" : "cleanup") \(function.name)",
             context: TraceContextCarrier.context(from: promise.param.headers, tracer: tracer),
             ofKind: .consumer
         )
@@ -141,9 +154,11 @@ struct TaskRunner: Sendable {
             var preload = preload
             var task = task
             while !Task.isCancelled {
-                let pass = Pass(taskID: task.id, version: task.version, preload: preload, runtime: runtime)
+                let pass = Pass(
+                    taskID: task.id, version: task.version, preload: preload, runtime: runtime, cleanupOf: canceled)
                 let outcome = await runPass(
-                    pass, promise: promise, function: function, invocation: invocation, hold: hold, logger: logger)
+                    pass, promise: promise, execution: canceled ?? promise, function: function,
+                    invocation: invocation, hold: hold, logger: logger)
                 // Resumes on this process moved the lease on.
                 task.version = pass.version
                 runtime.heartbeats.remove(task.id, version: task.version)
@@ -176,10 +191,31 @@ struct TaskRunner: Sendable {
         }
     }
 
+    /// The canceled execution a cleanup task names, from the preload (its branch) or the server.
+    private func canceledExecution(_ id: String, preload: [PromiseRecord], logger: Logger) async -> PromiseRecord? {
+        if let record = preload.first(where: { $0.id == id }) { return record }
+        do {
+            let reply = try await runtime.transport.send(.promiseGet(id: id))
+            guard reply.status == 200, let record = reply.promiseRecord else {
+                throw reply.unexpected("promise.get \(id)")
+            }
+            return record
+        } catch {
+            logger.warning("cannot read the canceled execution", metadata: ["canceled": "\(id)", "error": "\(error)"])
+            return nil
+        }
+    }
+
     /// Runs one pass to its outcome, suspending and parking it whenever all its jobs wait.
+    ///
+    /// - Parameters:
+    ///   - promise: the task's promise, whose deadline bounds the pass.
+    ///   - execution: the execution the function runs as: the task's promise, or the canceled one a cleanup
+    ///     task replays.
     private func runPass(
         _ pass: Pass,
         promise: PromiseRecord,
+        execution: PromiseRecord,
         function: RegisteredFunction,
         invocation: TaskData,
         hold: SlotHold,
@@ -193,10 +229,10 @@ struct TaskRunner: Sendable {
             makeContext: { attempt in
                 Context(
                     info: Info(
-                        id: promise.id,
-                        parentID: promise.tags[Tag.parent] ?? promise.id,
-                        originID: promise.tags[Tag.origin] ?? runtime.idScheme.origin(of: promise.id),
-                        branchID: promise.tags[Tag.branch] ?? promise.id,
+                        id: execution.id,
+                        parentID: execution.tags[Tag.parent] ?? execution.id,
+                        originID: execution.tags[Tag.origin] ?? runtime.idScheme.origin(of: execution.id),
+                        branchID: execution.tags[Tag.branch] ?? execution.id,
                         functionName: function.name,
                         deadline: promise.deadline,
                         attempt: attempt
@@ -216,7 +252,13 @@ struct TaskRunner: Sendable {
                             + invocation.kwargs.keys.sorted().joined(separator: ", ")
                     )
                 }
-                return try await function.invoke(context, invocation.args)
+                guard pass.canceledAt != nil else { return try await function.invoke(context, invocation.args) }
+                // A cleanup ends the cleanup task when the function has observed its cancellation (or ignored it);
+                // the canceled execution's promise stays canceled.
+                do {
+                    _ = try await function.invoke(context, invocation.args)
+                } catch is CancellationError {}
+                return .empty
             }
         )
         async let jobs: Void = pass.run {

@@ -17,9 +17,13 @@ struct CallNode: Sendable {
         case sleep
         /// A promise settled from outside (`ctx.promise`), or one created without SDK tags.
         case promise
+        /// The cleanup execution the server started when its parent was canceled (`resonate-swift:cleanup-of`).
+        case cleanup
 
         init(_ promise: PromiseRecord) {
-            if promise.isTimer {
+            if promise.tags[Tag.cleanupOf] != nil {
+                self = .cleanup
+            } else if promise.isTimer {
                 self = .sleep
             } else if promise.tags[Tag.scope] == "local" {
                 self = .run
@@ -48,9 +52,9 @@ struct CallNode: Sendable {
         case .run: return "local"
         case .sleep: return "timer"
         case .promise: return "external"
-        case .root, .rpc:
+        case .root, .rpc, .cleanup:
             guard let target = promise.target else { return "-" }
-            return "remote " + Self.group(of: target)
+            return (kind == .cleanup ? "cleanup in " : "remote ") + Self.group(of: target)
         }
     }
 
