@@ -139,6 +139,8 @@ final class KafkaWorkerEnvironment: Sendable {
         var offset: Int64
         var key: String?
         var idempotencyKey: String?
+        /// The deletion was canceled: `[recordId, offset, "canceled"]`.
+        var canceled = false
     }
 
     /// Waits until every id in `ids` has a completion message.
@@ -224,15 +226,16 @@ final class KafkaWorkerEnvironment: Sendable {
             "not a JSON array: \(message.valueText)"
         )
         let recordID = try #require(array.first as? String)
-        let offset = try #require(array.last as? Int)
-        try #require(array.count == 2)
+        try #require(array.count == 2 || (array.count == 3 && array[2] as? String == "canceled"))
+        let offset = try #require(array[1] as? Int)
         return Completion(
             recordID: recordID,
             offset: Int64(offset),
             key: message.keyText,
             idempotencyKey: message.headers.first { $0.name == "idempotency-key" }?.value.map {
                 String(decoding: $0, as: UTF8.self)
-            }
+            },
+            canceled: array.count == 3
         )
     }
 

@@ -28,6 +28,11 @@ struct KafkaRecordProducer: AsyncParsableCommand {
     @Option(name: .customLong("raw"), help: "Publish this value verbatim (repeatable), to try malformed requests.")
     var rawValues: [String] = []
 
+    @Option(
+        name: .customLong("cancel"),
+        help: "Ask the workers to cancel this record's deletion (repeatable): publishes {\"cancel\": \"<id>\"}.")
+    var cancelIDs: [String] = []
+
     @Option(help: "Rows per new record (default: random, 5 to 40).")
     var rows: Int?
 
@@ -36,8 +41,9 @@ struct KafkaRecordProducer: AsyncParsableCommand {
 
     func validate() throws {
         if let count, count <= 0 { throw ValidationError("`-n` must be a positive integer") }
-        if count == nil && recordIDs.isEmpty && rawValues.isEmpty {
-            throw ValidationError("Usage: kafka-producer -n <count> (or --record-id <id> …, --raw <value> …)")
+        if count == nil && recordIDs.isEmpty && rawValues.isEmpty && cancelIDs.isEmpty {
+            throw ValidationError(
+                "Usage: kafka-producer -n <count> (or --record-id <id> …, --cancel <id> …, --raw <value> …)")
         }
         if let rows, rows < 0 { throw ValidationError("`--rows` must not be negative") }
     }
@@ -52,7 +58,13 @@ struct KafkaRecordProducer: AsyncParsableCommand {
             try records.createRecords(ids.map { (id: $0, rows: rows ?? Int.random(in: 5...40)) })
         }
         // A request's key and value: the id as a JSON string, or a raw value as given.
-        let messages = ids.map { (key: Optional($0), value: "\"\($0)\"") } + rawValues.map { (key: nil, value: $0) }
+        // A cancellation is keyed by the record id too: it follows the record's deletion request in its partition.
+        let messages =
+            ids.map { (key: Optional($0), value: "\"\($0)\"", what: "Record \($0)") }
+            + cancelIDs.map {
+                (key: Optional($0), value: #"{"cancel":"\#($0)"}"#, what: "Cancellation of record \($0)")
+            }
+            + rawValues.map { (key: nil, value: $0, what: "Raw message") }
 
         var logger = Logger(label: "kafka-producer")
         logger.logLevel = .warning
@@ -69,9 +81,8 @@ struct KafkaRecordProducer: AsyncParsableCommand {
                             KafkaProducerMessage(
                                 topic: KafkaExample.requestsTopic, key: message.key, value: message.value)
                         )
-                        let what = message.key.map { "Record \($0)" } ?? "Raw message"
                         Output.line(
-                            "\(what) produced to \(report.topic) [\(report.partition)] at offset \(report.offset)"
+                            "\(message.what) produced to \(report.topic) [\(report.partition)] at offset \(report.offset)"
                         )
                     }
                 }

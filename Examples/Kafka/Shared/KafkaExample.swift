@@ -3,9 +3,11 @@
 
 /// The names the three programs of the durable Kafka worker agree on.
 public enum KafkaExample {
-    /// Deletion requests: one message per record, its value the record id as a JSON string.
+    /// Deletion requests: one message per record, its value the record id as a JSON string; a cancellation of a
+    /// record's deletion has the value `{"cancel": "<record id>"}`.
     public static let requestsTopic = "records_to_be_deleted"
-    /// Completions: one message per deleted record, keyed by the record id, its value `[recordId, offset]`.
+    /// Completions: one message per deleted record, keyed by the record id, its value `[recordId, offset]`; a
+    /// record whose deletion was canceled gets `[recordId, offset, "canceled"]`.
     public static let completionsTopic = "records_that_were_deleted"
     /// The Kafka consumer group of the workers.
     public static let consumerGroup = "record_consumer_group"

@@ -8,6 +8,8 @@ import ResonateKafka
 enum DeletionRequest: Equatable {
     /// Delete the record with this id. The value was a JSON string, or an array whose first element is one.
     case delete(recordID: String)
+    /// Stop deleting the record with this id: the value was `{"cancel": "<id>"}`.
+    case cancel(recordID: String)
     /// The value is not JSON at all.
     case unparsable(reason: String)
     /// The value is JSON of another shape (or an empty id).
@@ -32,6 +34,12 @@ enum DeletionRequest: Equatable {
         switch json {
         case let id as String where !id.isEmpty:
             self = .delete(recordID: id)
+        case let object as [String: Any]:
+            if object.count == 1, let id = object["cancel"] as? String, !id.isEmpty {
+                self = .cancel(recordID: id)
+            } else {
+                self = .unexpectedShape
+            }
         case let array as [Any]:
             if let id = array.first as? String, !id.isEmpty {
                 self = .delete(recordID: id)

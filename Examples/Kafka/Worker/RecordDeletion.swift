@@ -28,7 +28,11 @@ struct RecordDeletion {
         }
         let enqueueCompletion = try resonate.register("enqueueCompletion", retry: retry) {
             (ctx: Context, recordID: String, offset: Int64) async throws in
-            try await self.enqueueCompletion(recordID, offset: offset, idempotencyKey: ctx.info.id)
+            try await self.enqueueCompletion(recordID, offset: offset, canceled: false, idempotencyKey: ctx.info.id)
+        }
+        let enqueueCancellation = try resonate.register("enqueueCancellation", retry: retry) {
+            (ctx: Context, recordID: String, offset: Int64) async throws in
+            try await self.enqueueCompletion(recordID, offset: offset, canceled: true, idempotencyKey: ctx.info.id)
         }
         return try resonate.register("workflow") {
             (ctx: Context, recordID: String, offset: Int64) async throws -> String in
@@ -37,10 +41,17 @@ struct RecordDeletion {
             // checkpoints, so this line (and the "still has rows" ones) print again while the steps do not run.
             Output.line("processing record \(recordID) in position \(offset)")
             var batch = 1
-            while try await ctx.run(deleteBatch, recordID, batch) {
-                Output.line("record \(recordID) still has rows to delete")
-                try await ctx.sleep(for: batchSleep)
-                batch += 1
+            do {
+                while try await ctx.run(deleteBatch, recordID, batch) {
+                    Output.line("record \(recordID) still has rows to delete")
+                    try await ctx.sleep(for: batchSleep)
+                    batch += 1
+                }
+            } catch is CancellationError {
+                // Canceled (`kafka-producer --cancel`): the deleted batches stay deleted; say so downstream, once.
+                Output.line("deletion of record \(recordID) canceled")
+                try await ctx.nonCancellable { try await ctx.run(enqueueCancellation, recordID, offset) }
+                throw CancellationError()
             }
             Output.line("all rows deleted for record \(recordID) in position \(offset)")
             try await ctx.run(enqueueCompletion, recordID, offset)
@@ -62,14 +73,17 @@ struct RecordDeletion {
         return remaining
     }
 
-    /// Publishes `[recordID, offset]` to `records_that_were_deleted`, keyed by the record id.
+    /// Publishes `[recordID, offset]` (with `"canceled"` after them when the deletion was canceled) to
+    /// `records_that_were_deleted`, keyed by the record id.
     ///
     /// The producer is idempotent, so its own retries never write a message twice. A crash after the broker's
     /// acknowledgement but before this step's checkpoint runs the step again and publishes a second, identical
     /// message (same key, same value, same `idempotency-key` header): consumers deduplicate by key.
-    private func enqueueCompletion(_ recordID: String, offset: Int64, idempotencyKey: String) async throws {
-        let value = String(
-            decoding: try JSONEncoder().encode([JSONScalar.text(recordID), .number(offset)]), as: UTF8.self)
+    private func enqueueCompletion(
+        _ recordID: String, offset: Int64, canceled: Bool, idempotencyKey: String
+    ) async throws {
+        let fields = [JSONScalar.text(recordID), .number(offset)] + (canceled ? [.text("canceled")] : [])
+        let value = String(decoding: try JSONEncoder().encode(fields), as: UTF8.self)
         let report = try await completions.send(
             KafkaProducerMessage(
                 topic: KafkaExample.completionsTopic,
@@ -79,7 +93,7 @@ struct RecordDeletion {
             )
         )
         Output.line(
-            "completion of record \(recordID) published to \(report.topic) [\(report.partition)] at offset \(report.offset)"
+            "\(canceled ? "cancellation" : "completion") of record \(recordID) published to \(report.topic) [\(report.partition)] at offset \(report.offset)"
         )
     }
 }

@@ -83,6 +83,8 @@ struct RequestDispatcher: Service {
             case .delete(let recordID):
                 started = try await beginWorkflow(recordID, message)
                 if started == nil { await reject(message, reason: "invalid record id", dispatch) }
+            case .cancel(let recordID):
+                try await cancelWorkflow(recordID)
             case .unparsable(let reason):
                 Output.line("failed to parse message on \(message.topic): \(reason)")
                 await reject(message, reason: reason, dispatch)
@@ -141,6 +143,40 @@ struct RequestDispatcher: Service {
             }
         }
     }
+
+    /// Cancels the record's workflow, retrying while the server cannot be reached, and for a while when it does
+    /// not exist yet: the deletion request before it may still be on its way (requests are dispatched concurrently).
+    private func cancelWorkflow(_ recordID: String) async throws {
+        var delay = Duration.milliseconds(100)
+        var waitedForWorkflow = Duration.zero
+        while true {
+            do {
+                switch try await resonate.cancel(
+                    recordID, reason: "canceled by a request on \(KafkaExample.requestsTopic)")
+                {
+                case .canceled:
+                    Output.line("canceled workflow for record \(recordID)")
+                case .alreadySettled(let state):
+                    Output.line("workflow for record \(recordID) already \(state.rawValue); nothing to cancel")
+                }
+                return
+            } catch let error as ResonateError where error.code == .notFound {
+                guard waitedForWorkflow < Self.cancelWaitForWorkflow else {
+                    Output.line("no workflow for record \(recordID); nothing to cancel")
+                    return
+                }
+                try await Task.sleep(for: delay)
+                waitedForWorkflow += delay
+            } catch {
+                Output.line("failed to cancel workflow for \(recordID): \(error)")
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(10))
+            }
+        }
+    }
+
+    /// How long a cancellation waits for its record's workflow to appear.
+    private static let cancelWaitForWorkflow = Duration.seconds(10)
 
     /// Sends a malformed request to the dead-letter topic, with the reason and its origin in headers.
     private func reject(_ message: KafkaMessage, reason: String, _ dispatch: Dispatch) async {
