@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from resonate.context import Context
@@ -95,6 +96,20 @@ async def py_fail(ctx: Context, message: str) -> int:
     raise PythonFailure(message)
 
 
+# ── "cancel": a remote call the Swift "trip" makes, canceled with it ─────────
+
+
+def _py_mark(ctx: Context, path: str, line: str) -> None:
+    append_line(path, line)
+
+
+async def py_hold(ctx: Context, run: str) -> str:
+    await ctx.sleep(timedelta(hours=1))
+    # Never reached when the trip is canceled: the sleep is canceled with it and the task fulfilled.
+    await ctx.run(_py_mark, os.environ["PY_LEDGER"], f"{run} py-after")
+    return f"{run} held"
+
+
 APPS = {
     "rpc": lambda r: (
         r.register(remote_shout),
@@ -103,6 +118,7 @@ APPS = {
     "crash": lambda r: r.register(crash_workflow),
     "compute": lambda r: r.register(compute, retry_policy=Never()),
     "dup": lambda r: r.register(once_only, retry_policy=Never()),
+    "cancel": lambda r: r.register(py_hold),
     "swift-interop": lambda r: (
         r.register(py_mul),
         r.register(py_fail, retry_policy=Never()),

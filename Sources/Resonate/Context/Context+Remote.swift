@@ -128,7 +128,7 @@ extension Context {
             )
         )
         try checkReplay(record, expected: .remote(name))
-        try await pass.checkCancellation(record)
+        if let canceled = try await pass.cancellation(of: record) { return .settled(id, .failure(canceled)) }
         if record.state.isSettled {
             return .settled(id, Result { try runtime.outcome(of: record, as: Output.self) })
         }

@@ -37,13 +37,13 @@ extension Context {
             PromiseCreate(id: id, timeoutAt: min(max(wakeAt, 0), timeoutAt), param: .empty, tags: tags)
         )
         try checkReplay(record, expected: .sleep)
-        try await pass.checkCancellation(record)
+        if let canceled = try await pass.cancellation(of: record) { throw canceled }
         guard !record.state.isSettled else { return try Self.sleepEnded(record) }
         pass.addPendingRemote(id)
         runtime.sleeping.withLock { _ = $0.insert(id) }
         defer { runtime.sleeping.withLock { _ = $0.remove(id) } }
         let ended = try await pass.wait(for: id)
-        try await pass.checkCancellation(ended)
+        if let canceled = try await pass.cancellation(of: ended) { throw canceled }
         try Self.sleepEnded(ended)
     }
 
@@ -78,7 +78,7 @@ extension Context {
             PromiseCreate(id: id, timeoutAt: childDeadline(timeout), param: .empty, tags: tags)
         )
         try checkReplay(record, expected: .promise)
-        try await pass.checkCancellation(record)
+        if let canceled = try await pass.cancellation(of: record) { return .settled(id, .failure(canceled)) }
         if record.state.isSettled {
             return .settled(id, Result { try runtime.outcome(of: record, as: T.self) })
         }

@@ -45,7 +45,7 @@ public struct DurableFuture<Output: Codable & Sendable>: Sendable {
                 return try result.get()
             case .remote(let pass):
                 let record = try await pass.wait(for: id)
-                try await pass.checkCancellation(record)
+                if let canceled = try await pass.cancellation(of: record) { throw canceled }
                 return try pass.runtime.outcome(of: record, as: Output.self)
             case .local(let completion):
                 return try await completion.value()

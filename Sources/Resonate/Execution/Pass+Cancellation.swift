@@ -37,20 +37,25 @@ extension Pass {
         }
     }
 
-    /// Checks a call's record before its outcome is used.
+    /// What a call's record means to the code that made the call, before its outcome is used: `CancellationError`
+    /// when the call must be observed as canceled, else `nil` (use the record's outcome).
     ///
     /// In a cleanup pass outside a non-cancellable scope, a call that was pending at the cancellation (canceled with
-    /// the execution, or still pending) throws `CancellationError`; one that finished before returns its outcome,
-    /// as in any replay. In a running pass, a call that comes back canceled may mean that the whole execution was:
-    /// then the pass is given up, and the cleanup task (if any) takes over.
-    func checkCancellation(_ record: PromiseRecord) async throws {
+    /// the execution, or still pending) is canceled; one that finished before has its outcome, as in any replay.
+    /// Calls that start work (`beginRun`, `beginRpc`, `promise`) return the error in their future, so that the code
+    /// observes it where it awaits the work, as it would have in the running execution. In a running pass, a call
+    /// that comes back canceled may mean that the whole execution was: then the pass is given up (this throws the
+    /// suspension that unwinds it) and the cleanup task, if any, takes over.
+    func cancellation(of record: PromiseRecord) async throws -> CancellationError? {
         if let canceledAt {
-            guard !CancellationShield.isActive else { return }
-            if record.state == .pending { throw CancellationError() }
-            if record.state == .rejectedCanceled, (record.settledAt ?? .max) >= canceledAt { throw CancellationError() }
-            return
+            guard !CancellationShield.isActive else { return nil }
+            if record.state == .pending { return CancellationError() }
+            if record.state == .rejectedCanceled, (record.settledAt ?? .max) >= canceledAt {
+                return CancellationError()
+            }
+            return nil
         }
-        guard record.state == .rejectedCanceled, record.id != executionID else { return }
+        guard record.state == .rejectedCanceled, record.id != executionID else { return nil }
         let execution: PromiseRecord?
         do {
             execution = try await runtime.transport.send(.promiseGet(id: executionID)).promiseRecord
@@ -58,9 +63,9 @@ extension Pass {
             // The next durable call finds out: its fence is refused if the execution was canceled.
             runtime.logger.debug(
                 "cannot read the execution's state", metadata: ["promise": "\(executionID)", "error": "\(error)"])
-            return
+            return nil
         }
-        guard execution?.state == .rejectedCanceled else { return }
+        guard execution?.state == .rejectedCanceled else { return nil }
         abandon()
         throw Suspension()
     }

@@ -52,6 +52,29 @@ func registerFunctions(_ resonate: Resonate, ledger: String?, blockAt: Int?) thr
     try resonate.register("call_python") { (ctx: Context, a: Int, b: Int) async throws -> Int in
         try await ctx.rpc("py_mul", a, b, returning: Int.self, options: .target("py-workers"))
     }
+    // Cancellation: a trip reserves (a local step), starts a remote call on another Swift group ("hold", which waits
+    // on a latent promise) and one on the Python workers ("py_hold", which sleeps), then sleeps for an hour. On
+    // cancellation it releases the reservation in a non-cancellable scope.
+    try resonate.register("trip") { (ctx: Context, run: String) async throws -> String in
+        try await ctx.run(mark, run, "reserve")
+        let swift = try await ctx.beginRpc("hold", run, returning: String.self, options: .target("swift-b"))
+        let python = try await ctx.beginRpc("py_hold", run, returning: String.self, options: .target("py-workers"))
+        do {
+            try await ctx.sleep(for: .hours(1))
+            _ = try await (swift.value, python.value)
+            try await ctx.run(mark, run, "ship")
+            return "\(run) shipped"
+        } catch is CancellationError {
+            try await ctx.nonCancellable { try await ctx.run(mark, run, "release") }
+            throw CancellationError()
+        }
+    }
+    try resonate.register("hold") { (ctx: Context, run: String) async throws -> String in
+        try await ctx.run(mark, run, "hold")
+        _ = try await ctx.promise(String.self).value
+        try await ctx.run(mark, run, "hold-after")
+        return "\(run) held"
+    }
 }
 
 /// Writes a line to standard output at once (unbuffered), for tests that wait for it.
