@@ -179,6 +179,7 @@ let package = Package(
         ),
         // Examples, built with the package so the README's code always compiles.
         .executableTarget(name: "countdown", dependencies: ["Resonate"], path: "Examples/Countdown"),
+        .executableTarget(name: "trip-booking", dependencies: ["Resonate"], path: "Examples/TripBooking"),
         .executableTarget(name: "greeter", dependencies: ["Resonate"], path: "Examples/Greeter"),
         .target(name: "ExampleSupport", path: "Examples/Support"),
         .executableTarget(

@@ -1,8 +1,10 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
+import Foundation
 import Resonate
 import ResonateProtocol
+import ResonateTesting
 import Testing
 
 @Suite("Cancellation", .timeLimit(.minutes(1)))
@@ -160,5 +162,22 @@ struct CancellationTests {
             _ = try await Self.waitFor("\(detached.id).1", .pending, on: resonate)
             #expect(counts.count("background") >= 1)
         }
+    }
+
+    @Test("the trip-booking example undoes its bookings in reverse order when canceled")
+    func tripBookingExample() async throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("trip-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let example = try ChildProcess(executable: ChildProcess.executable("trip-booking"), arguments: [], logPath: log)
+        #expect(try await example.waitForExit(timeout: .seconds(30)) == 0, "\(example.output)")
+        #expect(
+            example.output.split(separator: "\n") == [
+                "booked the hotel in Lisbon",
+                "booked the flight to Lisbon",
+                "waiting for the payment: settle trip-1:3 to pay",
+                "canceled: the promise trip-1 was canceled: the customer changed their mind",
+                "released flight to Lisbon-42",
+                "released hotel in Lisbon-42",
+            ])
     }
 }

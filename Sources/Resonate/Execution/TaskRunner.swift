@@ -181,6 +181,11 @@ struct TaskRunner: Sendable {
                     span.attributes["resonate.outcome"] = "suspended"
                     return
                 case .failed(let error):
+                    if Self.isLeaseLost(error) {
+                        span.attributes["resonate.outcome"] = "lost"
+                        await reportLostLease(of: promise, logger: logger)
+                        return
+                    }
                     span.attributes["resonate.outcome"] = "released"
                     span.recordError(error)
                     logger.warning("execution failed; releasing the task", metadata: ["error": "\(error)"])
@@ -303,6 +308,22 @@ struct TaskRunner: Sendable {
         }
     }
 
+    static func isLeaseLost(_ error: any Error) -> Bool {
+        let underlying = (error as? PlatformFailure)?.underlying ?? error
+        return (underlying as? ResonateError)?.code == .leaseLost
+    }
+
+    /// The server refused the pass's lease (404/409): the execution was settled meanwhile — canceled, most often,
+    /// which is no news — or another process took the task over, which is worth a warning. Nothing to release.
+    private func reportLostLease(of promise: PromiseRecord, logger: Logger) async {
+        let current = try? await runtime.transport.send(.promiseGet(id: promise.id)).promiseRecord
+        if let current, current.state.isSettled {
+            logger.debug("the execution was settled meanwhile", metadata: ["state": "\(current.state.rawValue)"])
+        } else {
+            logger.warning("the lease was lost; another process runs the task now")
+        }
+    }
+
     private func fulfill(_ task: TaskRecord, resolved: Bool, value: Value, logger: Logger) async {
         let settle = PromiseSettle(id: task.id, state: resolved ? .resolved : .rejected, value: value)
         do {
@@ -351,7 +372,7 @@ struct TaskRunner: Sendable {
                 }
                 return .settled(records)
             default:
-                logger.info("the task was not suspended", metadata: ["status": "\(reply.status)"])
+                logger.debug("the task was not suspended", metadata: ["status": "\(reply.status)"])
                 return .failed(
                     ResonateError(.leaseLost, "suspending \(taskID) answered \(reply.status)", status: reply.status))
             }
