@@ -151,62 +151,51 @@ struct CancellationTransitionTests {
         var description: String { rawValue }
     }
 
+    /// Task `n`, acquired by a process that runs cleanups; with `step`, the function has made a durable call.
+    static func startCleanable(_ harness: EngineHarness, step: Bool) async {
+        let tags = [Tag.target: EngineHarness.worker, Tag.origin: "n", Tag.branch: "n", Tag.parent: "n"]
+        var create = TaskCreate(
+            pid: "p1", ttl: 10_000, promise: PromiseCreate(id: "n", timeoutAt: harness.now + 60_000, tags: tags))
+        create.requestsCleanup = true
+        #expect(await harness.send(.taskCreate(create)).status == 200)
+        guard step else { return }
+        let local = [Tag.origin: "n", Tag.parent: "n", Tag.branch: "n", Tag.scope: "local"]
+        let fence = TaskFence(
+            id: "n", version: 1, action: .create(PromiseCreate(id: "n:1", timeoutAt: harness.now + 1_000, tags: local)))
+        #expect(await harness.send(.taskFence(fence)).status == 200)
+    }
+
     @Test("no cleanup execution", arguments: NoCleanupCase.allCases, StoreKind.allCases)
     func noCleanup(_ kase: NoCleanupCase, store: StoreKind) async throws {
         try await EngineHarness.with(store) { harness in
-            let tags = [Tag.target: EngineHarness.worker, Tag.origin: "n", Tag.branch: "n", Tag.parent: "n"]
             switch kase {
             case .neverAcquired:
+                let tags = [Tag.target: EngineHarness.worker, Tag.origin: "n", Tag.branch: "n", Tag.parent: "n"]
                 await harness.createPromise("n", tags: tags)
                 await harness.send(.promiseSettle(PromiseSettle(id: "n", state: .rejectedCanceled)))
-                let cleanup = try await harness.promise("n:cleanup")
-                #expect(cleanup == nil)
             case .canceledByItsOwnTask:
-                var create = TaskCreate(
-                    pid: "p1", ttl: 10_000, promise: PromiseCreate(id: "n", timeoutAt: harness.now + 60_000, tags: tags)
-                )
-                create.requestsCleanup = true
-                await harness.send(.taskCreate(create))
+                await Self.startCleanable(harness, step: true)
                 let reply = await harness.send(
                     .taskFulfill(
                         TaskFulfill(id: "n", version: 1, settle: PromiseSettle(id: "n", state: .rejectedCanceled))))
                 #expect(reply.status == 200)
-                let cleanup = try await harness.promise("n:cleanup")
-                #expect(cleanup == nil)
             case .cleanupCanceled:
-                var create = TaskCreate(
-                    pid: "p1", ttl: 10_000, promise: PromiseCreate(id: "n", timeoutAt: harness.now + 60_000, tags: tags)
-                )
-                create.requestsCleanup = true
-                await harness.send(.taskCreate(create))
-                await harness.send(
-                    .taskFence(
-                        TaskFence(
-                            id: "n", version: 1,
-                            action: .create(
-                                PromiseCreate(
-                                    id: "n:1", timeoutAt: harness.now + 1_000,
-                                    tags: [Tag.origin: "n", Tag.parent: "n", Tag.branch: "n", Tag.scope: "local"])))))
+                await Self.startCleanable(harness, step: true)
                 await harness.send(.promiseSettle(PromiseSettle(id: "n", state: .rejectedCanceled)))
                 var acquire = TaskAcquire(id: "n:cleanup", version: 0, pid: "p1", ttl: 10_000)
                 acquire.requestsCleanup = true
                 #expect(await harness.send(.taskAcquire(acquire)).status == 200)
                 await harness.send(.promiseSettle(PromiseSettle(id: "n:cleanup", state: .rejectedCanceled)))
-                let (cleanup, cleanupOfCleanup) = (
-                    try await harness.promise("n:cleanup"), try await harness.promise("n:cleanup.cleanup")
-                )
-                #expect(cleanup?.state == .rejectedCanceled)
-                #expect(cleanupOfCleanup == nil)
-            case .noDurableCall:
-                var create = TaskCreate(
-                    pid: "p1", ttl: 10_000, promise: PromiseCreate(id: "n", timeoutAt: harness.now + 60_000, tags: tags)
-                )
-                create.requestsCleanup = true
-                await harness.send(.taskCreate(create))
-                await harness.send(.promiseSettle(PromiseSettle(id: "n", state: .rejectedCanceled)))
                 let cleanup = try await harness.promise("n:cleanup")
-                #expect(cleanup == nil)
+                #expect(cleanup?.state == .rejectedCanceled)
+            case .noDurableCall:
+                await Self.startCleanable(harness, step: false)
+                await harness.send(.promiseSettle(PromiseSettle(id: "n", state: .rejectedCanceled)))
             }
+            let snapshot = try await harness.snapshot()
+            let created = snapshot.promises.filter { $0.tags[Tag.cleanupOf] != nil }.map(\.id)
+            #expect(created == (kase == .cleanupCanceled ? ["n:cleanup"] : []))
+            #expect(try await harness.promise("n")?.state == .rejectedCanceled)
         }
     }
 
