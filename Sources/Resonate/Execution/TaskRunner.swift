@@ -308,6 +308,7 @@ struct TaskRunner: Sendable {
         }
     }
 
+    /// Whether a pass failed because the server refused its lease (fence, suspend or fulfill answered 404/409).
     static func isLeaseLost(_ error: any Error) -> Bool {
         let underlying = (error as? PlatformFailure)?.underlying ?? error
         return (underlying as? ResonateError)?.code == .leaseLost
