@@ -74,6 +74,34 @@ struct ProcessTests {
         #expect(lines.filter { $0 == "crash-1 4" }.count == 1)
     }
 
+    @Test("a long execution whose worker is killed half-way is resumed by replay elsewhere, no step running twice")
+    func longExecutionResumesElsewhere() async throws {
+        let scratch = try Scratch()
+        let server = try await ServerProcess(
+            arguments: ["serve", "--store", "sqlite:" + scratch.path("server.db")],
+            logPath: scratch.path("server.log")
+        )
+        defer { server.terminate() }
+        // The first worker runs 150 iterations (continuing each from memory after its sleep), then blocks in the
+        // 151st step, as a process that dies in the middle of one would.
+        let first = try Self.worker(scratch, server: server, name: "first", extra: ["--block-at", "151"])
+        try await first.waitForOutput(containing: "READY")
+        let client = Resonate(url: server.url, group: "clients")
+        let result = try await client.withRunning { client in
+            let handle = try await client.beginRpc(
+                "long-1", "loop", "long-1", 300, 5, returning: String.self, options: .target("workers"))
+            try await Self.waitForLedger(scratch.path("ledger"), toContain: "long-1 151 blocked")
+            first.kill9()
+            let second = try Self.worker(scratch, server: server, name: "second")
+            defer { second.terminate() }
+            return try await handle.result()
+        }
+        #expect(result == "long-1 looped \((1...300).reduce(0, +))")
+        // Every step ran exactly once: the second worker read steps 1–150 from their checkpoints.
+        let lines = Self.ledgerLines(scratch.path("ledger"))
+        #expect(lines == (1...150).map { "long-1 \($0)" } + ["long-1 151 blocked"] + (151...300).map { "long-1 \($0)" })
+    }
+
     @Test("a durable sleep survives the restart of its worker and keeps its deadline")
     func sleepSurvivesRestart() async throws {
         let scratch = try Scratch()

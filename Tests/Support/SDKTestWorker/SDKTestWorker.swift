@@ -35,6 +35,16 @@ func registerFunctions(_ resonate: Resonate, ledger: String?, blockAt: Int?) thr
         }
         return "\(run) done \(total)"
     }
+    // A long execution: `count` iterations of a step and a durable sleep.
+    try resonate.register("loop") {
+        (ctx: Context, run: String, count: Int, sleepMilliseconds: Int) async throws -> String in
+        var total = 0
+        for index in 1...count {
+            total += try await ctx.run(step, run, index)
+            try await ctx.sleep(for: .milliseconds(sleepMilliseconds))
+        }
+        return "\(run) looped \(total)"
+    }
     let mark = try resonate.register("mark") { (_: Context, run: String, text: String) async throws -> Nothing in
         try appendLine("\(run) \(text)", to: ledger)
         return Nothing()
