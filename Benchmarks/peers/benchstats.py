@@ -54,6 +54,11 @@ class Server:
         self.stop()
         raise RuntimeError("resonate serve did not start within 30 s")
 
+    def cpu_seconds(self) -> float:
+        """The server process's CPU time so far (user + system), from /proc."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()

@@ -104,6 +104,46 @@ async def measure(url: str, args: argparse.Namespace) -> dict:
     }
 
 
+async def measure_long(url: str, server: Server, lengths: list[int]) -> dict:
+    """One workflow of n back-to-back steps for each n: the cost per step and the server's CPU per fence as n grows.
+
+    Every answer to a fence carries the workflow's whole branch (PROTOCOL §3.7) to this SDK, so its client cost grows
+    with n; what this server spends per fence is the figure that must stay flat.
+    """
+    from resonate.resonate import Resonate
+
+    resonate = Resonate(url=url, group="bench-python-long")
+    rows = []
+    try:
+        resonate.register(increment)
+        resonate.register(step_loop)
+        run = uuid.uuid4().hex[:8]
+        await resonate.run(f"py-{run}-long-warm", step_loop, 5).result()
+        for n in lengths:
+            server_cpu = server.cpu_seconds()
+            client_cpu = time.process_time()
+            start = time.perf_counter()
+            await resonate.run(f"py-{run}-long-{n}", step_loop, n).result()
+            seconds = time.perf_counter() - start
+            rows.append(
+                {
+                    "n": n,
+                    "seconds": seconds,
+                    "msPerStep": seconds * 1000 / n,
+                    "clientCpuMsPerStep": (time.process_time() - client_cpu) * 1000 / n,
+                    # A step is two fences: its promise's creation and its settlement.
+                    "serverCpuMsPerFence": (server.cpu_seconds() - server_cpu) * 1000 / (2 * n),
+                }
+            )
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    finally:
+        try:
+            await asyncio.wait_for(resonate.stop(), 10)
+        except TimeoutError:
+            pass
+    return {"peer": "resonate-python", "version": version("resonate-sdk"), "sequentialSteps": rows}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--server-binary", required=True, help="the resonate executable")
@@ -111,10 +151,18 @@ def main() -> None:
     parser.add_argument("--sequential", type=int, default=300)
     parser.add_argument("--workflows", type=int, default=3000)
     parser.add_argument("--in-flight", type=int, default=1000)
+    parser.add_argument(
+        "--long-steps",
+        help="only this: one workflow of n sequential steps for each comma-separated n (e.g. 50,200,800,1600)",
+    )
     args = parser.parse_args()
     server = Server(args.server_binary)
     try:
-        result = asyncio.run(measure(server.url, args))
+        if args.long_steps:
+            lengths = [int(n) for n in args.long_steps.split(",")]
+            result = asyncio.run(measure_long(server.url, server, lengths))
+        else:
+            result = asyncio.run(measure(server.url, args))
     finally:
         server.stop()
     print(json.dumps(result), flush=True)

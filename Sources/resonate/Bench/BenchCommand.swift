@@ -98,6 +98,15 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "With --long-executions: suspended executions the SDK keeps in memory (0: replay every resume).")
     var parkedExecutions: Int = 4_096
 
+    @Option(
+        help: ArgumentHelp(
+            "Measure only a soak: this many short workflows through one SDK instance (e.g. 100000).",
+            discussion: "Three-step workflows, --in-flight at a time, against a server on SQLite, in ten rounds; "
+                + "prints the worker's and the server's resident memory after each round."
+        )
+    )
+    var soak: Int?
+
     func run() async throws {
         guard let duration = DurationText.parse(duration), duration > .zero else {
             throw ValidationError("invalid duration '\(self.duration)'")
@@ -116,6 +125,11 @@ struct BenchCommand: AsyncParsableCommand {
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("resonate-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { if directory == nil { try? FileManager.default.removeItem(atPath: scratch) } }
+        if let soak {
+            guard soak > 0 else { throw ValidationError("--soak must be positive") }
+            try await measureSoak(total: soak, scratch: scratch)
+            return
+        }
         if let longExecutions {
             let lengths = longExecutions.split(separator: ",").compactMap {
                 Int($0.trimmingCharacters(in: .whitespaces))
@@ -235,6 +249,27 @@ struct BenchCommand: AsyncParsableCommand {
         print("")
         for line in LongExecutionBench.summary(rows) { print("remote, \(line)") }
         for line in LongExecutionBench.summary(localRows) { print("local, \(line)") }
+    }
+
+    private func measureSoak(total: Int, scratch: String) async throws {
+        print("# resonate bench: soak of \(total) workflows, \(inFlight) in flight")
+        let server = try await BenchServer.start(
+            directory: scratch,
+            storeEnvironment: ["RESONATE_STORE": "sqlite:" + (scratch as NSString).appendingPathComponent("soak.db")]
+        )
+        defer { server.stop() }
+        var configuration = Resonate.Configuration()
+        configuration.url = server.baseURL
+        configuration.group = "bench"
+        let worker = try Resonate(configuration: configuration, logger: Self.quietLogger)
+        let bench = SoakBench(bench: try SDKBench(resonate: worker))
+        print("")
+        print(SoakBench.header)
+        let rounds = try await worker.withRunning { _ in
+            try await bench.measure(total: total, inFlight: inFlight, serverPID: server.process.processIdentifier)
+        }
+        print("")
+        for line in SoakBench.summary(rounds) { print(line) }
     }
 
     /// Throughput over HTTP, the SDK in remote mode, timers, and the server's memory.

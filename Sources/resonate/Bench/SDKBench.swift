@@ -125,12 +125,14 @@ struct SDKBench: Sendable {
         )
     }
 
-    /// Runs `total` three-step workflows, `inFlight` at a time; returns each one's latency in milliseconds.
-    private func workflowLatencies(total: Int, inFlight: Int) async throws -> [Double] {
+    /// Runs `total` three-step workflows, `inFlight` at a time, numbered from `first`; returns each one's latency in
+    /// milliseconds.
+    func workflowLatencies(total: Int, inFlight: Int, first: Int = 0) async throws -> [Double] {
         let clock = ContinuousClock()
         let prefix = "bench-\(run)-tp"
         return try await withThrowingTaskGroup(of: Double.self) { group in
-            var started = 0
+            var started = first
+            let total = first + total
             var latencies: [Double] = []
             latencies.reserveCapacity(total)
             func startOne() {
@@ -143,7 +145,7 @@ struct SDKBench: Sendable {
                     return (clock.now - begun).inMilliseconds
                 }
             }
-            while started < Swift.min(inFlight, total) { startOne() }
+            while started < Swift.min(first + inFlight, total) { startOne() }
             while let latency = try await group.next() {
                 latencies.append(latency)
                 if started < total { startOne() }
