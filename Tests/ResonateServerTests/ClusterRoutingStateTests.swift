@@ -48,6 +48,27 @@ struct ClusterRoutingStateTests {
         for _ in 0..<3 { #expect(state.route(address, localProcesses: ["a"]) == .remote(replica: "r3", process: "c")) }
     }
 
+    @Test(
+        "a preferred process on any replica is chosen while it is no busier than its group's average",
+        arguments: [
+            // (loads of a, b, c; preferred; expected)
+            ([0, 0, 0], "c", ClusterRoutingState.Route.remote(replica: "r3", process: "c")),
+            ([1, 1, 1], "b", .remote(replica: "r2", process: "b")),
+            ([0, 2, 4], "b", .remote(replica: "r2", process: "b")),
+            ([0, 2, 4], "c", .local(process: "a")),
+            ([3, 0, 0], "a", .remote(replica: "r2", process: "b")),
+            ([0, 0, 0], "a", .local(process: "a")),
+            ([0, 1, 1], "z", .local(process: "a")),
+        ]
+    )
+    func preferredWithinAverage(loads: [Int], preferred: String, expected: ClusterRoutingState.Route) throws {
+        var state = ClusterRoutingState()
+        _ = state.replacePeers(Self.peers)
+        state.replaceLoads(["a": loads[0], "b": loads[1], "c": loads[2]])
+        let address = try Address(parsing: "poll://any@workers/\(preferred)")
+        #expect(state.route(address, localProcesses: ["a"]) == expected)
+    }
+
     @Test("groups that gain a connection on another replica are reported, so parked messages go out")
     func gainedGroups() {
         var state = ClusterRoutingState()

@@ -9,8 +9,8 @@ import ResonateProtocol
 ///
 /// Anycast chooses among the group's processes on every replica alike: the one holding the fewest leased tasks
 /// (counted in the shared store), in round-robin order among equals, as a single server does among its own
-/// connections. A process preferred by the address (`poll://any@group/id`) and unicast targets are found wherever
-/// they are connected.
+/// connections. Unicast targets are found wherever they are connected; a process preferred by the address
+/// (`poll://any@group/id`) too, while it is no busier than its group's average.
 struct ClusterRoutingState {
     enum Route: Hashable, Sendable {
         /// Deliver here, to this process if it can take it.
@@ -19,6 +19,13 @@ struct ClusterRoutingState {
         case remote(replica: String, process: String)
         /// Nobody is connected for this address anywhere.
         case nobody
+
+        var process: String? {
+            switch self {
+            case .local(let process), .remote(_, let process): process
+            case .nobody: nil
+            }
+        }
     }
 
     /// Other replicas' connections, by normalised group.
@@ -56,16 +63,17 @@ struct ClusterRoutingState {
         case .anycast(let group, let preferred):
             let key = Address.normalizedGroup(group)
             let remote = peers[key] ?? []
-            if let preferred {
-                if localProcesses.contains(preferred) { return .local(process: preferred) }
-                if let peer = remote.first(where: { $0.process == preferred }) {
-                    return .remote(replica: peer.replica, process: preferred)
-                }
-            }
             let slots: [Route] =
                 localProcesses.map { .local(process: $0) }
                 + remote.map { .remote(replica: $0.replica, process: $0.process) }
             guard !slots.isEmpty else { return .nobody }
+            // The preferred process (say, the one that has the execution in memory) while it is no busier than the
+            // group's average, as on a single server: a preference must not pile work on one worker.
+            if let preferred, let slot = slots.first(where: { $0.process == preferred }),
+                load(preferred) * slots.count <= slots.reduce(0, { $0 + load(of: $1) })
+            {
+                return slot
+            }
             let start = (rotation[key] ?? 0) % slots.count
             rotation[key] = start + 1
             let rotated = Array(slots[start...] + slots[..<start])
@@ -76,9 +84,6 @@ struct ClusterRoutingState {
     }
 
     private func load(of route: Route) -> Int {
-        switch route {
-        case .local(let process), .remote(_, let process): return load(process)
-        case .nobody: return Int.max
-        }
+        route.process.map(load) ?? Int.max
     }
 }
