@@ -6,7 +6,8 @@
 
 Reads machine.json, sqlite.json and postgres.json (``resonate bench --json``; postgres.json also holds the
 figures of several replicas on one database), dbos-sqlite.json, dbos-postgres.json and resonate-python.json
-(the peers); any of them may be missing, and the report says so.
+(the peers), long-executions.json and soak.json (``resonate bench --long-executions`` and ``--soak``) and
+python-long.json (the Python SDK's sequential steps); any of them may be missing, and the report says so.
 Standard library only.
 """
 
@@ -25,6 +26,9 @@ REMOTE_STEP_P50_MS = 2.0
 LOCAL_STEP_FSYNC_MULTIPLE = 1.5
 TIMER_P99_MS = 100.0
 PEER_RATIO = 3.0
+LONG_FLAT_RATIO = 1.5  # a figure at the largest n ÷ the same at the smallest
+LOOP_400_OVERHEAD_S = 5.0
+SOAK_RATIO = 1.2  # RSS after the whole soak ÷ after its first tenth
 
 
 @dataclass
@@ -275,7 +279,94 @@ def collect(data: dict[str, Any]) -> tuple[list[Figure], list[Target]]:
             )
         )
     collect_kafka(data.get("kafka"), figures, targets)
+    collect_long(data, figures, targets)
     return figures, targets
+
+
+def flat_target(name: str, goal_ratio: float, small: dict[str, Any], large: dict[str, Any], key: str, unit: str) -> Target:
+    """A figure at the largest n against the same figure at the smallest: flat within ``goal_ratio``."""
+    ratio = large[key] / small[key] if small[key] else float("inf")
+    return Target(
+        name,
+        f"n = {large['n']:,} within {goal_ratio}× of n = {small['n']:,}",
+        f"{ratio:.2f}× ({number(large[key])} vs {number(small[key])} {unit})",
+        ratio <= goal_ratio,
+        "" if ratio <= goal_ratio else f"by {ratio / goal_ratio:.1f}×",
+    )
+
+
+def collect_long(data: dict[str, Any], figures: list[Figure], targets: list[Target]) -> None:
+    """Long executions (long-executions.json), the soak (soak.json) and the official Python SDK's sequential steps
+    of growing length (python-long.json)."""
+    long = data.get("long-executions")
+    if long is not None:
+        for mode in ("remote", "local"):
+            by_workload: dict[str, list[dict[str, Any]]] = {}
+            for row in long[mode]:
+                by_workload.setdefault(row["workload"], []).append(
+                    {
+                        "n": row["iterations"],
+                        "overhead": row["overheadMilliseconds"],
+                        "server": row.get("serverCPUMilliseconds"),
+                        "overheadSeconds": row["overheadMilliseconds"] * row["iterations"] / 1000,
+                    }
+                )
+            for workload, rows in by_workload.items():
+                rows.sort(key=lambda row: row["n"])
+                small, large = rows[0], rows[-1]
+                label = f"Long executions, {mode}, {workload}"
+                figures.append(
+                    Figure("long", f"{label}: overhead per iteration at n = {large['n']:,}", large["overhead"], "ms",
+                           f"n = {small['n']:,}", small["overhead"])
+                )
+                targets.append(flat_target(f"{label}: cost per iteration", LONG_FLAT_RATIO, small, large, "overhead", "ms"))
+                if mode == "remote" and workload.startswith("sequential") and small["server"] and large["server"]:
+                    targets.append(
+                        flat_target(
+                            "Server CPU per step (two fences), Swift SDK", LONG_FLAT_RATIO, small, large, "server", "ms"
+                        )
+                    )
+                at400 = next((row for row in rows if row["n"] == 400), None)
+                if mode == "remote" and at400 is not None and not workload.startswith("sequential"):
+                    targets.append(
+                        Target(
+                            f"{label}: total overhead of the 400-iteration loop",
+                            f"< {LOOP_400_OVERHEAD_S:.0f} s",
+                            f"{at400['overheadSeconds']:.2f} s",
+                            at400["overheadSeconds"] < LOOP_400_OVERHEAD_S,
+                        )
+                    )
+    soak = data.get("soak")
+    if soak is not None and soak["rounds"]:
+        first, last = soak["rounds"][0], soak["rounds"][-1]
+        for process, key in (("worker", "workerKiB"), ("server", "serverKiB")):
+            if not first.get(key) or not last.get(key):
+                continue
+            ratio = last[key] / first[key]
+            figures.append(
+                Figure("long", f"Soak: {process} RSS after {last['workflows']:,} workflows", last[key] / 1024, "MB",
+                       f"after {first['workflows']:,}", first[key] / 1024)
+            )
+            targets.append(
+                Target(
+                    f"Soak: {process} RSS after {last['workflows']:,} workflows",
+                    f"within {SOAK_RATIO}× of after the first {first['workflows']:,}",
+                    f"{ratio:.2f}× ({last[key] / 1024:.0f} vs {first[key] / 1024:.0f} MB)",
+                    ratio <= SOAK_RATIO,
+                )
+            )
+    python = data.get("python-long")
+    if python is not None and python["sequentialSteps"]:
+        rows = sorted(python["sequentialSteps"], key=lambda row: row["n"])
+        small, large = rows[0], rows[-1]
+        figures.append(
+            Figure("long", f"Python SDK sequential steps: ms per step at n = {large['n']:,}", large["msPerStep"], "ms",
+                   f"n = {small['n']:,}", small["msPerStep"])
+        )
+        targets.append(
+            flat_target("Server CPU per fence, official Python SDK (full preload)", LONG_FLAT_RATIO, small, large,
+                        "serverCpuMsPerFence", "ms")
+        )
 
 
 def collect_kafka(kafka: dict[str, Any] | None, figures: list[Figure], targets: list[Target]) -> None:
@@ -491,10 +582,13 @@ def write_csv(path: Path, figures: list[Figure]) -> None:
 
 
 def main(folder: Path) -> None:
-    names = ["machine", "sqlite", "postgres", "dbos-sqlite", "dbos-postgres", "resonate-python", "kafka"]
+    names = [
+        "machine", "sqlite", "postgres", "dbos-sqlite", "dbos-postgres", "resonate-python", "kafka",
+        "long-executions", "soak", "python-long",
+    ]
     data = {name: load(folder, f"{name}.json") for name in names}
-    if data["sqlite"] is None and data["postgres"] is None and data["kafka"] is None:
-        sys.exit(f"report: no sqlite.json, postgres.json or kafka.json in {folder}")
+    if all(data[name] is None for name in names if name != "machine"):
+        sys.exit(f"report: none of {', '.join(name + '.json' for name in names[1:])} in {folder}")
     figures, targets = collect(data)
     (folder / "report.md").write_text(markdown(data, figures, targets))
     write_csv(folder / "figures.csv", figures)

@@ -123,6 +123,44 @@ class ReportTests(unittest.TestCase):
         rounds = next(figure for figure in figures if "rounds" in figure.name)
         self.assertAlmostEqual(rounds.ratio, 52.0 / 50.0)
 
+    def test_long_executions_soak_and_python_steps_are_judged_by_their_growth(self) -> None:
+        def row(workload: str, n: int, overhead: float, server: float | None) -> dict:
+            return {
+                "workload": workload, "iterations": n, "seconds": n * overhead / 1000, "overheadMilliseconds": overhead,
+                "clientCPUMilliseconds": 1.0, "serverCPUMilliseconds": server, "resumedInMemory": n, "replayed": 0,
+            }
+
+        long = {
+            "remote": [
+                row("step + 10 ms sleep", 25, 2.9, 3.2), row("step + 10 ms sleep", 400, 2.6, 3.0),
+                row("step + 10 ms sleep", 3200, 2.7, 3.0),
+                row("sequential steps", 25, 1.4, 1.2), row("sequential steps", 3200, 1.2, 0.7),
+            ],
+            # Twice as costly per iteration at the largest n: not flat.
+            "local": [row("sequential steps", 25, 0.4, None), row("sequential steps", 3200, 0.8, None)],
+        }
+        soak = {"inFlight": 64, "rounds": [
+            {"workflows": 10000, "seconds": 10, "workerKiB": 46080, "serverKiB": 47104},
+            {"workflows": 100000, "seconds": 10, "workerKiB": 50176, "serverKiB": 71680},
+        ]}
+        python = {"sequentialSteps": [
+            {"n": 50, "seconds": 0.1, "msPerStep": 2.2, "clientCpuMsPerStep": 1.0, "serverCpuMsPerFence": 0.5},
+            {"n": 1600, "seconds": 30, "msPerStep": 19.2, "clientCpuMsPerStep": 13.6, "serverCpuMsPerFence": 2.67},
+        ]}
+        figures, targets = report.collect({"long-executions": long, "soak": soak, "python-long": python})
+        verdicts = {target.name: target.met for target in targets}
+        self.assertTrue(verdicts["Long executions, remote, step + 10 ms sleep: cost per iteration"])
+        self.assertTrue(verdicts["Long executions, remote, step + 10 ms sleep: total overhead of the 400-iteration loop"])
+        self.assertTrue(verdicts["Long executions, remote, sequential steps: cost per iteration"])
+        self.assertFalse(verdicts["Long executions, local, sequential steps: cost per iteration"])
+        self.assertTrue(verdicts["Server CPU per step (two fences), Swift SDK"])
+        self.assertFalse(verdicts["Server CPU per fence, official Python SDK (full preload)"])
+        # 49 against 45 MB for the worker; 70 against 46 MB for the server.
+        self.assertTrue(verdicts["Soak: worker RSS after 100,000 workflows"])
+        self.assertFalse(verdicts["Soak: server RSS after 100,000 workflows"])
+        overhead = next(figure for figure in figures if figure.name.startswith("Long executions, local"))
+        self.assertAlmostEqual(overhead.ratio, 2.0)
+
     def test_writes_the_report_the_csv_and_the_chart(self) -> None:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder)

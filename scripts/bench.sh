@@ -4,7 +4,8 @@
 #
 # The whole benchmark, in one run on one machine: `resonate bench` on SQLite and on a throw-away PostgreSQL
 # cluster, DBOS Transact (Python) on SQLite and on PostgreSQL, and the official Resonate Python SDK against our
-# server; the durable Kafka worker next to the reference Python worker (Benchmarks/kafka_bench.py, on a Tansu
+# server; long executions, a 100,000-workflow soak and the Python SDK's sequential steps of growing length; the
+# durable Kafka worker next to the reference Python worker (Benchmarks/kafka_bench.py, on a Tansu
 # broker); then Benchmarks/report.py writes report.md, figures.csv and chart.svg.
 #
 #   bash scripts/bench.sh              # full run: release build, results in bench-results/<UTC timestamp>/
@@ -120,6 +121,22 @@ step "resonate bench, SQLite"
 mkdir -p "$SCRATCH/sqlite"
 "$BIN" bench --directory "$SCRATCH/sqlite" --json "$OUT/sqlite.json" "${SWIFT_ARGS[@]}" | tee "$OUT/sqlite.txt"
 
+# --- long executions and a soak (issue 15) -----------------------------------------------------------------------
+if [[ $QUICK == 1 ]]; then
+    LONG_LENGTHS="10,20"
+    SOAK=200
+    PYTHON_LONG="10,20"
+else
+    LONG_LENGTHS="25,100,400,1600,3200"
+    SOAK=100000
+    PYTHON_LONG="50,200,800,1600"
+fi
+step "resonate bench, long executions"
+"$BIN" bench --directory "$SCRATCH/sqlite" --long-executions "$LONG_LENGTHS" --json "$OUT/long-executions.json" \
+    | tee "$OUT/long-executions.txt"
+step "resonate bench, soak"
+"$BIN" bench --directory "$SCRATCH/sqlite" --soak "$SOAK" --in-flight 64 --json "$OUT/soak.json" | tee "$OUT/soak.txt"
+
 # --- a throw-away PostgreSQL cluster -----------------------------------------------------------------------------
 if [[ -x "$PGBIN/initdb" ]]; then
     step "PostgreSQL cluster"
@@ -159,6 +176,10 @@ if [[ $PEERS == 1 ]]; then
     "$PYTHON" resonate_python_peer.py --server-binary "$BIN" "${PEER_ARGS[@]}" \
         > "$OUT/resonate-python.json" 2> "$SCRATCH/resonate-python.log" \
         || { echo "bench: the Python SDK peer failed:" >&2; tail -20 "$SCRATCH/resonate-python.log" >&2; rm -f "$OUT/resonate-python.json"; }
+    step "official Resonate Python SDK, sequential steps of growing length"
+    "$PYTHON" resonate_python_peer.py --server-binary "$BIN" --long-steps "$PYTHON_LONG" \
+        > "$OUT/python-long.json" 2> "$SCRATCH/python-long.log" \
+        || { echo "bench: the Python SDK's long run failed:" >&2; tail -20 "$SCRATCH/python-long.log" >&2; rm -f "$OUT/python-long.json"; }
     cd "$ROOT"
 fi
 

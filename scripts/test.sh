@@ -46,6 +46,8 @@ python3 -m unittest discover -s Benchmarks -p 'test_*.py'
 step "benchmark smoke run"
 BENCH_SMOKE="$(mktemp -d)"
 "$(swift build --show-bin-path)/resonate" bench --quick --json "$BENCH_SMOKE/sqlite.json"
+"$(swift build --show-bin-path)/resonate" bench --long-executions 10 --json "$BENCH_SMOKE/long-executions.json"
+"$(swift build --show-bin-path)/resonate" bench --soak 100 --in-flight 20 --json "$BENCH_SMOKE/soak.json"
 python3 Benchmarks/report.py "$BENCH_SMOKE"
 for file in report.md figures.csv chart.svg; do
     [[ -s "$BENCH_SMOKE/$file" ]] || { echo "benchmark smoke run: no $file" >&2; exit 1; }

@@ -202,11 +202,7 @@ struct BenchCommand: AsyncParsableCommand {
             }
         }
 
-        if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(results).write(to: URL(fileURLWithPath: json))
-        }
+        try writeJSON(results)
     }
 
     /// Long executions, remote against a server on SQLite and local (see ``LongExecutionBench``).
@@ -249,6 +245,27 @@ struct BenchCommand: AsyncParsableCommand {
         print("")
         for line in LongExecutionBench.summary(rows) { print("remote, \(line)") }
         for line in LongExecutionBench.summary(localRows) { print("local, \(line)") }
+        try writeJSON(LongExecutionResults(remote: rows, local: localRows))
+    }
+
+    /// `--long-executions` figures as `--json` writes them.
+    struct LongExecutionResults: Codable {
+        var remote: [LongExecutionBench.Row]
+        var local: [LongExecutionBench.Row]
+    }
+
+    /// `--soak` figures as `--json` writes them.
+    struct SoakResults: Codable {
+        var inFlight: Int
+        var rounds: [SoakBench.Round]
+    }
+
+    /// Writes `value` to the `--json` file, if one was given.
+    private func writeJSON(_ value: some Encodable) throws {
+        guard let json else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(value).write(to: URL(fileURLWithPath: json))
     }
 
     private func measureSoak(total: Int, scratch: String) async throws {
@@ -270,6 +287,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         print("")
         for line in SoakBench.summary(rounds) { print(line) }
+        try writeJSON(SoakResults(inFlight: inFlight, rounds: rounds))
     }
 
     /// Throughput over HTTP, the SDK in remote mode, timers, and the server's memory.

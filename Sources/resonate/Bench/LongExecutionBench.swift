@@ -18,7 +18,7 @@ struct LongExecutionBench: Sendable {
 
     static let sleep = Duration.milliseconds(10)
 
-    struct Row: Sendable {
+    struct Row: Codable, Sendable {
         var workload: String
         var iterations: Int
         var seconds: Double
