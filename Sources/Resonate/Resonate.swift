@@ -209,7 +209,10 @@ public final class Resonate: Service, Sendable {
         try runtime.registry.add(
             RegisteredFunction(name: name, version: version, retryPolicy: retry) { context, arguments in
                 let decoder = ArgumentDecoder(arguments, function: name)
-                let output = try await body(context, repeat try decoder.next((each Arg).self))
+                let decoded = (repeat try decoder.next((each Arg).self))
+                // Arguments left over mean the caller meant another function (or another version of this one).
+                try decoder.finish()
+                let output = try await body(context, repeat each decoded)
                 return try codec.encode(output)
             }
         )

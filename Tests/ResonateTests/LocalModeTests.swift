@@ -30,6 +30,34 @@ struct LocalModeTests {
         #expect(sum == 5)
     }
 
+    @Test(
+        "a call with arguments that do not fit the function fails at once, saying why",
+        arguments: [
+            ([1, 2, 3], "add takes 2 arguments but was called with 3"),
+            ([1], "add expects more arguments than the 1 it was called with"),
+        ])
+    func argumentsMustFit(arguments: [Int], message: String) async throws {
+        let resonate = try Resonate.local()
+        let attempts = Counter()
+        try resonate.register("add") { (_: Context, a: Int, b: Int) async throws -> Int in
+            attempts.increment()
+            return a + b
+        }
+        try await resonate.withRunning { resonate in
+            let started = ContinuousClock.now
+            let error = await #expect(throws: (any Error).self) {
+                try await resonate.beginRpc(
+                    "add-\(arguments.count)", "add", arguments: arguments.map { .integer(Int64($0)) },
+                    returning: Int.self
+                ).result()
+            }
+            #expect("\(error.map { "\($0)" } ?? "")".contains(message))
+            // Not retried: the default policy would wait a second before a second attempt.
+            #expect(ContinuousClock.now - started < .seconds(1))
+        }
+        #expect(attempts.count() == 0)
+    }
+
     @Test("a workflow's steps are checkpointed and run once each")
     func stepsRunOnce() async throws {
         let resonate = try Resonate.local()

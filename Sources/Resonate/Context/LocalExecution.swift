@@ -28,7 +28,7 @@ struct LocalExecution<Output: Sendable> {
                 return .success(try await body(context))
             } catch {
                 if Self.isControlFlow(error) || pass.isAbandoned { return .failure(error) }
-                guard !context.madeDurableCalls, !(error is any NonRetryableError),
+                guard !context.madeDurableCalls, !(error is any NonRetryableError), !Self.isPermanent(error),
                     let delay = policy.delay(beforeRetry: attempt),
                     runtime.clock.now() + Runtime.milliseconds(delay) < deadline
                 else { return .failure(error) }
@@ -44,6 +44,11 @@ struct LocalExecution<Output: Sendable> {
                 attempt += 1
             }
         }
+    }
+
+    /// Failures that would repeat on every attempt: arguments that do not fit the function.
+    static func isPermanent(_ error: any Error) -> Bool {
+        (error as? ResonateError)?.code == .decoding
     }
 
     /// Errors that stop the pass rather than describe the function's failure.

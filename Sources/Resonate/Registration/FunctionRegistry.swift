@@ -28,8 +28,4 @@ final class FunctionRegistry: Sendable {
     func function(named name: String, version: Int) -> RegisteredFunction? {
         functions.withLock { $0[Key(name: name, version: version)] }
     }
-
-    func contains(_ name: String) -> Bool {
-        functions.withLock { $0.keys.contains { $0.name == name } }
-    }
 }

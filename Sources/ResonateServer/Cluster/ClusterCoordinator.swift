@@ -238,13 +238,29 @@ final class ClusterCoordinator: Service, Sendable {
     /// Delivers a message another replica relayed here, to the process it chose or another of its group here.
     private func deliverRelayed(_ relayed: RelayedMessage) async {
         receivedCounter.increment()
-        guard let address = try? Address(parsing: relayed.address) else { return }
+        // A message lost here is sent again by the engine's timers; say why it was.
+        guard let address = try? Address(parsing: relayed.address) else {
+            logger.warning("relayed message with an unreadable address", metadata: ["address": "\(relayed.address)"])
+            return
+        }
         let message: Message
         switch relayed.content {
         case .execute(let taskID, let version):
             message = .execute(taskID: taskID, version: version)
         case .unblock(let promiseID):
-            guard let promise = try? await readPromise(promiseID) else { return }
+            let promise: PromiseRecord?
+            do {
+                promise = try await readPromise(promiseID)
+            } catch {
+                logger.warning(
+                    "cannot read a relayed unblock's promise",
+                    metadata: ["promise": "\(promiseID)", "error": "\(error)"])
+                return
+            }
+            guard let promise else {
+                logger.warning("a relayed unblock's promise does not exist", metadata: ["promise": "\(promiseID)"])
+                return
+            }
             message = .unblock(promise: promise)
         }
         let target: Address
