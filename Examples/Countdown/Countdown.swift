@@ -16,9 +16,8 @@ struct Countdown {
             ? Resonate.local(path: "countdown.db")
             : Resonate.fromEnvironment()
 
-        let notify = try resonate.register("notify") { (ctx: Context, number: Int) async throws -> Nothing in
+        let notify = try resonate.register("notify") { (ctx: Context, number: Int) async throws in
             print("Countdown: \(number)")
-            return Nothing()
         }
         let countdown = try resonate.register("countdown") {
             (ctx: Context, count: Int, delay: Int) async throws -> String in

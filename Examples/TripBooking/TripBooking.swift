@@ -23,14 +23,11 @@ struct TripBooking {
             print("booked the \(what)")
             return "\(what)-42"
         }
-        let release = try resonate.register("release") { (ctx: Context, booking: String) async throws -> Nothing in
+        let release = try resonate.register("release") { (ctx: Context, booking: String) async throws in
             try ctx.dependency(Log.self).lines.yield("released \(booking)")
-            return Nothing()
         }
-        let askForPayment = try resonate.register("askForPayment") {
-            (ctx: Context, promiseID: String) async throws -> Nothing in
+        let askForPayment = try resonate.register("askForPayment") { (ctx: Context, promiseID: String) async throws in
             try ctx.dependency(Log.self).lines.yield("waiting for the payment: settle \(promiseID) to pay")
-            return Nothing()
         }
         let trip = try resonate.register("trip") { (ctx: Context, city: String) async throws -> String in
             var booked: [String] = []

@@ -33,18 +33,16 @@ struct LoadBalancingWorker: AsyncParsableCommand {
         let url = resonateURL ?? ProcessInfo.processInfo.environment["RESONATE_URL"] ?? "http://localhost:8001"
         let resonate = Resonate(url: url, group: "workers", pid: pid, ttl: .seconds(Int64(ttl)))
         let ledger = self.ledger
-        let record = try resonate.register("record_completion") { (ctx: Context, id: String) async throws -> Nothing in
+        let record = try resonate.register("record_completion") { (ctx: Context, id: String) async throws in
             if let ledger { try Ledger.append("\(id) \(resonate.pid)", to: ledger) }
-            return Nothing()
         }
         try resonate.register("compute_something") {
-            (ctx: Context, id: String, computeCost: Int) async throws -> Nothing in
+            (ctx: Context, id: String, computeCost: Int) async throws in
             // The body replays from the top after the sleep, so this line prints again on resumption.
             Output.line("\(id) starting computation")
             try await ctx.sleep(for: .seconds(Int64(computeCost)))
             try await ctx.run(record, id)
             Output.line("\(id) computed something that cost \(computeCost) seconds")
-            return Nothing()
         }
         Output.line("worker is running...")
         try await resonate.serve()
