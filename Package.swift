@@ -41,6 +41,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         // The PostgreSQL store: a pooled async client, bound parameters, SCRAM authentication.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        // `swift package generate-documentation`: the SDK's DocC catalog, built in CI.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // TLS settings of the PostgreSQL store's connections (already required by postgres-nio).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],

@@ -54,6 +54,10 @@ for file in report.md figures.csv chart.svg; do
 done
 rm -rf "$BENCH_SMOKE"
 
+step "documentation: the SDK's DocC catalog (warnings are errors)"
+swift package --allow-writing-to-directory .build/docs generate-documentation --target Resonate \
+    --output-path .build/docs --warnings-as-errors
+
 step "formatting"
 swift format lint --strict -r Sources Tests Examples Package.swift
 

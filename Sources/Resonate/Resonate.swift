@@ -77,6 +77,7 @@ public final class Resonate: Service, Sendable {
     ///   - pid: this process's id within the group. Default: random.
     ///   - ttl: the lease length. Default 60 s.
     ///   - token: a JWT for servers with authentication.
+    ///   - logger: where the SDK logs.
     public convenience init(
         url: String,
         group: String = "default",
@@ -117,8 +118,10 @@ public final class Resonate: Service, Sendable {
     /// Creates an instance from a full configuration.
     ///
     /// - Parameters:
+    ///   - configuration: every setting; a `url` selects remote mode, none local mode.
     ///   - storePath: local mode only: the SQLite file (`nil` for memory).
-    ///   - clock: the clock for deadlines, sleeps and retries; inject a ``ManualClock`` in tests.
+    ///   - clock: the clock for deadlines, sleeps and retries; inject a `ManualClock` in tests.
+    ///   - logger: where the SDK logs.
     public init(
         configuration: Configuration,
         storePath: String? = nil,
@@ -195,8 +198,10 @@ public final class Resonate: Service, Sendable {
     /// ```
     ///
     /// - Parameters:
+    ///   - name: the name callers use, in any language.
     ///   - version: functions are looked up by name and version; bump it for an incompatible change.
     ///   - retry: how a failing call is retried (leaf functions only). Default: the instance's policy.
+    ///   - body: the function: a ``Context`` and its arguments.
     /// - Throws: ``ResonateError/Code/alreadyRegistered`` for a duplicate name and version.
     @discardableResult
     public func register<each Arg: Codable & Sendable, Output: Codable & Sendable>(

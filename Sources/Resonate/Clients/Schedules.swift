@@ -17,9 +17,12 @@ public struct Schedules: Sendable {
     /// Creates a schedule that runs a registered function (or returns the existing schedule with this id).
     ///
     /// - Parameters:
+    ///   - id: the schedule's id.
     ///   - cron: 5 fields (`*/5 * * * *`), 6 with leading seconds, or `@daily`-style macros; evaluated in UTC.
     ///   - options: `target` (default: this process's group), `timeout` of each execution (default 24 h),
     ///     `version`.
+    ///   - function: what each run executes.
+    ///   - arguments: its arguments, the same for every run.
     @discardableResult
     public func create<each Arg: Codable & Sendable, Output: Codable & Sendable>(
         _ id: String,

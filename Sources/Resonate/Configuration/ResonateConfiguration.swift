@@ -5,7 +5,7 @@ public import Foundation
 public import Tracing
 
 extension Resonate {
-    /// How a ``Resonate`` instance connects and executes. `init()` gives the defaults; ``fromEnvironment()`` reads
+    /// How a ``Resonate`` instance connects and executes. `init()` gives the defaults; `fromEnvironment()` reads
     /// the environment variables the other Resonate SDKs read.
     public struct Configuration: Sendable {
         /// The server, e.g. `http://localhost:8001`; `nil` runs the engine in-process (local mode).

@@ -1,7 +1,7 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-/// A typed reference to a registered durable function, returned by ``Resonate/register(_:version:retry:_:)``.
+/// A typed reference to a registered durable function, returned by `Resonate.register(_:version:retry:_:)`.
 ///
 /// Pass it to ``Resonate/run(_:_:_:options:)``, ``Context/run(_:_:options:)`` and friends: the compiler then
 /// checks the arguments and the result type.
