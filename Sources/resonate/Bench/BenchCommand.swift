@@ -209,16 +209,9 @@ struct BenchCommand: AsyncParsableCommand {
     private func measureLongExecutions(lengths: [Int], scratch: String) async throws {
         print("# resonate bench: long executions")
         var rows: [LongExecutionBench.Row] = []
-        let server = try await BenchServer.start(
-            directory: scratch,
-            storeEnvironment: ["RESONATE_STORE": "sqlite:" + (scratch as NSString).appendingPathComponent("long.db")]
-        )
+        let server = try await Self.sqliteServer(file: "long.db", scratch: scratch)
         defer { server.stop() }
-        var configuration = Resonate.Configuration()
-        configuration.url = server.baseURL
-        configuration.group = "bench"
-        configuration.maxParkedExecutions = parkedExecutions
-        let remote = try Resonate(configuration: configuration, logger: Self.quietLogger)
+        let remote = try Self.remoteInstance(of: server, parkedExecutions: parkedExecutions)
         let remoteBench = try LongExecutionBench(resonate: remote)
         print("")
         print("remote (server on SQLite, its CPU measured too):")
@@ -248,6 +241,23 @@ struct BenchCommand: AsyncParsableCommand {
         try writeJSON(LongExecutionResults(remote: rows, local: localRows))
     }
 
+    /// A `resonate serve` on a SQLite file of the scratch directory.
+    private static func sqliteServer(file: String, scratch: String) async throws -> BenchServer {
+        try await BenchServer.start(
+            directory: scratch,
+            storeEnvironment: ["RESONATE_STORE": "sqlite:" + (scratch as NSString).appendingPathComponent(file)]
+        )
+    }
+
+    /// An SDK instance of group `bench` against `server`.
+    private static func remoteInstance(of server: BenchServer, parkedExecutions: Int? = nil) throws -> Resonate {
+        var configuration = Resonate.Configuration()
+        configuration.url = server.baseURL
+        configuration.group = "bench"
+        if let parkedExecutions { configuration.maxParkedExecutions = parkedExecutions }
+        return try Resonate(configuration: configuration, logger: Self.quietLogger)
+    }
+
     /// `--long-executions` figures as `--json` writes them.
     struct LongExecutionResults: Codable {
         var remote: [LongExecutionBench.Row]
@@ -270,15 +280,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     private func measureSoak(total: Int, scratch: String) async throws {
         print("# resonate bench: soak of \(total) workflows, \(inFlight) in flight")
-        let server = try await BenchServer.start(
-            directory: scratch,
-            storeEnvironment: ["RESONATE_STORE": "sqlite:" + (scratch as NSString).appendingPathComponent("soak.db")]
-        )
+        let server = try await Self.sqliteServer(file: "soak.db", scratch: scratch)
         defer { server.stop() }
-        var configuration = Resonate.Configuration()
-        configuration.url = server.baseURL
-        configuration.group = "bench"
-        let worker = try Resonate(configuration: configuration, logger: Self.quietLogger)
+        let worker = try Self.remoteInstance(of: server)
         let bench = SoakBench(bench: try SDKBench(resonate: worker))
         print("")
         print(SoakBench.header)
