@@ -7,8 +7,8 @@ import Testing
 @Suite("Configuration and ids")
 struct ConfigurationTests {
     @Test("the environment configures the SDK as the other Resonate SDKs read it")
-    func environment() {
-        let configured = Resonate.Configuration.fromEnvironment([
+    func environment() throws {
+        let configured = try Resonate.Configuration.fromEnvironment([
             "RESONATE_URL": "http://resonate.internal:9000",
             "RESONATE_GROUP": "billing",
             "RESONATE_PID": "worker-7",
@@ -23,12 +23,30 @@ struct ConfigurationTests {
         #expect(configured.ttl == .seconds(30))
         #expect(configured.idScheme == .dot)
 
-        let fromHost = Resonate.Configuration.fromEnvironment(["RESONATE_HOST": "h", "RESONATE_PORT": "8002"])
+        let fromHost = try Resonate.Configuration.fromEnvironment(["RESONATE_HOST": "h", "RESONATE_PORT": "8002"])
         #expect(fromHost.url == "http://h:8002")
-        let local = Resonate.Configuration.fromEnvironment([:])
+        let local = try Resonate.Configuration.fromEnvironment([:])
         #expect(local.url == nil)
         #expect(local.group == "default")
         #expect(local.pid.count == 32)
+    }
+
+    @Test(
+        "an environment value that cannot be used is an error naming the variable, not ignored",
+        arguments: [
+            (["RESONATE_TTL": "soon"], "RESONATE_TTL=soon: expected a positive duration"),
+            (["RESONATE_TTL": "0s"], "RESONATE_TTL=0s: expected a positive duration"),
+            (["RESONATE_ID_RULES": "slash"], "RESONATE_ID_RULES=slash: expected colon or dot"),
+            (["RESONATE_URL": "localhost:8001"], "RESONATE_URL=localhost:8001: expected an http:// or https:// URL"),
+            (["RESONATE_HOST": "h", "RESONATE_PORT": "80a"], "RESONATE_PORT=80a: expected a port number"),
+            (["RESONATE_HOST": "h", "RESONATE_SCHEME": "ftp"], "RESONATE_SCHEME=ftp: expected http or https"),
+        ])
+    func invalidEnvironment(environment: [String: String], message: String) {
+        #expect {
+            _ = try Resonate.Configuration.fromEnvironment(environment)
+        } throws: { error in
+            (error as? ResonateError)?.code == .invalidConfiguration && "\(error)".contains(message)
+        }
     }
 
     @Test("child ids follow the Python SDK: root:1, and root:1.1 inside a step")

@@ -47,29 +47,51 @@ extension Resonate {
         public init() {}
 
         /// The configuration described by the environment:
-        /// `RESONATE_URL` (or `RESONATE_HOST` with `RESONATE_SCHEME`, default `http`, and `RESONATE_PORT`, default
-        /// 8001), `RESONATE_GROUP`, `RESONATE_PID`, `RESONATE_TOKEN`, `RESONATE_TTL` (e.g. `30s`),
-        /// `RESONATE_ID_RULES` (`colon` or `dot`). Without a URL or host, the engine runs in-process.
+        /// `RESONATE_URL` (or `RESONATE_HOST` with `RESONATE_SCHEME`, `http` or `https`, default `http`, and
+        /// `RESONATE_PORT`, default 8001), `RESONATE_GROUP`, `RESONATE_PID`, `RESONATE_TOKEN`, `RESONATE_TTL` (e.g.
+        /// `30s`), `RESONATE_ID_RULES` (`colon` or `dot`). Without a URL or host, the engine runs in-process.
+        ///
+        /// - Throws: ``ResonateError/Code/invalidConfiguration`` naming the variable whose value cannot be used,
+        ///   rather than ignoring it.
         public static func fromEnvironment(
             _ environment: [String: String] = ProcessInfo.processInfo.environment
-        )
-            -> Configuration
-        {
+        ) throws -> Configuration {
             func value(_ name: String) -> String? {
                 environment[name].flatMap { $0.isEmpty ? nil : $0 }
             }
+            func invalid(_ name: String, _ expected: String) -> ResonateError {
+                ResonateError(.invalidConfiguration, "\(name)=\(value(name) ?? ""): \(expected)")
+            }
             var configuration = Configuration()
             if let url = value("RESONATE_URL") {
+                guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                    throw invalid("RESONATE_URL", "expected an http:// or https:// URL")
+                }
                 configuration.url = url
             } else if let host = value("RESONATE_HOST") {
-                configuration.url =
-                    "\(value("RESONATE_SCHEME") ?? "http")://\(host):\(value("RESONATE_PORT") ?? "8001")"
+                let scheme = value("RESONATE_SCHEME") ?? "http"
+                guard scheme == "http" || scheme == "https" else {
+                    throw invalid("RESONATE_SCHEME", "expected http or https")
+                }
+                let port = value("RESONATE_PORT") ?? "8001"
+                guard let number = Int(port), (1...65_535).contains(number) else {
+                    throw invalid("RESONATE_PORT", "expected a port number from 1 to 65535")
+                }
+                configuration.url = "\(scheme)://\(host):\(number)"
             }
             if let group = value("RESONATE_GROUP") { configuration.group = group }
             if let pid = value("RESONATE_PID") { configuration.pid = pid }
             if let token = value("RESONATE_TOKEN") { configuration.token = token }
-            if let ttl = value("RESONATE_TTL").flatMap(DurationParsing.parse) { configuration.ttl = ttl }
-            if let rules = value("RESONATE_ID_RULES").flatMap(IDScheme.init(rawValue:)) {
+            if let text = value("RESONATE_TTL") {
+                guard let ttl = DurationParsing.parse(text), ttl > .zero else {
+                    throw invalid("RESONATE_TTL", "expected a positive duration such as 30s or 1m")
+                }
+                configuration.ttl = ttl
+            }
+            if let text = value("RESONATE_ID_RULES") {
+                guard let rules = IDScheme(rawValue: text) else {
+                    throw invalid("RESONATE_ID_RULES", "expected colon or dot")
+                }
                 configuration.idScheme = rules
             }
             return configuration

@@ -54,6 +54,8 @@ public struct ResonateError: Error, Sendable, Hashable, CustomStringConvertible,
         public static let leaseLost = Code("leaseLost")
         /// A dependency was requested that was never provided.
         public static let missingDependency = Code("missingDependency")
+        /// A setting has a value that cannot be used; the message names the setting.
+        public static let invalidConfiguration = Code("invalidConfiguration")
     }
 
     public var code: Code
