@@ -22,7 +22,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Stores promises, tasks and schedules durably in SQLite (WAL, synchronous=FULL: an acknowledged write \
             survives kill -9 and power loss), or in PostgreSQL, where several servers can share one database \
-            (serializable transactions, synchronous_commit=on; the schema is migrated at start-up). Stops \
+            (read-committed transactions with row locks, synchronous_commit=on; the schema is migrated at \
+            start-up). Stops \
             gracefully on SIGINT or SIGTERM.
 
             Examples:
@@ -97,16 +98,13 @@ enum ServerLauncher {
             let store: PostgresStore
             do {
                 store = try PostgresStore(configuration: configuration, logger: logger)
-                // Other replicas may share the database: they relay messages to each other's workers, and each
-                // looks for deadlines written by the others every second.
+                // Other replicas may share the database.
                 var settings = settings
-                let bus = try PostgresReplicaBus(
-                    store: store, url: settings.server.effectiveServerURL(), logger: logger)
-                settings.server.replicaBus = bus
-                settings.engine.maximumTimerWait = .seconds(1)
-                // Smaller timer batches hold fewer row locks at once, so they collide less with requests.
-                settings.engine.timerBatchSize = 100
-                settings.replicaID = bus.replicaID
+                let replication = try PostgresReplication(
+                    store: store, serverURL: settings.server.effectiveServerURL(), logger: logger)
+                replication.configure(&settings.engine)
+                settings.server.replicaBus = replication.bus
+                settings.replicaID = replication.replicaID
                 // The store runs in the server's service group: it migrates first and stops last.
                 try await serve(
                     store: store, services: [store] + exporters, settings: settings, registry: registry, logger: logger,
