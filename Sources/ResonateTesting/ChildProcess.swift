@@ -14,6 +14,7 @@ public final class ChildProcess: @unchecked Sendable {
     // and signalled, which Foundation supports from any thread.
     public let process: Process
     public let logPath: String
+    private let exit: ProcessExitWatch
 
     /// The directory with this package's built executables: `RESONATE_BIN_DIR`, else the directory of
     /// `RESONATE_BIN`, else the debug build directory of the package.
@@ -54,6 +55,7 @@ public final class ChildProcess: @unchecked Sendable {
         try process.run()
         self.process = process
         self.logPath = logPath
+        exit = ProcessExitWatch(process)
     }
 
     /// Everything the process has written so far.
@@ -68,7 +70,7 @@ public final class ChildProcess: @unchecked Sendable {
         while true {
             let output = self.output
             if output.contains(text) { return output }
-            if !process.isRunning {
+            if !isRunning {
                 // One more read: the text may have been written just before the exit.
                 let final = self.output
                 if final.contains(text) { return final }
@@ -84,29 +86,27 @@ public final class ChildProcess: @unchecked Sendable {
     /// Waits for the process to exit (polling, so the caller's task is not blocked); returns its status.
     @discardableResult
     public func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                throw ChildProcessError(description: "the process did not exit in time:\n\(output)")
-            }
-            try await Task.sleep(for: .milliseconds(20))
+        guard let status = try await exit.wait(timeout: timeout) else {
+            throw ChildProcessError(description: "the process did not exit in time:\n\(output)")
         }
-        return process.terminationStatus
+        return status
     }
 
-    /// Kills the process with SIGKILL, if it is still running: no shutdown code runs.
+    /// Whether the process is still running (see ``ProcessExitWatch``).
+    public var isRunning: Bool { exit.isRunning }
+
+    /// Kills the process with SIGKILL, if it is still running: no shutdown code runs. Waits up to 10 s for it.
     public func kill9() {
-        guard process.isRunning else { return }
+        guard isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        exit.waitBlocking(timeout: .seconds(10))
     }
 
-    /// Asks the process to stop (SIGTERM) and waits for it.
-    public func terminate() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+    /// Asks the process to stop (SIGTERM) and waits up to `timeout` for it; then kills it with SIGKILL.
+    public func terminate(timeout: Duration = .seconds(30)) {
+        guard isRunning else { return }
+        process.terminate()
+        if !exit.waitBlocking(timeout: timeout) { kill9() }
     }
 
     deinit {

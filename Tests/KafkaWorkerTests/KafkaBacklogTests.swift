@@ -64,7 +64,7 @@ struct KafkaBacklogTests {
 
         try await environment.waitForCompletions(of: Set(offsets.keys), timeout: .seconds(480))
         // It is still there: no abort under backpressure.
-        #expect(worker.process.isRunning)
+        #expect(worker.isRunning)
         let peakMemory = try Self.peakResidentMegabytes(of: worker.process.processIdentifier)
         worker.terminate()
         // Bounded work, bounded memory: the figure for 5,000 records, in a debug build, with 100 in flight.

@@ -182,7 +182,7 @@ struct KafkaWorkerTests {
         let deadLetters = try await environment.read("records_dead_letters", timeout: .seconds(60)) {
             $0.count == malformed.count
         }
-        #expect(worker.process.isRunning)
+        #expect(worker.isRunning)
         worker.terminate()
 
         // Keyless, so spread over the dead-letter topic's partitions: compare without order.

@@ -28,6 +28,7 @@ final class CommandProcess: @unchecked Sendable {
     // `@unchecked Sendable`: `Process` is only started in `init`, then queried, which Foundation allows from any
     // thread.
     let process: Process
+    let exit: ProcessExitWatch
     let stdoutPath: String
     let stderrPath: String
 
@@ -56,6 +57,7 @@ final class CommandProcess: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         self.process = process
+        exit = ProcessExitWatch(process)
     }
 
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
@@ -70,7 +72,7 @@ final class CommandProcess: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         while true {
             if condition(stdout, stderr) { return }
-            if !process.isRunning {
+            if !exit.isRunning {
                 if condition(stdout, stderr) { return }
                 throw ChildProcessError(description: "the command exited before \(what):\n\(finishedResult)")
             }
@@ -83,25 +85,21 @@ final class CommandProcess: @unchecked Sendable {
 
     /// Waits for the process to exit (polling, so no thread blocks) and returns what it printed.
     func result(timeout: Duration = .seconds(60)) async throws -> CommandResult {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                process.terminate()
-                throw ChildProcessError(description: "the command did not exit in time:\n\(finishedResult)")
-            }
-            try await Task.sleep(for: .milliseconds(10))
+        guard try await exit.wait(timeout: timeout) != nil else {
+            process.terminate()
+            throw ChildProcessError(description: "the command did not exit in time:\n\(finishedResult)")
         }
         return finishedResult
     }
 
     private var finishedResult: CommandResult {
-        CommandResult(status: process.isRunning ? -1 : process.terminationStatus, stdout: stdout, stderr: stderr)
+        CommandResult(status: exit.status ?? -1, stdout: stdout, stderr: stderr)
     }
 
     deinit {
-        if process.isRunning {
+        if exit.isRunning {
             process.terminate()
-            process.waitUntilExit()
+            if !exit.waitBlocking(timeout: .seconds(10)) { kill(process.processIdentifier, SIGKILL) }
         }
         try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: stdoutPath).deletingLastPathComponent().path)
     }

@@ -202,7 +202,7 @@ final class Cluster: Sendable {
 
     /// Stops the replicas still running with SIGTERM, all at once, and expects each to shut down gracefully.
     func stopReplicas() async throws {
-        let running = replicas.filter { $0.child.process.isRunning }
+        let running = replicas.filter { $0.child.isRunning }
         for replica in running { replica.child.process.terminate() }
         for replica in running {
             let status = try await replica.child.waitForExit(timeout: .seconds(30))

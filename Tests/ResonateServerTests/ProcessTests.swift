@@ -56,9 +56,7 @@ struct ProcessTests {
         // The open stream ends and the process exits on its own.
         var body = stream.body.makeAsyncIterator()
         while try await body.next() != nil {}
-        server.child.process.waitUntilExit()
-        #expect(server.child.process.terminationReason == .exit)
-        #expect(server.child.process.terminationStatus == 0)
+        #expect(try await server.child.waitForExit(timeout: .seconds(30)) == 0)
         let log = try String(contentsOfFile: server.child.logPath, encoding: .utf8)
         #expect(log.contains("resonate server stopped"), "\(log)")
     }

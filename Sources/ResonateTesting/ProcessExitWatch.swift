@@ -1,0 +1,63 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+public import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Whether a child `Process` has exited, and with what status, even when Foundation misses the exit.
+///
+/// Foundation's `Process` can miss a child's exit when a test process starts and ends many children at once: its
+/// `isRunning` then stays `true` for ever, and `waitUntilExit()` spins without end (seen in CI: a worker gone from
+/// the process table, its test spinning in `waitUntilExit`). This watch also reaps the child itself, without
+/// blocking, and every wait it offers has a bound.
+public final class ProcessExitWatch: @unchecked Sendable {
+    // `@unchecked Sendable`: `Process` is not marked Sendable; it is only queried here, which Foundation supports
+    // from any thread.
+    private let process: Process
+    private let reaped = Mutex<Int32?>(nil)
+
+    public init(_ process: Process) {
+        self.process = process
+    }
+
+    /// The exit status once the process has exited (the signal number if a signal ended it); `nil` while it runs.
+    public var status: Int32? {
+        if let status = reaped.withLock({ $0 }) { return status }
+        if !process.isRunning { return process.terminationStatus }
+        var raw: Int32 = 0
+        // Running, or reaped by Foundation a moment ago (its `isRunning` follows).
+        guard waitpid(process.processIdentifier, &raw, WNOHANG) == process.processIdentifier else { return nil }
+        let signal = raw & 0x7F
+        let status = signal == 0 ? (raw >> 8) & 0xFF : signal
+        reaped.withLock { $0 = status }
+        return status
+    }
+
+    public var isRunning: Bool { status == nil }
+
+    /// Waits for the exit, polling without blocking a thread; the status, or `nil` after `timeout`.
+    public func wait(timeout: Duration) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let status { return status }
+            if ContinuousClock.now > deadline { return nil }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Waits for the exit, blocking the calling thread (for `deinit` and other synchronous callers); `false` after
+    /// `timeout`.
+    @discardableResult
+    public func waitBlocking(timeout: Duration) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while isRunning {
+            if ContinuousClock.now > deadline { return false }
+            usleep(10_000)
+        }
+        return true
+    }
+}
