@@ -28,14 +28,32 @@ public final class ProcessExitWatch: @unchecked Sendable {
     public var status: Int32? {
         if let status = reaped.withLock({ $0 }) { return status }
         if !process.isRunning { return process.terminationStatus }
+        let pid = process.processIdentifier
         var raw: Int32 = 0
-        // Running, or reaped by Foundation a moment ago (its `isRunning` follows).
-        guard waitpid(process.processIdentifier, &raw, WNOHANG) == process.processIdentifier else { return nil }
-        let signal = raw & 0x7F
-        let status = signal == 0 ? (raw >> 8) & 0xFF : signal
-        reaped.withLock { $0 = status }
-        return status
+        let result = waitpid(pid, &raw, WNOHANG)
+        if result == pid {
+            let signal = raw & 0x7F
+            let status = signal == 0 ? (raw >> 8) & 0xFF : signal
+            reaped.withLock { $0 = status }
+            return status
+        }
+        // Reaped by Foundation a moment ago: its `isRunning` follows. If it does not within a second of the child
+        // leaving the process table, the exit was missed and its status is lost.
+        guard result == -1, errno == ECHILD, kill(pid, 0) == -1, errno == ESRCH else { return nil }
+        let now = ContinuousClock.now
+        let goneFor = goneSince.withLock { since in
+            if since == nil { since = now }
+            return now - since!
+        }
+        guard goneFor > .seconds(1) else { return nil }
+        reaped.withLock { $0 = Self.unknownStatus }
+        return Self.unknownStatus
     }
+
+    /// The status reported for a child that exited while nobody could read its status.
+    public static let unknownStatus: Int32 = -1
+
+    private let goneSince = Mutex<ContinuousClock.Instant?>(nil)
 
     public var isRunning: Bool { status == nil }
 
