@@ -91,6 +91,24 @@ struct CancellationTransitionTests {
         }
     }
 
+    @Test("a fan-out of more children than one page of the search is canceled whole", arguments: StoreKind.allCases)
+    func wideFanOut(store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness in
+            await harness.createTask("w")
+            // More than two pages of 500: the cascade reads its children page by page while it settles them.
+            let count = 1_100
+            for index in 1...count {
+                await harness.createPromise(
+                    "w:\(index)",
+                    tags: [Tag.origin: "w", Tag.parent: "w", Tag.branch: "w:\(index)", Tag.scope: "global"])
+            }
+            await harness.send(.promiseSettle(PromiseSettle(id: "w", state: .rejectedCanceled)))
+            let states = try await harness.snapshot().promises.filter { $0.id.hasPrefix("w:") }.map(\.state)
+            #expect(states.count == count)
+            #expect(states.allSatisfy { $0 == .rejectedCanceled })
+        }
+    }
+
     @Test("a canceled task whose holder runs cleanups gets a cleanup execution", arguments: StoreKind.allCases)
     func cleanup(store: StoreKind) async throws {
         try await EngineHarness.with(store) { harness in
