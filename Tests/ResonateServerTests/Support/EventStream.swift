@@ -27,10 +27,30 @@ final class EventStream: Sendable {
         process: String,
         _ body: @Sendable (EventStream) async throws -> T
     ) async throws -> T {
-        let stream = EventStream()
+        // A client of its own: shutting it down closes the TCP connection for certain, which is what tests of
+        // disconnection observe. Cancelling a read on a shared pool's connection does not always close it at once.
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let result = try await run(stream: EventStream(), client: client, server, group: group, process: process, body)
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    private static func run<T: Sendable>(
+        stream: EventStream,
+        client: HTTPClient,
+        _ server: LiveServer,
+        group: String,
+        process: String,
+        _ body: @Sendable (EventStream) async throws -> T
+    ) async throws -> T {
         var request = HTTPClientRequest(url: server.baseURL + "/poll/\(group)/\(process)")
         request.headers.add(name: "Accept", value: "text/event-stream")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(600))
+        let response = try await client.execute(request, timeout: .seconds(600))
         guard response.status == .ok else { throw TestFailure("poll answered \(response.status)") }
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
