@@ -31,7 +31,8 @@ final class EventStream: Sendable {
         // disconnection observe. Cancelling a read on a shared pool's connection does not always close it at once.
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
-            let result = try await run(stream: EventStream(), client: client, server, group: group, process: process, body)
+            let result = try await run(
+                stream: EventStream(), client: client, server, group: group, process: process, body)
             try await client.shutdown()
             return result
         } catch {
