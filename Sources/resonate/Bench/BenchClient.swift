@@ -75,12 +75,19 @@ final class BenchClient: Sendable {
         var pairsPerSecond: Double
         var p50Milliseconds: Double
         var p99Milliseconds: Double
+        /// CPU time (user + system) the servers used per durable request, all replicas together (Linux only).
+        var serverCPUMicrosecondsPerRequest: Double?
+        /// CPU time this load generator used per request: it shares the machine with the servers.
+        var clientCPUMicrosecondsPerRequest: Double?
     }
 
     /// `concurrency` clients each create and settle promises back to back for `duration`; client `i` talks to
     /// server `i % baseURLs.count`, like clients behind a balancer that keeps each connection on one replica.
-    func measurePairs(concurrency: Int, duration: Duration) async throws -> PairResult {
+    /// The CPU time of `serverPIDs` and of this process over the run is divided by the requests sent.
+    func measurePairs(concurrency: Int, duration: Duration, serverPIDs: [Int32] = []) async throws -> PairResult {
         let run = UUID().uuidString.prefix(8)
+        let serverCPUBefore = serverPIDs.map { ProcessCPU.milliseconds(pid: $0) }
+        let clientCPUBefore = ProcessCPU.milliseconds(pid: nil)
         let deadline = Int64(Date().timeIntervalSince1970 * 1000) + 86_400_000
         let clock = ContinuousClock()
         let start = clock.now
@@ -112,12 +119,23 @@ final class BenchClient: Sendable {
             return all
         }
         let seconds = (clock.now - start).inSeconds
+        let requests = Double(latencies.count * 2)
+        let serverCPU = zip(serverPIDs, serverCPUBefore).reduce(Double?.some(0)) { total, server in
+            guard let total, let before = server.1, let after = ProcessCPU.milliseconds(pid: server.0) else {
+                return nil
+            }
+            return total + after - before
+        }
+        let clientCPU = clientCPUBefore.flatMap { before in ProcessCPU.milliseconds(pid: nil).map { $0 - before } }
         let summary = LatencySummary(milliseconds: latencies)
         return PairResult(
             concurrency: concurrency,
             pairsPerSecond: Double(latencies.count) / seconds,
             p50Milliseconds: summary.p50,
-            p99Milliseconds: summary.p99
+            p99Milliseconds: summary.p99,
+            serverCPUMicrosecondsPerRequest: serverPIDs.isEmpty || requests == 0
+                ? nil : serverCPU.map { $0 * 1000 / requests },
+            clientCPUMicrosecondsPerRequest: requests == 0 ? nil : clientCPU.map { $0 * 1000 / requests }
         )
     }
 

@@ -302,15 +302,20 @@ struct BenchCommand: AsyncParsableCommand {
         defer { client.shutdown() }
 
         print("")
-        print("| concurrency | create+settle pairs/s | durable requests/s | × physical limit | p50 ms | p99 ms |")
-        print("|---:|---:|---:|---:|---:|---:|")
+        print(
+            "| concurrency | create+settle pairs/s | durable requests/s | × physical limit | p50 ms | p99 ms "
+                + "| server CPU µs/request | bench client CPU µs/request |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
         for level in sizes.levels {
-            let result = try await client.measurePairs(concurrency: level, duration: sizes.measureFor)
+            let result = try await client.measurePairs(
+                concurrency: level, duration: sizes.measureFor, serverPIDs: [server.process.processIdentifier])
             results.pairs.append(result)
             print(
                 "| \(level) | \(BenchFormat.rate(result.pairsPerSecond)) | \(BenchFormat.rate(result.pairsPerSecond * 2)) | "
                     + "\(String(format: "%.1f", result.pairsPerSecond * 2 / limit))× | "
-                    + "\(BenchFormat.milliseconds(result.p50Milliseconds)) | \(BenchFormat.milliseconds(result.p99Milliseconds)) |"
+                    + "\(BenchFormat.milliseconds(result.p50Milliseconds)) | \(BenchFormat.milliseconds(result.p99Milliseconds)) | "
+                    + "\(BenchFormat.microseconds(result.serverCPUMicrosecondsPerRequest)) | "
+                    + "\(BenchFormat.microseconds(result.clientCPUMicrosecondsPerRequest)) |"
             )
         }
 
@@ -354,17 +359,21 @@ struct BenchCommand: AsyncParsableCommand {
         print("")
         print("\(count) replicas on the same database, the load spread over them:")
         print("")
-        print("| concurrency | durable requests/s, 1 server | \(count) replicas | ratio | p50 ms | p99 ms |")
-        print("|---:|---:|---:|---:|---:|---:|")
+        print(
+            "| concurrency | durable requests/s, 1 server | \(count) replicas | ratio | p50 ms | p99 ms "
+                + "| server CPU µs/request, all replicas |")
+        print("|---:|---:|---:|---:|---:|---:|---:|")
         var pairs: [BenchClient.PairResult] = []
         for level in sizes.levels {
-            let result = try await client.measurePairs(concurrency: level, duration: sizes.measureFor)
+            let result = try await client.measurePairs(
+                concurrency: level, duration: sizes.measureFor, serverPIDs: servers.map(\.process.processIdentifier))
             pairs.append(result)
             let single = results.pairs.first { $0.concurrency == level }.map { $0.pairsPerSecond * 2 } ?? 0
             let ratio = single > 0 ? String(format: "%.2f×", result.pairsPerSecond * 2 / single) : "–"
             print(
                 "| \(level) | \(BenchFormat.rate(single)) | \(BenchFormat.rate(result.pairsPerSecond * 2)) | \(ratio) | "
-                    + "\(BenchFormat.milliseconds(result.p50Milliseconds)) | \(BenchFormat.milliseconds(result.p99Milliseconds)) |"
+                    + "\(BenchFormat.milliseconds(result.p50Milliseconds)) | \(BenchFormat.milliseconds(result.p99Milliseconds)) | "
+                    + "\(BenchFormat.microseconds(result.serverCPUMicrosecondsPerRequest)) |"
             )
         }
 

@@ -15,6 +15,11 @@ enum BenchFormat {
         String(format: "%.2f", value)
     }
 
+    /// A CPU time in whole microseconds, or `–` where it could not be read.
+    static func microseconds(_ value: Double?) -> String {
+        value.map { String(Int($0.rounded())) } ?? "–"
+    }
+
     /// A ratio such as `12.3×`.
     static func ratio(_ value: Double) -> String {
         String(format: "%.2f×", value)
