@@ -80,12 +80,15 @@ final class SQLiteConnection: @unchecked Sendable {
     /// The value of a single-column, single-row query, or `nil` when it returns no row or NULL.
     func scalarInteger(_ sql: String) throws -> Int64? {
         let statement = try statement(sql)
+        // Reset once read, so the statement holds no read cursor (which would block a later DROP, for one).
+        defer { statement.reset() }
         guard try statement.step() else { return nil }
         return statement.optionalInt64(0)
     }
 
     func scalarText(_ sql: String) throws -> String? {
         let statement = try statement(sql)
+        defer { statement.reset() }
         guard try statement.step() else { return nil }
         return statement.optionalText(0)
     }

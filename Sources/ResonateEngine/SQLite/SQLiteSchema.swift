@@ -102,6 +102,16 @@ enum SQLiteSchema {
             name: "tasks whose holder runs cleanup executions",
             sql: "ALTER TABLE tasks ADD COLUMN wants_cleanup INTEGER NOT NULL DEFAULT 0;"
         ),
+        Migration(
+            version: 3,
+            name: "branch index covers each member's state",
+            // A preload answered from the cache reads only ids and states (SQLiteTransaction.promises(inBranch:)):
+            // with the state in the index, that is a scan of the index alone.
+            sql: """
+                CREATE INDEX promises_by_branch_and_state ON promises(branch, id, state) WHERE branch IS NOT NULL;
+                DROP INDEX promises_by_branch;
+                """
+        ),
     ]
 
     /// Brings the database to the newest schema version.

@@ -36,10 +36,15 @@ public final class SQLiteStore: Store {
         public var location: Location
         /// The most jobs that share one transaction.
         public var maximumBatchSize: Int
+        /// The most bytes of rendered promise JSON kept for preloads between requests (0: none). Official SDKs get
+        /// a branch's whole preload with every `task.fence`; with the cache, a long execution's earlier steps are
+        /// copied into each answer instead of being read, decoded and encoded again.
+        public var preloadCacheBytes: Int
 
-        public init(location: Location, maximumBatchSize: Int = 512) {
+        public init(location: Location, maximumBatchSize: Int = 512, preloadCacheBytes: Int = 32 << 20) {
             self.location = location
             self.maximumBatchSize = maximumBatchSize
+            self.preloadCacheBytes = preloadCacheBytes
         }
     }
 
@@ -51,6 +56,7 @@ public final class SQLiteStore: Store {
     private let readerExecutor: ThreadExecutor?
     private let reader: SQLiteConnection?
     private let sequence: OutboxSequence
+    private let promiseCache: EncodedPromiseCache?
     private let writes = Mutex(JobQueue<WriteJob>())
     private let reads = Mutex(JobQueue<WriteJob>())
     private let lock: FileLock?
@@ -82,6 +88,8 @@ public final class SQLiteStore: Store {
             "SELECT max(seq) FROM (SELECT max(seq) AS seq FROM outgoing_execute UNION ALL SELECT max(seq) FROM outgoing_unblock)"
         )
         sequence = OutboxSequence(last: lastSequence ?? 0)
+        promiseCache =
+            configuration.preloadCacheBytes > 0 ? EncodedPromiseCache(byteBudget: configuration.preloadCacheBytes) : nil
         writerExecutor = ThreadExecutor(name: "resonate-sqlite-writer")
         if case .file(let path) = configuration.location {
             let readConnection = try SQLiteConnection(path: path, readOnly: true)
@@ -162,7 +170,7 @@ public final class SQLiteStore: Store {
         let batch = queue.withLock { $0.takeBatch(maximumCount: configuration.maximumBatchSize) }
         let connection = isWrite ? writer : reader!
         let executor = isWrite ? writerExecutor : readerExecutor!
-        let transaction = SQLiteTransaction(connection: connection, sequence: sequence)
+        let transaction = SQLiteTransaction(connection: connection, sequence: sequence, promiseCache: promiseCache)
         let started = ContinuousClock.now
         await withTaskExecutorPreference(executor) {
             await Self.runBatch(batch, on: transaction, isWrite: isWrite)
@@ -198,7 +206,9 @@ public final class SQLiteStore: Store {
         for job in batch {
             do {
                 if useSavepoints { try connection.execute("SAVEPOINT job") }
+                let candidatesBefore = transaction.cacheCandidates.count
                 let succeeded = await job.run(transaction)
+                if !succeeded { transaction.discardCacheCandidates(keepingFirst: candidatesBefore) }
                 if useSavepoints {
                     if !succeeded { try connection.execute("ROLLBACK TO job") }
                     try connection.execute("RELEASE job")
@@ -219,6 +229,7 @@ public final class SQLiteStore: Store {
                 try connection.execute("ROLLBACK")
             } else {
                 try connection.execute("COMMIT")
+                transaction.promiseCache?.publish(transaction.cacheCandidates)
             }
         } catch {
             try? connection.execute("ROLLBACK")

@@ -10,10 +10,20 @@ public import ResonateProtocol
 public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
     let connection: SQLiteConnection
     let sequence: OutboxSequence
+    /// Rendered records shared between transactions; see ``promises(inBranch:excluding:)``.
+    let promiseCache: EncodedPromiseCache?
+    /// Records this transaction rendered for the cache; they enter it only once the transaction has committed.
+    private(set) var cacheCandidates: [PromiseRecord] = []
 
-    init(connection: SQLiteConnection, sequence: OutboxSequence) {
+    init(connection: SQLiteConnection, sequence: OutboxSequence, promiseCache: EncodedPromiseCache? = nil) {
         self.connection = connection
         self.sequence = sequence
+        self.promiseCache = promiseCache
+    }
+
+    /// Drops the cache candidates added after the first `count`: the job that read them was rolled back.
+    func discardCacheCandidates(keepingFirst count: Int) {
+        cacheCandidates.removeSubrange(count...)
     }
 
     static let promiseColumns =
@@ -96,12 +106,42 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
         ).run()
     }
 
+    /// With a cache, only each member's id and state are read: records already rendered (by an earlier fence of the
+    /// same execution, typically) are taken from the cache, the others are read whole, rendered, and become cache
+    /// candidates. A long branch then costs a scan of its index per answer, not a decode and encode of every record.
     public func promises(inBranch branch: String, excluding: String) async throws -> [PromiseRecord] {
+        guard let promiseCache else {
+            let statement = try connection.statement(
+                "SELECT \(Self.promiseColumns) FROM promises WHERE branch = ? AND id <> ? ORDER BY id"
+            )
+            try statement.bind(branch, excluding)
+            return try readPromises(statement)
+        }
         let statement = try connection.statement(
-            "SELECT \(Self.promiseColumns) FROM promises WHERE branch = ? AND id <> ? ORDER BY id"
+            "SELECT id, state FROM promises WHERE branch = ? AND id <> ? ORDER BY id"
         )
         try statement.bind(branch, excluding)
-        return try readPromises(statement)
+        var keys: [(id: String, state: PromiseState)] = []
+        while try statement.step() {
+            keys.append((statement.text(0), try StoredState.promiseState(statement.int64(1))))
+        }
+        statement.reset()
+        var records: [PromiseRecord] = []
+        records.reserveCapacity(keys.count)
+        for index in promiseCache.lookup(keys, appendingTo: &records) {
+            let key = keys[index]
+            // Rendered by this transaction and not yet committed: these are few (this request's own writes).
+            if let candidate = cacheCandidates.last(where: { $0.id == key.id && $0.state == key.state }) {
+                records.insert(candidate, at: index)
+                continue
+            }
+            guard let record = try await promise(id: key.id)?.encoded() else {
+                throw SQLiteError(code: 0, message: "promise '\(key.id)' vanished inside its transaction")
+            }
+            cacheCandidates.append(record)
+            records.insert(record, at: index)
+        }
+        return records
     }
 
     public func searchPromises(

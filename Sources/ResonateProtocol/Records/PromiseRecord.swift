@@ -8,19 +8,22 @@
 ///  "timeoutAt":1795324813119,"createdAt":1795238413119}
 /// ```
 public struct PromiseRecord: Sendable, Hashable {
-    public var id: String
-    public var state: PromiseState
+    public var id: String { didSet { encodedJSON = nil } }
+    public var state: PromiseState { didSet { encodedJSON = nil } }
     /// Set at creation and never changed.
-    public var param: Value
+    public var param: Value { didSet { encodedJSON = nil } }
     /// Set at settlement; `{}` while pending and for timeouts.
-    public var value: Value
+    public var value: Value { didSet { encodedJSON = nil } }
     /// Set at creation and never changed.
-    public var tags: [String: String]
+    public var tags: [String: String] { didSet { encodedJSON = nil } }
     /// The absolute deadline, in milliseconds since the Unix epoch.
-    public var timeoutAt: Int64
-    public var createdAt: Int64
+    public var timeoutAt: Int64 { didSet { encodedJSON = nil } }
+    public var createdAt: Int64 { didSet { encodedJSON = nil } }
     /// When the promise settled; equals ``timeoutAt`` when it settled by timing out.
-    public var settledAt: Int64?
+    public var settledAt: Int64? { didSet { encodedJSON = nil } }
+    /// The record's wire JSON when it was rendered ahead (``encoded()``), so writing it is a copy; any change to
+    /// the record drops it. Not part of the record's value: equality and hashing ignore it.
+    private var encodedJSON: [UInt8]?
 
     public init(
         id: String,
@@ -52,7 +55,44 @@ public struct PromiseRecord: Sendable, Hashable {
     public var timeoutState: PromiseState { isTimer ? .resolved : .rejectedTimedOut }
 
     public func write(to writer: inout JSONWriter) {
-        write(to: &writer) { value, writer in value.write(to: &writer) }
+        if let encodedJSON {
+            writer.raw(encodedJSON)
+        } else {
+            write(to: &writer) { value, writer in value.write(to: &writer) }
+        }
+    }
+
+    /// This record with its wire JSON rendered, so that writing it again copies bytes instead of encoding.
+    ///
+    /// A store that keeps records between requests (a branch's preload, read again by every `task.fence` of a long
+    /// execution) renders them once with this.
+    public func encoded() -> PromiseRecord {
+        guard encodedJSON == nil else { return self }
+        var writer = JSONWriter(capacity: 256)
+        write(to: &writer)
+        var copy = self
+        copy.encodedJSON = writer.bytes
+        return copy
+    }
+
+    /// The size of the rendered wire JSON, if ``encoded()`` rendered it.
+    public var encodedByteCount: Int? { encodedJSON?.count }
+
+    public static func == (lhs: PromiseRecord, rhs: PromiseRecord) -> Bool {
+        lhs.id == rhs.id && lhs.state == rhs.state && lhs.param == rhs.param && lhs.value == rhs.value
+            && lhs.tags == rhs.tags && lhs.timeoutAt == rhs.timeoutAt && lhs.createdAt == rhs.createdAt
+            && lhs.settledAt == rhs.settledAt
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(state)
+        hasher.combine(param)
+        hasher.combine(value)
+        hasher.combine(tags)
+        hasher.combine(timeoutAt)
+        hasher.combine(createdAt)
+        hasher.combine(settledAt)
     }
 
     /// Writes the record with `writeValue` writing `param` and `value` (a client may show them decoded).
