@@ -98,6 +98,17 @@ def collect(data: dict[str, Any]) -> tuple[list[Figure], list[Target]]:
                     limit,
                 )
             )
+        for pair in run["pairs"]:
+            for key, who in (("serverCPUMicrosecondsPerRequest", "server"), ("clientCPUMicrosecondsPerRequest", "load generator")):
+                if pair.get(key) is not None:
+                    figures.append(
+                        Figure(
+                            "server throughput",
+                            f"{store}: {who} CPU per request at concurrency {pair['concurrency']}",
+                            pair[key],
+                            "µs",
+                        )
+                    )
         at64 = pair_at(run, 64)
         if at64 is not None:
             ratio = at64["pairsPerSecond"] * 2 / limit

@@ -42,7 +42,14 @@ SQLITE = {
     "physicalLimit": {"commitsPerSecond": 1000.0, "method": "test"},
     "pairs": [
         {"concurrency": 1, "pairsPerSecond": 400.0, "p50Milliseconds": 2, "p99Milliseconds": 3},
-        {"concurrency": 64, "pairsPerSecond": 12000.0, "p50Milliseconds": 5, "p99Milliseconds": 9},
+        {
+            "concurrency": 64,
+            "pairsPerSecond": 12000.0,
+            "p50Milliseconds": 5,
+            "p99Milliseconds": 9,
+            "serverCPUMicrosecondsPerRequest": 70.0,
+            "clientCPUMicrosecondsPerRequest": 50.0,
+        },
     ],
     "remote": sdk("remote", 1.5, 600.0),
     "local": sdk("local", 2.0, 1500.0),
@@ -76,6 +83,13 @@ class ReportTests(unittest.TestCase):
         self.assertFalse(verdicts["Durable sleep lateness p99 (sqlite, 1000 timers)"])
         # 600 against 100 workflows/s.
         self.assertTrue(verdicts["Workflows/s vs DBOS (sqlite)"])
+
+    def test_cpu_per_request_is_reported_where_the_bench_measured_it(self) -> None:
+        figures, _ = report.collect({"sqlite": SQLITE})
+        by_name = {figure.name: figure for figure in figures}
+        self.assertEqual(by_name["sqlite: server CPU per request at concurrency 64"].value, 70.0)
+        self.assertEqual(by_name["sqlite: load generator CPU per request at concurrency 64"].value, 50.0)
+        self.assertNotIn("sqlite: server CPU per request at concurrency 1", by_name)
 
     def test_a_missing_peer_is_reported_as_not_measured(self) -> None:
         _, targets = report.collect({"sqlite": SQLITE})
