@@ -168,9 +168,11 @@ public final class Resonate: Service, Sendable {
             transport: transport,
             clock: clock,
             tracer: configuration.tracer,
-            logger: logger
+            logger: logger,
+            maxConcurrentTasks: configuration.maxConcurrentTasks,
+            heldSleepLimit: configuration.heldSleepLimit
         )
-        slots = TaskSlots(count: configuration.maxConcurrentTasks)
+        slots = runtime.slots
         parked = ParkedPasses(
             capacity: configuration.maxParkedExecutions, byteCapacity: configuration.maxParkedExecutionMemory)
         listenerRefreshInterval = configuration.listenerRefreshInterval

@@ -63,13 +63,24 @@ struct KafkaWorker: AsyncParsableCommand {
                 + "requests and fetching pauses."
         )
     )
-    var maxInFlight = 256
+    var maxInFlight = 768
 
     @Option(help: "Requests dispatched (their workflows' promises created) at once, at most.")
     var dispatchConcurrency = 32
 
     @Option(help: "Requests fetched ahead of dispatch, at most; fetching pauses when this many wait.")
     var fetchBuffer = 256
+
+    @Option(help: "Tasks this worker executes at once (the SDK's maxConcurrentTasks); held sleeps take one each.")
+    var concurrentTasks = 1_024
+
+    @Option(
+        help: ArgumentHelp(
+            "Seconds: durable sleeps this short wait in the worker, holding their lease, instead of suspending "
+                + "(0: every sleep suspends)."
+        )
+    )
+    var holdSleepsUnder = 1.0
 
     @Option(help: "Suspended workflows kept in memory, continued in place when they resume here (0: replay).")
     var parkedExecutions = 4_096
@@ -88,6 +99,8 @@ struct KafkaWorker: AsyncParsableCommand {
         guard retryDelay > 0 else { throw ValidationError("`--retry-delay` must be positive") }
         guard sessionTimeout >= 1 else { throw ValidationError("`--session-timeout` must be at least 1 second") }
         guard maxInFlight > 0 else { throw ValidationError("`--max-in-flight` must be positive") }
+        guard concurrentTasks > 0 else { throw ValidationError("`--concurrent-tasks` must be positive") }
+        guard holdSleepsUnder >= 0 else { throw ValidationError("`--hold-sleeps-under` must not be negative") }
         guard dispatchConcurrency > 0 else { throw ValidationError("`--dispatch-concurrency` must be positive") }
         guard fetchBuffer > 0 else { throw ValidationError("`--fetch-buffer` must be positive") }
         guard parkedExecutions >= 0 else { throw ValidationError("`--parked-executions` must not be negative") }
@@ -109,6 +122,8 @@ struct KafkaWorker: AsyncParsableCommand {
         var configuration = Resonate.Configuration()
         configuration.group = KafkaExample.resonateGroup
         configuration.maxParkedExecutions = parkedExecutions
+        configuration.maxConcurrentTasks = concurrentTasks
+        configuration.heldSleepLimit = .milliseconds(Int64(holdSleepsUnder * 1000))
         if let url, !url.isEmpty {
             configuration.url = url
             if let pid { configuration.pid = pid }

@@ -30,6 +30,16 @@ extension Resonate {
         /// About how much memory, in bytes, the suspended executions kept in memory may hold together (each is
         /// counted as 16 KiB plus the promise records it has seen). Default 256 MiB.
         public var maxParkedExecutionMemory = 256 << 20
+        /// Durable sleeps this short or shorter wait in this process, keeping the execution's lease and its task
+        /// slot, instead of suspending. Default `.zero`: every sleep suspends.
+        ///
+        /// A suspended sleep costs two requests more (the suspend, and the acquire when it ends) and a dispatch
+        /// through the server; for sleeps of a second or so between steps, as in a batch loop, that is most of a
+        /// step's cost. A held sleep is as durable: its deadline is recorded first, and if the process dies, the
+        /// lease expires and another process replays the execution up to the sleep. A sleep is held only while at
+        /// least a quarter of the task slots are free and no task waits for one, so held sleeps never keep other
+        /// work waiting; otherwise it suspends. A held sleep that is canceled is noticed when it ends.
+        public var heldSleepLimit: Duration = .zero
         /// How child ids are derived; must match the server's `--id-rules`. Default `colon`.
         public var idScheme: IDScheme = .colon
         /// The retry policy of functions registered without one. Default ``RetryPolicy/default``.

@@ -10,7 +10,8 @@ extension Context {
     /// Sleeps durably: the deadline is recorded, the execution suspends holding no lease, and it resumes — on any
     /// process of the group, even after restarts — once the deadline has passed. A sleep never extends past the
     /// execution's own deadline. While this process keeps the execution in memory it continues right here when
-    /// the sleep ends; otherwise the function replays from its checkpoints up to this call.
+    /// the sleep ends; otherwise the function replays from its checkpoints up to this call. Sleeps no longer than
+    /// ``Resonate/Configuration/heldSleepLimit`` wait in the process instead, keeping the lease (off by default).
     ///
     /// ```swift
     /// try await ctx.sleep(for: .seconds(5))
@@ -39,9 +40,17 @@ extension Context {
         try checkReplay(record, expected: .sleep)
         if let canceled = try await pass.cancellation(of: record) { throw canceled }
         guard !record.state.isSettled else { return try Self.sleepEnded(record) }
-        pass.addPendingRemote(id)
         runtime.sleeping.withLock { _ = $0.insert(id) }
         defer { runtime.sleeping.withLock { _ = $0.remove(id) } }
+        if record.timeoutAt - runtime.clock.now() <= runtime.heldSleepLimit, !pass.observesCancellation,
+            runtime.slots.hasSpareCapacity
+        {
+            // Held: the deadline is recorded, so waiting here is as durable as suspending, and cheaper. The
+            // promise resolves at its deadline on the server without anyone waiting for it.
+            try await runtime.clock.sleep(until: record.timeoutAt)
+            return
+        }
+        pass.addPendingRemote(id)
         let ended = try await pass.wait(for: id)
         if let canceled = try await pass.cancellation(of: ended) { throw canceled }
         try Self.sleepEnded(ended)

@@ -26,6 +26,10 @@ final class Runtime: Sendable {
     let heartbeats = Heartbeats()
     /// The durable sleeps executions of this process are waiting on now (see ``TaskRunner/acquireAndRun``).
     let sleeping = Mutex<Set<String>>([])
+    /// The task slots of this process (`maxConcurrentTasks`).
+    let slots: TaskSlots
+    /// Sleeps up to this long, in milliseconds, are held in the process (``Resonate/Configuration/heldSleepLimit``).
+    let heldSleepLimit: Int64
     private let dependencies = Mutex<[ObjectIdentifier: any Sendable]>([:])
 
     init(
@@ -37,8 +41,12 @@ final class Runtime: Sendable {
         transport: any Transport,
         clock: any EngineClock,
         tracer: (any Tracer)?,
-        logger: Logger
+        logger: Logger,
+        maxConcurrentTasks: Int = 64,
+        heldSleepLimit: Duration = .zero
     ) {
+        self.slots = TaskSlots(count: maxConcurrentTasks)
+        self.heldSleepLimit = Self.milliseconds(heldSleepLimit)
         self.group = group
         self.pid = pid
         self.ttl = ttl

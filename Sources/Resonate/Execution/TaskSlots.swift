@@ -11,9 +11,17 @@ final class TaskSlots: Sendable {
     }
 
     private let state: Mutex<State>
+    let count: Int
 
     init(count: Int) {
+        self.count = max(1, count)
         state = Mutex(State(available: max(1, count)))
+    }
+
+    /// Whether at least a quarter of the slots are free and no task waits for one: an execution may then keep
+    /// its slot through a short wait without delaying anyone.
+    var hasSpareCapacity: Bool {
+        state.withLock { $0.waiters.isEmpty && $0.available * 4 >= count }
     }
 
     func acquire() async {
