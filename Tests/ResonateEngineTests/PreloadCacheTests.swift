@@ -110,9 +110,10 @@ struct PreloadCacheTests {
 
         let gone = missing(0..<24)
         #expect(cache.bytes <= one * 20 + 30)
-        #expect(gone.filter { $0 < 3 }.isEmpty, "records read again are kept")
-        #expect(gone.contains(3) && gone.contains(4), "records nobody read again are dropped first")
-        #expect(!gone.contains(23), "the newest records are kept")
+        // Over the budget, it dropped to three quarters of it: about six records went, all of them ones nobody
+        // read again (which of those, among equals, is the dictionary's order).
+        #expect(gone.count >= 5, "\(gone)")
+        #expect(gone.allSatisfy { (3..<18).contains($0) }, "records read again, and the newest, are kept: \(gone)")
     }
 
     @Test("preloads with the cache equal those without, as members are added and settled, in either transaction")
