@@ -6,34 +6,19 @@ import Resonate
 import Synchronization
 import Testing
 
+/// On a manual clock nothing ends by itself: a held sleep waits on the clock, a suspended one waits for the engine's
+/// timer, and the test decides when time passes, so which sleeps suspend does not depend on the machine's speed.
 @Suite("Held sleeps", .timeLimit(.minutes(1)))
 struct HeldSleepTests {
-    static func local(heldSleepLimit: Duration, maxConcurrentTasks: Int = 64) throws -> Resonate {
+    static let start: Int64 = 1_000_000_000
+
+    static func local(clock: ManualClock, heldSleepLimit: Duration, maxConcurrentTasks: Int = 64) throws -> Resonate {
         var configuration = Resonate.Configuration()
         configuration.heldSleepLimit = heldSleepLimit
         configuration.maxConcurrentTasks = maxConcurrentTasks
-        return try Resonate(configuration: configuration)
-    }
-
-    /// A loop of `iterations` steps, each followed by a sleep of `sleep`; returns how long each sleep took.
-    static func register(
-        on resonate: Resonate, steps: Counter, sleep: Duration = .milliseconds(30)
-    ) throws -> DurableFunction<Int, [Double]> {
-        let step = try resonate.register("step") { (_: Context, n: Int) async throws -> Int in
-            steps.increment()
-            return n
-        }
-        return try resonate.register("batches") { (ctx: Context, iterations: Int) async throws -> [Double] in
-            var slept: [Double] = []
-            for n in 1...iterations {
-                _ = try await ctx.run(step, n)
-                let start = ContinuousClock.now
-                try await ctx.sleep(for: sleep)
-                let elapsed = ContinuousClock.now - start
-                slept.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
-            }
-            return slept
-        }
+        // Lease renewals would sleep on the clock too; an hour keeps them out of the way.
+        configuration.ttl = .seconds(3600)
+        return try Resonate(configuration: configuration, clock: clock)
     }
 
     final class Counter: Sendable {
@@ -42,57 +27,123 @@ struct HeldSleepTests {
         var count: Int { value.withLock { $0 } }
     }
 
-    @Test("a sleep under the limit waits in the process: no suspension, and it lasts its whole duration")
-    func shortSleepIsHeld() async throws {
-        let resonate = try Self.local(heldSleepLimit: .seconds(1))
-        let steps = Counter()
-        let batches = try Self.register(on: resonate, steps: steps)
-        let (slept, statistics) = try await resonate.withRunning { resonate in
-            (try await resonate.run("held-1", batches, 5), resonate.resumeStatistics)
+    /// `iterations` steps, each followed by a sleep of `sleep`; returns the clock's time at the end.
+    static func register(
+        on resonate: Resonate, clock: ManualClock, steps: Counter, sleep: Duration
+    ) throws -> DurableFunction<Int, Int64> {
+        let step = try resonate.register("step") { (_: Context, n: Int) async throws -> Int in
+            steps.increment()
+            return n
         }
-        #expect(slept.count == 5)
-        #expect(slept.allSatisfy { $0 >= 29 }, "a held sleep ends no earlier than its deadline: \(slept)")
-        #expect(steps.count == 5)
+        return try resonate.register("batches") { (ctx: Context, iterations: Int) async throws -> Int64 in
+            for n in 1...iterations {
+                _ = try await ctx.run(step, n)
+                try await ctx.sleep(for: sleep)
+            }
+            return clock.now()
+        }
+    }
+
+    /// Moves the clock forward a little at a time until `handles` have all finished.
+    static func advance(
+        _ clock: ManualClock, byMilliseconds step: Int64, until handles: [Handle<Int64>]
+    ) async throws
+        -> [Int64]
+    {
+        try await withThrowingTaskGroup(of: [Int64]?.self) { group in
+            group.addTask {
+                var results: [Int64] = []
+                for handle in handles { results.append(try await handle.result()) }
+                return results
+            }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: .milliseconds(2))
+                    clock.advance(by: step)
+                }
+            }
+            let results = try await group.next()!!
+            group.cancelAll()
+            return results
+        }
+    }
+
+    /// Waits (30 s at most) for `condition`; records an issue instead of throwing, so that the test goes on to
+    /// advance the clock and its held sleeps end (otherwise stopping the instance would wait for them forever).
+    static func expectEventually(_ what: String, _ condition: () -> Bool) async {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("timed out waiting for \(what)")
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    @Test("a sleep under the limit waits in the process: no suspension, and it ends at its deadline")
+    func shortSleepIsHeld() async throws {
+        let clock = ManualClock(now: Self.start)
+        let resonate = try Self.local(clock: clock, heldSleepLimit: .seconds(1))
+        let steps = Counter()
+        let batches = try Self.register(on: resonate, clock: clock, steps: steps, sleep: .milliseconds(500))
+        let (ended, statistics) = try await resonate.withRunning { resonate in
+            let handle = try await resonate.beginRun("held-1", batches, 2)
+            // The first sleep waits on the clock, in the process.
+            await Self.expectEventually("the step to run") { steps.count == 1 }
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(resonate.resumeStatistics.suspended == 0 && resonate.resumeStatistics.parked == 0)
+            #expect(steps.count == 1, "the sleep has not ended while the clock stands still")
+            let ended = try await Self.advance(clock, byMilliseconds: 100, until: [handle])
+            return (ended[0], resonate.resumeStatistics)
+        }
+        #expect(ended >= Self.start + 1_000, "both sleeps lasted their whole length")
+        #expect(steps.count == 2)
         #expect(statistics.suspended == 0)
         #expect(statistics.inMemory == 0 && statistics.replayed == 0)
     }
 
-    @Test("a sleep over the limit suspends as before")
+    @Test("a sleep over the limit suspends and resumes when its timer fires")
     func longerSleepSuspends() async throws {
-        let resonate = try Self.local(heldSleepLimit: .milliseconds(10))
+        let clock = ManualClock(now: Self.start)
+        let resonate = try Self.local(clock: clock, heldSleepLimit: .milliseconds(100))
         let steps = Counter()
-        // Far over the limit: even if creating the sleep's promise is slow, what is left of it is not under.
-        let batches = try Self.register(on: resonate, steps: steps, sleep: .milliseconds(400))
-        let (slept, statistics) = try await resonate.withRunning { resonate in
-            (try await resonate.run("held-2", batches, 3), resonate.resumeStatistics)
+        let batches = try Self.register(on: resonate, clock: clock, steps: steps, sleep: .milliseconds(500))
+        let (ended, statistics) = try await resonate.withRunning { resonate in
+            let handle = try await resonate.beginRun("held-2", batches, 2)
+            await Self.expectEventually("the execution to suspend") {
+                resonate.resumeStatistics.suspended == 1 && resonate.resumeStatistics.parked == 1
+            }
+            let ended = try await Self.advance(clock, byMilliseconds: 100, until: [handle])
+            return (ended[0], resonate.resumeStatistics)
         }
-        #expect(slept.count == 3)
-        #expect(steps.count == 3)
-        #expect(statistics.suspended == 3)
+        #expect(ended >= Self.start + 1_000)
+        #expect(steps.count == 2)
+        #expect(statistics.suspended == 2 && statistics.inMemory == 2)
     }
 
-    @Test("when the task slots run short, sleeps suspend instead of holding them, and every execution finishes")
+    @Test("sleeps hold slots only while a quarter are free: the others suspend, and every execution finishes")
     func slotPressureSuspends() async throws {
-        // Four slots, twelve executions: at most one slot may be held by a sleep at a time (a quarter free).
-        let resonate = try Self.local(heldSleepLimit: .seconds(1), maxConcurrentTasks: 4)
+        let clock = ManualClock(now: Self.start)
+        // Four slots: a sleep is held only if, with its own slot taken, one is still free, so at most three hold.
+        let resonate = try Self.local(clock: clock, heldSleepLimit: .seconds(1), maxConcurrentTasks: 4)
         let steps = Counter()
-        let batches = try Self.register(on: resonate, steps: steps)
+        let batches = try Self.register(on: resonate, clock: clock, steps: steps, sleep: .milliseconds(50))
         let (results, statistics) = try await resonate.withRunning { resonate in
-            let handles = try await (0..<12).asyncMap { try await resonate.beginRun("held-3-\($0)", batches, 3) }
-            var results: [[Double]] = []
-            for handle in handles { results.append(try await handle.result()) }
-            return (results, resonate.resumeStatistics)
+            var handles: [Handle<Int64>] = []
+            for index in 0..<12 { handles.append(try await resonate.beginRun("held-3-\(index)", batches, 3)) }
+            // Time stands still: every execution reaches its first sleep, and at most three hold theirs. (Which
+            // ones, and whether it is two or three, depends on when slots come back from suspended executions.)
+            await Self.expectEventually("the first sleeps, nine or more suspended") {
+                steps.count == 12 && resonate.resumeStatistics.suspended >= 9
+            }
+            #expect(resonate.resumeStatistics.parked == resonate.resumeStatistics.suspended)
+            return (
+                try await Self.advance(clock, byMilliseconds: 10, until: handles), resonate.resumeStatistics
+            )
         }
-        #expect(results.count == 12 && results.allSatisfy { $0.count == 3 })
+        #expect(results.count == 12)
         #expect(steps.count == 36, "no step ran twice")
-        #expect(statistics.suspended > 0, "some sleeps gave their slot back")
-    }
-}
-
-extension Sequence {
-    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var results: [T] = []
-        for element in self { results.append(try await transform(element)) }
-        return results
+        #expect(statistics.suspended >= 9)
     }
 }
