@@ -267,6 +267,7 @@ let package = Package(
             name: "ResonateKafkaTests",
             dependencies: [
                 "ResonateKafka",
+                "ResonateTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

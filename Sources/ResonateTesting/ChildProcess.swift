@@ -66,20 +66,16 @@ public final class ChildProcess: @unchecked Sendable {
     /// Waits until the output contains `text` and returns the output; fails if the process exits first.
     @discardableResult
     public func waitForOutput(containing text: String, timeout: Duration = .seconds(60)) async throws -> String {
-        let deadline = ContinuousClock.now + timeout
-        while true {
+        try await eventuallyValue("'\(text)' in the output:\n\(self.output)", within: timeout) {
             let output = self.output
             if output.contains(text) { return output }
-            if !isRunning {
+            guard isRunning else {
                 // One more read: the text may have been written just before the exit.
                 let final = self.output
                 if final.contains(text) { return final }
                 throw ChildProcessError(description: "the process exited without printing '\(text)':\n\(final)")
             }
-            if ContinuousClock.now > deadline {
-                throw ChildProcessError(description: "timed out waiting for '\(text)':\n\(output)")
-            }
-            try await Task.sleep(for: .milliseconds(20))
+            return nil
         }
     }
 

@@ -48,7 +48,7 @@ struct KafkaBacklogTests {
         )
         // Mid-run, once the in-flight bound is reached and the buffer is full, the metrics show work under way and
         // the lag of the backlog.
-        try await eventually {
+        try await eventually("the in-flight bound and a full buffer", within: .seconds(120)) {
             Self.progressLines(of: worker.output).contains {
                 Self.figure("in flight", in: $0) == Self.maxInFlight
                     && Self.figure("buffered", in: $0) ?? 0 >= Self.fetchBuffer - 1

@@ -20,13 +20,17 @@ struct KafkaCancellationTests {
         let quick = try await environment.produce(count: 3, rows: 20)
         let id = try #require(slow.keys.first)
         let worker = try environment.startWorker("worker", ["--batch-sleep", "1"])
-        try await eventually { try environment.ledger().filter { $0.recordID == id }.count >= 2 }
+        try await eventually("two batches of \(id)", within: .seconds(120)) {
+            try environment.ledger().filter { $0.recordID == id }.count >= 2
+        }
 
         let batchesBefore = try environment.ledger().filter { $0.recordID == id }.count
         let produced = try await environment.run("kafka-producer", ["--brokers", environment.brokers, "--cancel", id])
         #expect(produced.contains("Cancellation of record \(id) produced to"), "\(produced)")
         try await environment.waitForCompletions(of: Set(quick.keys).union([id]))
-        try await eventually { worker.output.contains("cancellation of record \(id) published") }
+        try await eventually("the cancellation of \(id) to be published", within: .seconds(120)) {
+            worker.output.contains("cancellation of record \(id) published")
+        }
         worker.terminate()
 
         let completions = try await environment.allCompletions()
@@ -50,15 +54,19 @@ struct KafkaCancellationTests {
         let id = try #require(slow.keys.first)
         let one = try environment.startWorker("one", ["--batch-sleep", "1"])
         let two = try environment.startWorker("two", ["--batch-sleep", "1"])
-        try await eventually { [one, two].contains { $0.output.contains("kicked off workflow for record \(id)") } }
+        try await eventually("a worker to start \(id)", within: .seconds(120)) {
+            [one, two].contains { $0.output.contains("kicked off workflow for record \(id)") }
+        }
         let (victim, survivor) = one.output.contains("kicked off workflow for record \(id)") ? (one, two) : (two, one)
-        try await eventually { try environment.ledger().count >= 2 }
+        try await eventually("two batches in the ledger", within: .seconds(120)) { try environment.ledger().count >= 2 }
         victim.kill9()
         let batchesAtKill = try environment.ledger().count
 
         _ = try await environment.run("kafka-producer", ["--brokers", environment.brokers, "--cancel", id])
         try await environment.waitForCompletions(of: [id])
-        try await eventually { survivor.output.contains("canceled workflow for record \(id)") }
+        try await eventually("the survivor to cancel \(id)", within: .seconds(120)) {
+            survivor.output.contains("canceled workflow for record \(id)")
+        }
         survivor.terminate()
 
         let completions = try await environment.allCompletions()

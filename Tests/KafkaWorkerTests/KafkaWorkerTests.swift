@@ -59,7 +59,9 @@ struct KafkaWorkerTests {
         let offsets = try await environment.produce(count: 10, rows: 40)
         let first = try environment.startWorker("first", ["--batch-sleep", "0.5"])
         // Kill in the middle: some batches done, most to go (10 records × 4 batches).
-        try await eventually { (try? environment.ledger().count) ?? 0 >= 12 }
+        try await eventually("12 batches in the ledger", within: .seconds(120)) {
+            (try? environment.ledger().count) ?? 0 >= 12
+        }
         first.kill9()
         let atKill = try environment.ledger()
         #expect(atKill.count < 40)
@@ -87,7 +89,7 @@ struct KafkaWorkerTests {
         try await environment.waitForCompletions(of: [id])
         // Asked again after it completed: the request attaches to the finished workflow.
         _ = try await environment.produce(ids: [id], rows: 30)
-        try await eventually {
+        try await eventually("the third request for \(id) to attach", within: .seconds(120)) {
             worker.output.components(separatedBy: "kicked off workflow for record \(id)").count == 4
         }
         worker.terminate()
@@ -105,12 +107,14 @@ struct KafkaWorkerTests {
         let one = try environment.startWorker("one", ["--batch-sleep", "1"])
         let two = try environment.startWorker("two", ["--batch-sleep", "1"])
         // The member holding the partition dispatches every request; it is the victim.
-        try await eventually {
+        try await eventually("one member to dispatch all twelve requests", within: .seconds(120)) {
             [one, two].contains { $0.output.components(separatedBy: "kicked off workflow").count == 13 }
         }
         let (victim, survivor) =
             one.output.components(separatedBy: "kicked off workflow").count == 13 ? (one, two) : (two, one)
-        try await eventually { (try? environment.ledger().count) ?? 0 >= 8 }
+        try await eventually("8 batches in the ledger", within: .seconds(120)) {
+            (try? environment.ledger().count) ?? 0 >= 8
+        }
         victim.kill9()
         let atKill = try environment.ledger()
         let finishedByVictim = Set(
@@ -220,7 +224,9 @@ struct KafkaWorkerTests {
         let environment = try await KafkaWorkerEnvironment("local", local: true)
         let offsets = try await environment.produce(count: 8, rows: 30)
         let first = try environment.startWorker("first", ["--batch-sleep", "0.5"])
-        try await eventually { (try? environment.ledger().count) ?? 0 >= 8 }
+        try await eventually("8 batches in the ledger", within: .seconds(120)) {
+            (try? environment.ledger().count) ?? 0 >= 8
+        }
         first.kill9()
         let atKill = try environment.ledger()
         let second = try environment.startWorker("second", ["--batch-sleep", "0.5"])
@@ -230,20 +236,5 @@ struct KafkaWorkerTests {
         #expect(Set(completions.map(\.recordID)) == Set(offsets.keys))
         #expect(try environment.remainingRows(of: offsets.keys) == 0)
         try environment.expectOnlyInterruptedBatchesRepeated(ledgerAtKill: atKill)
-    }
-}
-
-/// Waits until `condition` holds (checking every 50 ms), for at most `timeout`.
-func eventually(
-    timeout: Duration = .seconds(120),
-    _ condition: () throws -> Bool,
-    sourceLocation: SourceLocation = #_sourceLocation
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try !condition() {
-        guard ContinuousClock.now < deadline else {
-            throw ChildProcessError(description: "condition not met within \(timeout)")
-        }
-        try await Task.sleep(for: .milliseconds(50))
     }
 }

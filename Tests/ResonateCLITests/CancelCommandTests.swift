@@ -88,10 +88,8 @@ struct CancelCommandTests {
     }
 
     static func waitFor(_ id: String, _ state: PromiseState, on resonate: Resonate) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while (try? await resonate.promises.get(id))?.state != state {
-            guard ContinuousClock.now < deadline else { throw ResonateError(.timedOut, "waited 30 s for \(id)") }
-            try await Task.sleep(for: .milliseconds(20))
+        try await eventually("\(id) to be \(state)", within: .seconds(30)) {
+            (try? await resonate.promises.get(id))?.state == state
         }
     }
 }

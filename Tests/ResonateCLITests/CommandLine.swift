@@ -69,17 +69,13 @@ final class CommandProcess: @unchecked Sendable {
         timeout: Duration = .seconds(30),
         _ condition: (_ stdout: String, _ stderr: String) -> Bool
     ) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            if condition(stdout, stderr) { return }
-            if !exit.isRunning {
-                if condition(stdout, stderr) { return }
+        try await eventually("\(what):\n\(finishedResult)", within: timeout) {
+            if condition(stdout, stderr) { return true }
+            // Exited: it will print nothing more, so fail now rather than at the bound.
+            guard exit.isRunning || condition(stdout, stderr) else {
                 throw ChildProcessError(description: "the command exited before \(what):\n\(finishedResult)")
             }
-            if ContinuousClock.now > deadline {
-                throw ChildProcessError(description: "timed out waiting for \(what):\n\(finishedResult)")
-            }
-            try await Task.sleep(for: .milliseconds(20))
+            return !exit.isRunning
         }
     }
 

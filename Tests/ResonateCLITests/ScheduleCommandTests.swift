@@ -3,6 +3,7 @@
 
 import Foundation
 import ResonateProtocol
+import ResonateTesting
 import Testing
 
 @Suite("resonate schedules", .timeLimit(.minutes(2)), .serialized)
@@ -81,14 +82,13 @@ struct ScheduleCommandTests {
                 "schedules", "create", "tick", "--cron", "* * * * * *", "--promise-id", "tick.{{.timestamp}}",
                 "--promise-timeout", "1m", "--promise-target", "poll://any@nobody")
             #expect(created.status == 0, "\(created)")
-            let deadline = ContinuousClock.now + .seconds(20)
-            var fired: [String] = []
-            while fired.isEmpty && ContinuousClock.now < deadline {
+            let fired = try await eventuallyValue(
+                "the schedule to create a promise", within: .seconds(20), checkingEvery: .milliseconds(200)
+            ) {
                 let page = try await cli.run("promises", "search", "--id-prefix", "tick.", "--json").json()
-                fired = page["promises"]?.arrayIDs ?? []
-                if fired.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
+                let ids = page["promises"]?.arrayIDs ?? []
+                return ids.isEmpty ? nil : ids
             }
-            #expect(!fired.isEmpty)
             let promise = try await cli.run("promises", "get", try #require(fired.first), "--json").json()
             #expect(promise["tags"]?["resonate:schedule"] == .string("tick"))
         }

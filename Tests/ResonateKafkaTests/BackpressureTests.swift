@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import ResonateKafka
+import ResonateTesting
 import Testing
 
 /// A backlog far larger than the consumer's buffer, read by an application slower than the broker.
@@ -91,7 +92,7 @@ struct BackpressureTests {
         let seen = KafkaTestSupport.Collector()
         try await KafkaTestSupport.running(first) {
             // The first member fills its buffer and pauses before anyone reads.
-            try await KafkaTestSupport.eventually { first.isFetchPaused }
+            try await eventually("the first member to pause", within: .seconds(30)) { first.isFetchPaused }
             try await KafkaTestSupport.running(second) {
                 try await withThrowingTaskGroup { group in
                     for (name, consumer) in [("first", first), ("second", second)] {
@@ -102,7 +103,9 @@ struct BackpressureTests {
                             }
                         }
                     }
-                    try await KafkaTestSupport.eventually(timeout: .seconds(90)) { Set(seen.values).count == 1_000 }
+                    try await eventually("1,000 messages, \(Set(seen.values).count) so far", within: .seconds(90)) {
+                        Set(seen.values).count == 1_000
+                    }
                     group.cancelAll()
                 }
             }

@@ -3,6 +3,7 @@
 
 import Logging
 import ResonateKafka
+import ResonateTesting
 import ServiceLifecycle
 import Testing
 
@@ -103,14 +104,14 @@ struct KafkaClientTests {
                     }
                 }
                 // Wait until each member holds half of the partitions, so that the messages spread over both.
-                try await KafkaTestSupport.eventually {
+                try await eventually("each member to hold two partitions", within: .seconds(30)) {
                     one.assignedPartitions.count == 2 && two.assignedPartitions.count == 2
                 }
                 #expect(one.assignedPartitions.isDisjoint(with: two.assignedPartitions))
                 for index in 0..<40 {
                     try await producer.send(KafkaProducerMessage(topic: "shared", key: "k\(index)", value: "\(index)"))
                 }
-                try await KafkaTestSupport.eventually { seen.count == 40 }
+                try await eventually("40 messages, \(seen.count) so far", within: .seconds(30)) { seen.count == 40 }
                 group.cancelAll()
             }
         }

@@ -82,22 +82,6 @@ enum KafkaTestSupport {
         }
     }
 
-    /// Waits until `condition` holds, checking every 20 ms, for at most `timeout`.
-    static func eventually(
-        timeout: Duration = .seconds(30),
-        _ condition: () -> Bool,
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("condition not met within \(timeout)", sourceLocation: sourceLocation)
-                throw CancellationError()
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
-
     /// Values seen by several consumers.
     final class Collector: Sendable {
         private let state = Mutex<(values: [String], members: Set<String>)>(([], []))

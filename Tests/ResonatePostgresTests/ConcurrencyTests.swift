@@ -149,15 +149,12 @@ struct ConcurrencyTests {
 
     /// Waits until some transaction waits for a lock (polling `pg_locks`, bounded).
     static func untilSomeoneWaitsForALock(_ store: PostgresStore) async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
+        try await eventually("a transaction to wait for a lock", within: .seconds(20)) {
             let waiting = try await store.read { transaction in
                 try await transaction.rows("SELECT count(*) FROM pg_locks WHERE NOT granted").first?.decode(Int64.self)
             }
-            if (waiting ?? 0) > 0 { return }
-            try await Task.sleep(for: .milliseconds(10))
+            return (waiting ?? 0) > 0
         }
-        throw PostgresProcessError(description: "no transaction ever waited for a lock")
     }
 
     @Test(

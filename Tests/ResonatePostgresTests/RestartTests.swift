@@ -73,7 +73,9 @@ struct RestartTests {
                         let ended = await #expect(throws: PSQLError.self) {
                             try await transaction.rows("SELECT pg_terminate_backend(pg_backend_pid())")
                         }
-                        while !transaction.connection.isClosed { try await Task.sleep(for: .milliseconds(5)) }
+                        try await eventually("the terminated session to close", within: .seconds(30)) {
+                            transaction.connection.isClosed
+                        }
                         // The closure goes on with the next statement; then the store rolls back: neither may hang.
                         await #expect(throws: ConnectionClosedBeforeSending.self) {
                             try await transaction.rows("SELECT 1")

@@ -69,13 +69,7 @@ final class StepLedger: Sendable {
 
     /// Waits until at least `count` steps have run.
     func waitForRuns(_ count: Int, timeout: Duration = .seconds(60)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while runs.count < count {
-            guard ContinuousClock.now < deadline else {
-                throw PostgresProcessError(description: "only \(runs.count) of \(count) steps ran in time")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await eventually("\(count) steps to run, \(runs.count) so far", within: timeout) { runs.count >= count }
     }
 }
 

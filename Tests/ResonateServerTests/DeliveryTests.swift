@@ -110,7 +110,7 @@ struct DeliveryTests {
         try await LiveServer.with { server in
             try await Self.createTarget(server, id: "early", target: "poll://any@late-workers")
             // Messages are published just after the response is written.
-            try await waitUntil { server.engine.parkedMessageCount == 1 }
+            try await eventually("the message to be parked") { server.engine.parkedMessageCount == 1 }
             try await EventStream.with(server, group: "late-workers", process: "p") { stream in
                 let received = try await stream.nextMessage()["data"]?["task"]?["id"]
 
@@ -139,9 +139,9 @@ struct DeliveryTests {
                 #expect(server.server.pollConnectionCount == 1)
             }
             // The server notices the closed connection and forgets it; wait for that, not for a fixed time.
-            try await waitUntil("the closed connection to be forgotten") { server.server.pollConnectionCount == 0 }
+            try await eventually("the closed connection to be forgotten") { server.server.pollConnectionCount == 0 }
             try await Self.createTarget(server, id: "after", target: "poll://any@workers")
-            try await waitUntil("the message to be parked") { server.engine.parkedMessageCount == 1 }
+            try await eventually("the message to be parked") { server.engine.parkedMessageCount == 1 }
         }
     }
 

@@ -76,7 +76,11 @@ struct DurabilityTests {
                 }
             }
             // Kill the server once plenty of writes were acknowledged, while the clients are still writing.
-            while acknowledged.count < 1500 { try await Task.sleep(for: .milliseconds(5)) }
+            try await eventually(
+                "1,500 acknowledged writes, \(acknowledged.count) so far", checkingEvery: .milliseconds(5)
+            ) {
+                acknowledged.count >= 1500
+            }
             first.kill9()
             try await clients.waitForAll()
         }

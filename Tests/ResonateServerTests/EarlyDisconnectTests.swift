@@ -9,6 +9,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import ResonateTesting
 #endif
 
 /// Clients that hang up as soon as they have sent their request: what they asked for still takes full effect.
@@ -50,7 +51,7 @@ struct EarlyDisconnectTests {
             // A live worker joins the group: all of the group's work reaches it, none goes to a ghost. (The server
             // may still be reading some of the hung-up requests, so wait for their registrations to go.)
             try await EventStream.with(server, group: "workers", process: "alive") { stream in
-                try await waitUntil("the hung-up streams to be forgotten") { server.server.pollConnectionCount == 1 }
+                try await eventually("the hung-up streams to be forgotten") { server.server.pollConnectionCount == 1 }
                 for index in 0..<20 {
                     try await DeliveryTests.createTarget(server, id: "work-\(index)", target: "poll://any@workers")
                     let started = ContinuousClock.now

@@ -75,16 +75,9 @@ private final class TraceCollector: Sendable {
     /// The first recorded body that contains `text`, waiting up to `timeout` for it to arrive.
     func waitForBody(containing text: String, timeout: Duration) async throws -> [UInt8] {
         let needle = Array(text.utf8)
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let body = bodies.withLock({ $0.first { $0.contains(needle) } }) { return body }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw TraceCollectorError(received: bodies.withLock { $0.count })
+        return try await eventuallyValue(
+            "an exported span naming the promise; \(self.bodies.withLock { $0.count }) export request(s) received",
+            within: timeout
+        ) { self.bodies.withLock { $0.first { $0.contains(needle) } } }
     }
-}
-
-private struct TraceCollectorError: Error, CustomStringConvertible {
-    let received: Int
-    var description: String { "no exported span named the promise; \(received) export request(s) received" }
 }

@@ -64,13 +64,9 @@ struct CancellationTests {
 
     /// Waits until promise `id` exists and is in `state`.
     static func waitFor(_ id: String, _ state: PromiseState, on resonate: Resonate) async throws -> PromiseRecord {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while true {
-            if let record = try? await resonate.promises.get(id), record.state == state { return record }
-            guard ContinuousClock.now < deadline else {
-                throw ResonateError(.timedOut, "waited 20 s for \(id) to be \(state)")
-            }
-            try await Task.sleep(for: .milliseconds(10))
+        try await eventuallyValue("\(id) to be \(state)", within: .seconds(20)) {
+            guard let record = try? await resonate.promises.get(id), record.state == state else { return nil }
+            return record
         }
     }
 

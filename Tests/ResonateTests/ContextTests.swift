@@ -3,6 +3,7 @@
 
 import Foundation
 import Resonate
+import ResonateTesting
 import Synchronization
 import Testing
 
@@ -130,14 +131,6 @@ struct ContextTests {
     }
 
     /// Waits until `condition` holds, checking every 10 ms, for at most 30 s.
-    static func waitUntil(_ what: String, _ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !condition() {
-            guard ContinuousClock.now < deadline else { throw ResonateError(.timedOut, "waited 30 s for \(what)") }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-    }
-
     /// A workflow of three steps, each followed (optionally by a short sleep and) by a latent promise whose id it
     /// hands out through `gates` and waits for; it counts how often its body is entered and its steps run.
     struct GatedLoop: Sendable {
@@ -179,7 +172,7 @@ struct ContextTests {
             for _ in 1...3 {
                 let gate = try #require(await iterator.next())
                 // Resolved only once the execution waits for it in memory: a resume, not a 300 to the suspend.
-                try await Self.waitUntil("the execution to park") { resonate.resumeStatistics.parked == 1 }
+                try await eventually("the execution to park") { resonate.resumeStatistics.parked == 1 }
                 try await resonate.promises.resolve(gate, true)
             }
             return (try await handle.result(), resonate.resumeStatistics)
@@ -204,7 +197,7 @@ struct ContextTests {
                 // A replay passes the gates it resolved before again.
                 let gate = try #require(await iterator.next())
                 guard resolved.insert(gate).inserted else { continue }
-                try await Self.waitUntil("suspension \(resolved.count)") {
+                try await eventually("suspension \(resolved.count)") {
                     resonate.resumeStatistics.suspended == resolved.count
                 }
                 try await resonate.promises.resolve(gate, true)
@@ -236,7 +229,7 @@ struct ContextTests {
             let handle = try await resonate.beginRun("unstable-1", unstable)
             var iterator = latch.stream.makeAsyncIterator()
             let gate = try #require(await iterator.next())
-            try await Self.waitUntil("the suspension") { resonate.resumeStatistics.suspended == 1 }
+            try await eventually("the suspension") { resonate.resumeStatistics.suspended == 1 }
             flag.set(true)  // The code "changes" while the execution is suspended.
             try await resonate.promises.resolve(gate, true)
             await #expect {
@@ -268,7 +261,7 @@ struct ContextTests {
             let handle = try await resonate.beginRun("clocked-1", clocked)
             var iterator = latch.stream.makeAsyncIterator()
             let gate = try #require(await iterator.next())
-            try await Self.waitUntil("the suspension") { resonate.resumeStatistics.suspended == 1 }
+            try await eventually("the suspension") { resonate.resumeStatistics.suspended == 1 }
             try await resonate.promises.resolve(gate, true)
             return try await handle.result()
         }

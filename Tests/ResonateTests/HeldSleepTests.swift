@@ -3,6 +3,7 @@
 
 import Foundation
 import Resonate
+import ResonateTesting
 import Synchronization
 import Testing
 
@@ -71,13 +72,10 @@ struct HeldSleepTests {
     /// Waits (30 s at most) for `condition`; records an issue instead of throwing, so that the test goes on to
     /// advance the clock and its held sleeps end (otherwise stopping the instance would wait for them forever).
     static func expectEventually(_ what: String, _ condition: () -> Bool) async {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("timed out waiting for \(what)")
-                return
-            }
-            try? await Task.sleep(for: .milliseconds(2))
+        do {
+            try await eventually(what, within: .seconds(30), checkingEvery: .milliseconds(2)) { condition() }
+        } catch {
+            Issue.record(error)
         }
     }
 

@@ -58,25 +58,16 @@ struct LoadBalancingTests {
         }
 
         func waitForCompletions(_ count: Int, timeout: Duration = .seconds(90)) async throws {
-            let deadline = ContinuousClock.now + timeout
-            while completions.count < count {
-                guard ContinuousClock.now < deadline else {
-                    throw ChildProcessError(description: "only \(completions.count) of \(count) completions")
-                }
-                try await Task.sleep(for: .milliseconds(50))
+            try await eventually("\(count) completions, \(completions.count) so far", within: timeout) {
+                completions.count >= count
             }
         }
 
         /// Waits until every id has printed its first "starting computation" line in some worker's log.
         func waitForStarts(_ ids: [String], in workers: [ChildProcess]) async throws {
-            let deadline = ContinuousClock.now + .seconds(60)
-            while true {
+            try await eventually("every computation to start") {
                 let output = workers.map(\.output).joined()
-                if ids.allSatisfy({ output.contains("\($0) starting computation") }) { return }
-                guard ContinuousClock.now < deadline else {
-                    throw ChildProcessError(description: "not every computation started")
-                }
-                try await Task.sleep(for: .milliseconds(20))
+                return ids.allSatisfy { output.contains("\($0) starting computation") }
             }
         }
 

@@ -24,12 +24,8 @@ struct ProcessTests {
     }
 
     static func waitForLedger(_ path: String, toContain line: String) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while !ledgerLines(path).contains(line) {
-            guard ContinuousClock.now < deadline else {
-                throw ChildProcessError(description: "the ledger never got '\(line)': \(ledgerLines(path))")
-            }
-            try await Task.sleep(for: .milliseconds(20))
+        try await eventually("'\(line)' in the ledger, which has \(ledgerLines(path))") {
+            ledgerLines(path).contains(line)
         }
     }
 
@@ -120,10 +116,8 @@ struct ProcessTests {
             try await Self.waitForLedger(scratch.path("ledger"), toContain: "nap-1 before")
             // Kill only once the step is checkpointed: the sleep (child 2) exists only after step 1 settled.
             // (A kill between a step's side effect and its checkpoint re-runs the step: at-least-once.)
-            let deadline = ContinuousClock.now + .seconds(30)
-            while (try? await client.promises.get("nap-1:2")) == nil {
-                guard ContinuousClock.now < deadline else { throw ChildProcessError(description: "no sleep") }
-                try await Task.sleep(for: .milliseconds(10))
+            try await eventually("the sleep nap-1:2 to exist", within: .seconds(30)) {
+                (try? await client.promises.get("nap-1:2")) != nil
             }
             first.kill9()
             let second = try Self.worker(scratch, server: server, name: "second")

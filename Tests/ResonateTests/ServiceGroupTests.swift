@@ -3,6 +3,7 @@
 
 import Logging
 import Resonate
+import ResonateTesting
 import ServiceLifecycle
 import Testing
 
@@ -42,7 +43,7 @@ struct ServiceGroupTests {
         )
         try await withThrowingTaskGroup { tasks in
             tasks.addTask { try await group.run() }
-            while results.count("result-40") == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            try await eventually("the execution's result") { results.count("result-40") > 0 }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }

@@ -75,19 +75,3 @@ struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
-
-/// Waits until `condition` holds, checking every few milliseconds; fails the test after `limit`.
-///
-/// The limit only guards against a hang: conditions normally hold within milliseconds, but CI runs every suite at
-/// once on two cores, where a test can wait many seconds for a thread.
-func waitUntil(
-    _ description: String = "condition",
-    limit: Duration = .seconds(60),
-    _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + limit
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting for \(description)") }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-}

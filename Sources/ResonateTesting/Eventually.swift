@@ -1,0 +1,57 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+/// Waits until `condition` holds, checking it every `interval`; after `limit`, throws ``EventuallyTimeout`` naming
+/// what it waited for.
+///
+/// The one polling loop of the tests: every wait has a bound, and its failure says what did not happen. The bound
+/// only guards against a hang; conditions normally hold within milliseconds, but a CI machine running every suite
+/// at once on two cores can take many seconds.
+///
+/// ```swift
+/// try await eventually("the worker to connect") { server.pollConnectionCount == 1 }
+/// ```
+///
+/// - Parameter what: what is awaited, evaluated only on failure (so it may show the state at that moment).
+public func eventually(
+    _ what: @autoclosure () -> String,
+    within limit: Duration = .seconds(60),
+    checkingEvery interval: Duration = .milliseconds(10),
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + limit
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw EventuallyTimeout(what: what(), limit: limit) }
+        try await Task.sleep(for: interval)
+    }
+}
+
+/// Waits until `produce` returns a value and returns it; after `limit`, throws ``EventuallyTimeout`` (see
+/// ``eventually(_:within:checkingEvery:_:)``).
+///
+/// ```swift
+/// let record = try await eventuallyValue("wf to settle") { try await client.settledPromise("wf") }
+/// ```
+public func eventuallyValue<Value>(
+    _ what: @autoclosure () -> String,
+    within limit: Duration = .seconds(60),
+    checkingEvery interval: Duration = .milliseconds(10),
+    _ produce: () async throws -> Value?
+) async throws -> Value {
+    let deadline = ContinuousClock.now + limit
+    while true {
+        if let value = try await produce() { return value }
+        guard ContinuousClock.now < deadline else { throw EventuallyTimeout(what: what(), limit: limit) }
+        try await Task.sleep(for: interval)
+    }
+}
+
+/// A bounded wait of ``eventually(_:within:checkingEvery:_:)`` ran out.
+public struct EventuallyTimeout: Error, CustomStringConvertible {
+    /// What was awaited.
+    public let what: String
+    /// How long it was awaited.
+    public let limit: Duration
+
+    public var description: String { "timed out after \(limit) waiting for \(what)" }
+}
