@@ -112,13 +112,36 @@ final class ClusterCoordinator: Service, Sendable {
                 await group.waitForAll()
             }
         }
-        // Tell the others at once, rather than after the liveness timeout, that nothing is connected here.
-        do {
-            try await bus.leave()
-        } catch {
-            logger.warning("cannot withdraw this replica", metadata: ["error": "\(error)"])
+        // Tell the others at once, rather than after the liveness timeout, that nothing is connected here. Only
+        // a courtesy: bounded, so that shutdown does not wait on a database that is away (after a restart the
+        // connection pool may be backing off for many seconds); the others notice within the liveness timeout.
+        let bus = self.bus
+        let left = await withTaskGroup(of: Bool?.self) { group in
+            group.addTask {
+                do {
+                    try await bus.leave()
+                    return true
+                } catch {
+                    return false
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: Self.leaveTimeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        if left != true {
+            logger.warning(
+                "cannot withdraw this replica; the others will notice it gone",
+                metadata: ["outcome": "\(left == nil ? "timed out" : "failed")"])
         }
     }
+
+    /// How long shutdown waits to withdraw this replica from the bus.
+    static let leaveTimeout: Duration = .seconds(2)
 
     private func heartbeatLoop() async {
         let interval = bus.livenessTimeout / 5
