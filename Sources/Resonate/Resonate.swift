@@ -39,7 +39,6 @@ public final class Resonate: Service, Sendable {
     private let work: AsyncStream<WorkItem>
     private let workContinuation: AsyncStream<WorkItem>.Continuation
     private let lifecycle = Mutex(Lifecycle())
-    private let slots: TaskSlots
     private let parked: ParkedPasses
     let resumeCounters = ResumeCounters()
     private let listenerRefreshInterval: Duration
@@ -172,7 +171,6 @@ public final class Resonate: Service, Sendable {
             maxConcurrentTasks: configuration.maxConcurrentTasks,
             heldSleepLimit: configuration.heldSleepLimit
         )
-        slots = runtime.slots
         parked = ParkedPasses(
             capacity: configuration.maxParkedExecutions, byteCapacity: configuration.maxParkedExecutionMemory)
         listenerRefreshInterval = configuration.listenerRefreshInterval
@@ -512,7 +510,7 @@ public final class Resonate: Service, Sendable {
     }
 
     private func runLoops() async {
-        let runner = TaskRunner(runtime: runtime, slots: slots, parked: parked, counters: resumeCounters)
+        let runner = TaskRunner(runtime: runtime, parked: parked, counters: resumeCounters)
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { background in
                 if let engine {

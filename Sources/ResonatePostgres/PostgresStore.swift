@@ -169,21 +169,13 @@ public final class PostgresStore: Store, Service {
     /// Whether the schema is migrated and `SELECT 1` answers within two seconds.
     public func isReady() async -> Bool {
         guard gate.isOpen else { return false }
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                let rows = try? await self.client.withConnection { connection in
-                    try await connection.statement("SELECT 1", logger: self.logger)
-                }
-                return (try? rows?.first?.decode(Int32.self)) == 1
+        let answer = await withTimeLimit(.seconds(2)) {
+            let rows = try? await self.client.withConnection { connection in
+                try await connection.statement("SELECT 1", logger: self.logger)
             }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(2))
-                return false
-            }
-            let answer = await group.next() ?? false
-            group.cancelAll()
-            return answer
+            return (try? rows?.first?.decode(Int32.self)) == 1
         }
+        return answer ?? false
     }
 
     /// Runs `body` in one transaction on a pooled connection.

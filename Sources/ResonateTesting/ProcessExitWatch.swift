@@ -59,11 +59,10 @@ public final class ProcessExitWatch: @unchecked Sendable {
 
     /// Waits for the exit, polling without blocking a thread; the status, or `nil` after `timeout`.
     public func wait(timeout: Duration) async throws -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            if let status { return status }
-            if ContinuousClock.now > deadline { return nil }
-            try await Task.sleep(for: .milliseconds(10))
+        do {
+            return try await eventuallyValue("the process to exit", within: timeout) { status }
+        } catch is EventuallyTimeout {
+            return nil
         }
     }
 

@@ -13,35 +13,39 @@ import Testing
 struct HeldSleepTests {
     static let start: Int64 = 1_000_000_000
 
-    static func local(clock: ManualClock, heldSleepLimit: Duration, maxConcurrentTasks: Int = 64) throws -> Resonate {
-        var configuration = Resonate.Configuration()
-        configuration.heldSleepLimit = heldSleepLimit
-        configuration.maxConcurrentTasks = maxConcurrentTasks
-        // Lease renewals would sleep on the clock too; an hour keeps them out of the way.
-        configuration.ttl = .seconds(3600)
-        return try Resonate(configuration: configuration, clock: clock)
-    }
-
     final class Counter: Sendable {
         private let value = Mutex(0)
         func increment() { value.withLock { $0 += 1 } }
         var count: Int { value.withLock { $0 } }
     }
 
-    /// `iterations` steps, each followed by a sleep of `sleep`; returns the clock's time at the end.
-    static func register(
-        on resonate: Resonate, clock: ManualClock, steps: Counter, sleep: Duration
-    ) throws -> DurableFunction<Int, Int64> {
-        let step = try resonate.register("step") { (_: Context, n: Int) async throws -> Int in
-            steps.increment()
-            return n
-        }
-        return try resonate.register("batches") { (ctx: Context, iterations: Int) async throws -> Int64 in
-            for n in 1...iterations {
-                _ = try await ctx.run(step, n)
-                try await ctx.sleep(for: sleep)
+    /// A local instance on a manual clock with `batches` registered: `iterations` steps, each followed by a sleep of
+    /// `sleep`, returning the clock's time at the end.
+    struct Fixture {
+        let clock = ManualClock(now: HeldSleepTests.start)
+        let steps = Counter()
+        let resonate: Resonate
+        let batches: DurableFunction<Int, Int64>
+
+        init(heldSleepLimit: Duration, maxConcurrentTasks: Int = 64, sleep: Duration) throws {
+            var configuration = Resonate.Configuration()
+            configuration.heldSleepLimit = heldSleepLimit
+            configuration.maxConcurrentTasks = maxConcurrentTasks
+            // Lease renewals would sleep on the clock too; an hour keeps them out of the way.
+            configuration.ttl = .seconds(3600)
+            resonate = try Resonate(configuration: configuration, clock: clock)
+            let (clock, steps) = (clock, steps)
+            let step = try resonate.register("step") { (_: Context, n: Int) async throws -> Int in
+                steps.increment()
+                return n
             }
-            return clock.now()
+            batches = try resonate.register("batches") { (ctx: Context, iterations: Int) async throws -> Int64 in
+                for n in 1...iterations {
+                    _ = try await ctx.run(step, n)
+                    try await ctx.sleep(for: sleep)
+                }
+                return clock.now()
+            }
         }
     }
 
@@ -81,10 +85,8 @@ struct HeldSleepTests {
 
     @Test("a sleep under the limit waits in the process: no suspension, and it ends at its deadline")
     func shortSleepIsHeld() async throws {
-        let clock = ManualClock(now: Self.start)
-        let resonate = try Self.local(clock: clock, heldSleepLimit: .seconds(1))
-        let steps = Counter()
-        let batches = try Self.register(on: resonate, clock: clock, steps: steps, sleep: .milliseconds(500))
+        let fixture = try Fixture(heldSleepLimit: .seconds(1), sleep: .milliseconds(500))
+        let (clock, steps, resonate, batches) = (fixture.clock, fixture.steps, fixture.resonate, fixture.batches)
         let (ended, statistics) = try await resonate.withRunning { resonate in
             let handle = try await resonate.beginRun("held-1", batches, 2)
             // The first sleep waits on the clock, in the process.
@@ -103,30 +105,33 @@ struct HeldSleepTests {
 
     @Test("a sleep over the limit suspends and resumes when its timer fires")
     func longerSleepSuspends() async throws {
-        let clock = ManualClock(now: Self.start)
-        let resonate = try Self.local(clock: clock, heldSleepLimit: .milliseconds(100))
-        let steps = Counter()
-        let batches = try Self.register(on: resonate, clock: clock, steps: steps, sleep: .milliseconds(500))
+        let fixture = try Fixture(heldSleepLimit: .milliseconds(100), sleep: .milliseconds(500))
+        let (clock, steps, resonate, batches) = (fixture.clock, fixture.steps, fixture.resonate, fixture.batches)
         let (ended, statistics) = try await resonate.withRunning { resonate in
             let handle = try await resonate.beginRun("held-2", batches, 2)
-            await Self.expectEventually("the execution to suspend") {
-                resonate.resumeStatistics.suspended == 1 && resonate.resumeStatistics.parked == 1
+            // The clock moves only while the execution is suspended, so each sleep is a whole 500 ms when it
+            // begins, however long its creation takes.
+            for suspension in 1...2 {
+                await Self.expectEventually("suspension \(suspension)") {
+                    resonate.resumeStatistics.suspended == suspension && resonate.resumeStatistics.parked == 1
+                }
+                clock.advance(by: 500)
             }
-            let ended = try await Self.advance(clock, byMilliseconds: 100, until: [handle])
-            return (ended[0], resonate.resumeStatistics)
+            let ended = try await handle.result()
+            // Both resumes continued the execution in memory (counted just after each resume began).
+            await Self.expectEventually("two resumes in memory") { resonate.resumeStatistics.inMemory == 2 }
+            return (ended, resonate.resumeStatistics)
         }
         #expect(ended >= Self.start + 1_000)
         #expect(steps.count == 2)
-        #expect(statistics.suspended == 2 && statistics.inMemory == 2)
+        #expect(statistics.suspended == 2 && statistics.inMemory == 2 && statistics.replayed == 0)
     }
 
     @Test("sleeps hold slots only while a quarter are free: the others suspend, and every execution finishes")
     func slotPressureSuspends() async throws {
-        let clock = ManualClock(now: Self.start)
         // Four slots: a sleep is held only if, with its own slot taken, one is still free, so at most three hold.
-        let resonate = try Self.local(clock: clock, heldSleepLimit: .seconds(1), maxConcurrentTasks: 4)
-        let steps = Counter()
-        let batches = try Self.register(on: resonate, clock: clock, steps: steps, sleep: .milliseconds(50))
+        let fixture = try Fixture(heldSleepLimit: .seconds(1), maxConcurrentTasks: 4, sleep: .milliseconds(50))
+        let (clock, steps, resonate, batches) = (fixture.clock, fixture.steps, fixture.resonate, fixture.batches)
         let (results, statistics) = try await resonate.withRunning { resonate in
             var handles: [Handle<Int64>] = []
             for index in 0..<12 { handles.append(try await resonate.beginRun("held-3-\(index)", batches, 3)) }

@@ -20,7 +20,8 @@ struct ParkedPassesTests {
 
     static let runtime = Runtime(
         group: "workers", pid: "p", ttl: 10_000, idScheme: .colon, defaultRetryPolicy: .default,
-        transport: NoTransport(), clock: SystemClock(), tracer: nil, logger: Logger(label: "test")
+        transport: NoTransport(), clock: SystemClock(), tracer: nil, logger: Logger(label: "test"),
+        maxConcurrentTasks: 64, heldSleepLimit: .zero
     )
 
     static func pass(_ id: String) -> Pass {

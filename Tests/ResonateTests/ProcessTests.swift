@@ -42,28 +42,43 @@ struct ProcessTests {
         )
     }
 
-    @Test("a worker killed mid-workflow: another finishes it and no completed step runs again")
-    func killedWorkerResumesElsewhere() async throws {
+    /// A server on SQLite and a first worker (given `firstWorker` arguments); starts an execution with `start`,
+    /// kills the worker with `kill -9` once `killWhen` returns, starts a second worker, and returns the execution's
+    /// result and the ledger the workers wrote.
+    static func killingTheFirstWorker(
+        firstWorker extra: [String] = [],
+        start: @Sendable (Resonate) async throws -> Handle<String>,
+        killWhen ready: @Sendable (Resonate, _ ledger: String) async throws -> Void
+    ) async throws -> (result: String, ledger: [String]) {
         let scratch = try Scratch()
         let server = try await ServerProcess(
             arguments: ["serve", "--store", "sqlite:" + scratch.path("server.db")],
             logPath: scratch.path("server.log")
         )
         defer { server.terminate() }
-        let first = try Self.worker(scratch, server: server, name: "first", extra: ["--block-at", "3"])
+        let first = try Self.worker(scratch, server: server, name: "first", extra: extra)
         try await first.waitForOutput(containing: "READY")
         let client = Resonate(url: server.url, group: "clients")
         let result = try await client.withRunning { client in
-            let handle = try await client.beginRpc(
-                "crash-1", "steps", "crash-1", 4, returning: String.self, options: .target("workers"))
-            try await Self.waitForLedger(scratch.path("ledger"), toContain: "crash-1 3 blocked")
+            let handle = try await start(client)
+            try await ready(client, scratch.path("ledger"))
             first.kill9()
             let second = try Self.worker(scratch, server: server, name: "second")
             defer { second.terminate() }
             return try await handle.result()
         }
+        return (result, Self.ledgerLines(scratch.path("ledger")))
+    }
+
+    @Test("a worker killed mid-workflow: another finishes it and no completed step runs again")
+    func killedWorkerResumesElsewhere() async throws {
+        let (result, lines) = try await Self.killingTheFirstWorker(firstWorker: ["--block-at", "3"]) { client in
+            try await client.beginRpc(
+                "crash-1", "steps", "crash-1", 4, returning: String.self, options: .target("workers"))
+        } killWhen: { _, ledger in
+            try await Self.waitForLedger(ledger, toContain: "crash-1 3 blocked")
+        }
         #expect(result == "crash-1 done 10")
-        let lines = Self.ledgerLines(scratch.path("ledger"))
         #expect(lines.filter { $0 == "crash-1 1" }.count == 1)
         #expect(lines.filter { $0 == "crash-1 2" }.count == 1)
         #expect(lines.filter { $0 == "crash-1 3" }.count == 1)
@@ -72,61 +87,35 @@ struct ProcessTests {
 
     @Test("a long execution whose worker is killed half-way is resumed by replay elsewhere, no step running twice")
     func longExecutionResumesElsewhere() async throws {
-        let scratch = try Scratch()
-        let server = try await ServerProcess(
-            arguments: ["serve", "--store", "sqlite:" + scratch.path("server.db")],
-            logPath: scratch.path("server.log")
-        )
-        defer { server.terminate() }
         // The first worker runs 150 iterations (continuing each from memory after its sleep), then blocks in the
         // 151st step, as a process that dies in the middle of one would.
-        let first = try Self.worker(scratch, server: server, name: "first", extra: ["--block-at", "151"])
-        try await first.waitForOutput(containing: "READY")
-        let client = Resonate(url: server.url, group: "clients")
-        let result = try await client.withRunning { client in
-            let handle = try await client.beginRpc(
+        let (result, lines) = try await Self.killingTheFirstWorker(firstWorker: ["--block-at", "151"]) { client in
+            try await client.beginRpc(
                 "long-1", "loop", "long-1", 300, 5, returning: String.self, options: .target("workers"))
-            try await Self.waitForLedger(scratch.path("ledger"), toContain: "long-1 151 blocked")
-            first.kill9()
-            let second = try Self.worker(scratch, server: server, name: "second")
-            defer { second.terminate() }
-            return try await handle.result()
+        } killWhen: { _, ledger in
+            try await Self.waitForLedger(ledger, toContain: "long-1 151 blocked")
         }
         #expect(result == "long-1 looped \((1...300).reduce(0, +))")
         // Every step ran exactly once: the second worker read steps 1–150 from their checkpoints.
-        let lines = Self.ledgerLines(scratch.path("ledger"))
         #expect(lines == (1...150).map { "long-1 \($0)" } + ["long-1 151 blocked"] + (151...300).map { "long-1 \($0)" })
     }
 
     @Test("a durable sleep survives the restart of its worker and keeps its deadline")
     func sleepSurvivesRestart() async throws {
-        let scratch = try Scratch()
-        let server = try await ServerProcess(
-            arguments: ["serve", "--store", "sqlite:" + scratch.path("server.db")],
-            logPath: scratch.path("server.log")
-        )
-        defer { server.terminate() }
-        let first = try Self.worker(scratch, server: server, name: "first")
-        try await first.waitForOutput(containing: "READY")
-        let client = Resonate(url: server.url, group: "clients")
         let started = ContinuousClock.now
-        let result = try await client.withRunning { client in
-            let handle = try await client.beginRpc(
+        let (result, lines) = try await Self.killingTheFirstWorker { client in
+            try await client.beginRpc(
                 "nap-1", "napper", "nap-1", 3000, returning: String.self, options: .target("workers"))
-            try await Self.waitForLedger(scratch.path("ledger"), toContain: "nap-1 before")
+        } killWhen: { client, ledger in
+            try await Self.waitForLedger(ledger, toContain: "nap-1 before")
             // Kill only once the step is checkpointed: the sleep (child 2) exists only after step 1 settled.
             // (A kill between a step's side effect and its checkpoint re-runs the step: at-least-once.)
             try await eventually("the sleep nap-1:2 to exist", within: .seconds(30)) {
                 (try? await client.promises.get("nap-1:2")) != nil
             }
-            first.kill9()
-            let second = try Self.worker(scratch, server: server, name: "second")
-            defer { second.terminate() }
-            return try await handle.result()
         }
         #expect(result == "nap-1 rested")
         #expect(ContinuousClock.now - started >= .seconds(3))
-        let lines = Self.ledgerLines(scratch.path("ledger"))
         #expect(lines.filter { $0 == "nap-1 before" }.count == 1)
         #expect(lines.filter { $0 == "nap-1 after" }.count == 1)
     }

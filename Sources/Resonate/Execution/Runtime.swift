@@ -42,8 +42,8 @@ final class Runtime: Sendable {
         clock: any EngineClock,
         tracer: (any Tracer)?,
         logger: Logger,
-        maxConcurrentTasks: Int = 64,
-        heldSleepLimit: Duration = .zero
+        maxConcurrentTasks: Int,
+        heldSleepLimit: Duration
     ) {
         self.slots = TaskSlots(count: maxConcurrentTasks)
         self.heldSleepLimit = Self.milliseconds(heldSleepLimit)

@@ -16,7 +16,6 @@ import Tracing
 /// An active execution holds one of the ``TaskSlots``; a parked one holds none.
 struct TaskRunner: Sendable {
     let runtime: Runtime
-    let slots: TaskSlots
     let parked: ParkedPasses
     let counters: ResumeCounters
 
@@ -27,8 +26,8 @@ struct TaskRunner: Sendable {
         // the server settles it at its deadline whether or not anyone holds it, so when an execution of this
         // process waits on it, acquiring it would only hold a lease until then, at a request per sleep.
         if runtime.sleeping.withLock({ $0.contains(taskID) }) { return }
-        await slots.acquire()
-        let hold = SlotHold(acquiredFrom: slots)
+        await runtime.slots.acquire()
+        let hold = SlotHold(acquiredFrom: runtime.slots)
         var acquire = TaskAcquire(id: taskID, version: version, pid: runtime.pid, ttl: runtime.ttl)
         // A parked pass knows its branch already.
         acquire.omitsPreload = parked.contains(taskID)
@@ -67,8 +66,8 @@ struct TaskRunner: Sendable {
 
     /// Runs a task acquired elsewhere (`task.create`), once a slot is free.
     func runAcquired(task: TaskRecord, promise: PromiseRecord, preload: [PromiseRecord]) async {
-        await slots.acquire()
-        await run(task: task, promise: promise, preload: preload, holding: SlotHold(acquiredFrom: slots))
+        await runtime.slots.acquire()
+        await run(task: task, promise: promise, preload: preload, holding: SlotHold(acquiredFrom: runtime.slots))
     }
 
     /// The records of the remote promises a parked pass awaits, as they are now.

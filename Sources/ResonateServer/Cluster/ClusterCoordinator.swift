@@ -116,22 +116,13 @@ final class ClusterCoordinator: Service, Sendable {
         // a courtesy: bounded, so that shutdown does not wait on a database that is away (after a restart the
         // connection pool may be backing off for many seconds); the others notice within the liveness timeout.
         let bus = self.bus
-        let left = await withTaskGroup(of: Bool?.self) { group in
-            group.addTask {
-                do {
-                    try await bus.leave()
-                    return true
-                } catch {
-                    return false
-                }
+        let left = await withTimeLimit(Self.leaveTimeout) { () -> Bool in
+            do {
+                try await bus.leave()
+                return true
+            } catch {
+                return false
             }
-            group.addTask {
-                try? await Task.sleep(for: Self.leaveTimeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
         }
         if left != true {
             logger.warning(

@@ -23,8 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
             Stores promises, tasks and schedules durably in SQLite (WAL, synchronous=FULL: an acknowledged write \
             survives kill -9 and power loss), or in PostgreSQL, where several servers can share one database \
             (read-committed transactions with row locks, synchronous_commit=on; the schema is migrated at \
-            start-up). Stops \
-            gracefully on SIGINT or SIGTERM.
+            start-up). Stops gracefully on SIGINT or SIGTERM.
 
             Examples:
               resonate serve
