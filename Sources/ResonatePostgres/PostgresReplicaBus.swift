@@ -5,6 +5,7 @@ import Foundation
 public import Logging
 import PostgresNIO
 public import ResonateEngine
+import Synchronization
 
 /// The ``ReplicaBus`` of server replicas sharing one PostgreSQL database.
 ///
@@ -13,14 +14,17 @@ public import ResonateEngine
 ///   cluster's connections. A replica that stops heartbeating is removed, with its connections, by the others.
 /// - Messages travel by `NOTIFY` on a channel per replica (`resonate_relay_<id>`). A notification carries only a
 ///   reference (task id and version, or promise id), well under PostgreSQL's 8,000-byte payload limit; the
-///   receiver reads the current state from the database. Changes of connections are announced on
-///   `resonate_connections`.
+///   receiver reads the current state from the database, and answers on the sender's channel whether the message
+///   reached a connection. Changes of connections are announced on `resonate_connections`.
 /// - `LISTEN` needs a connection of its own, outside the pool: ``listen(_:)`` opens one and keeps it until
 ///   cancelled or the connection fails.
+/// - A replica is routable only while its `LISTEN` session exists: the replica records that session's backend
+///   process id, and the others check it in `pg_stat_activity` whenever they read the connections. A replica that
+///   dies (or loses its database connection) stops receiving work as soon as PostgreSQL sees its session end,
+///   without waiting for the heartbeat's liveness timeout.
 ///
-/// Notifications are not durable: one sent while the receiver is disconnected is lost. That costs time, not
-/// correctness, since every message the engine sends is also recovered by its timers (task retries, lease
-/// expiries).
+/// Notifications are not durable: one sent while the receiver is disconnected is lost. A relayed message whose
+/// acknowledgement does not come is therefore routed again by its sender (see ``DeliveryOutcome/relayed``).
 public final class PostgresReplicaBus: ReplicaBus {
     public let replicaID: String
     /// The URL this replica serves, recorded for operators (`SELECT * FROM replicas`).
@@ -28,6 +32,8 @@ public final class PostgresReplicaBus: ReplicaBus {
     public let livenessTimeout: Duration
     private let store: PostgresStore
     private let logger: Logger
+    /// The backend process id of this replica's `LISTEN` session, while it has one.
+    private let listenerPID = Mutex<Int32?>(nil)
 
     static let connectionsChannel = "resonate_connections"
 
@@ -74,13 +80,16 @@ public final class PostgresReplicaBus: ReplicaBus {
         let seconds = livenessSeconds
         let replicaID = self.replicaID
         let url = self.url
+        let listener = listenerPID.withLock { $0 }
         return try await store.write { transaction in
             // xmax is 0 on a freshly inserted row version, and not on one written by the update branch.
             let joined = try await transaction.rows(
                 """
-                INSERT INTO replicas (id, url, seen_at) VALUES (\(replicaID), \(url), clock_timestamp())
-                ON CONFLICT (id) DO UPDATE SET url = excluded.url, seen_at = excluded.seen_at
-                RETURNING (xmax = 0)
+                INSERT INTO replicas (id, url, seen_at, listener_pid)
+                VALUES (\(replicaID), \(url), clock_timestamp(), \(listener))
+                ON CONFLICT (id) DO UPDATE
+                SET url = excluded.url, seen_at = excluded.seen_at, listener_pid = excluded.listener_pid
+                RETURNING (xmax = 0), (SELECT listener_pid FROM replicas WHERE id = \(replicaID))
                 """
             )
             // Ignored by the others after the liveness timeout, deleted (with its connections) after three.
@@ -91,24 +100,29 @@ public final class PostgresReplicaBus: ReplicaBus {
                 RETURNING id
                 """
             )
-            if !removed.isEmpty {
+            // The others read the connections again when some replica is gone, or this one became routable or
+            // stopped being so (it listens on a new session, or no longer listens).
+            let (isNew, previousListener) = try joined.first?.decode((Bool, Int32?).self) ?? (true, nil)
+            if !removed.isEmpty || previousListener != listener {
                 try await transaction.rows("SELECT pg_notify(\(Self.connectionsChannel), \(replicaID))")
             }
-            return try joined.first?.decode(Bool.self) ?? true
+            return isNew
         }
     }
 
     public func advertise(_ connections: Set<ReplicaConnection>) async throws {
         let replicaID = self.replicaID
         let url = self.url
+        let listener = listenerPID.withLock { $0 }
         let groups = connections.map(\.group)
         let processes = connections.map(\.process)
         try await store.write { transaction in
             // The replica row may be gone if this replica was thought dead (a long pause): write it back first.
             try await transaction.rows(
                 """
-                INSERT INTO replicas (id, url, seen_at) VALUES (\(replicaID), \(url), clock_timestamp())
-                ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at
+                INSERT INTO replicas (id, url, seen_at, listener_pid)
+                VALUES (\(replicaID), \(url), clock_timestamp(), \(listener))
+                ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at, listener_pid = excluded.listener_pid
                 """
             )
             try await transaction.rows("DELETE FROM replica_connections WHERE replica = \(replicaID)")
@@ -129,11 +143,13 @@ public final class PostgresReplicaBus: ReplicaBus {
         let replicaID = self.replicaID
         let seconds = livenessSeconds
         return try await store.read { transaction in
-            // A replica that stopped heartbeating gets no more messages, even before someone deletes its rows.
+            // A replica that stopped heartbeating gets no more messages, even before someone deletes its rows; nor
+            // does one whose LISTEN session is gone (it died, or lost its connection), which PostgreSQL knows at once.
             try await transaction.rows(
                 """
                 SELECT c.replica, c.grp, c.process FROM replica_connections c JOIN replicas r ON r.id = c.replica
                 WHERE c.replica <> \(replicaID) AND r.seen_at >= clock_timestamp() - make_interval(secs => \(seconds))
+                AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.listener_pid)
                 """
             ).map { row in
                 let (replica, group, process) = try row.decode((String, String, String).self)
@@ -170,10 +186,11 @@ public final class PostgresReplicaBus: ReplicaBus {
 
     // MARK: Messages
 
-    public func relay(_ messages: [RelayedMessage]) async throws {
-        guard !messages.isEmpty else { return }
-        let channels = messages.map { Self.relayChannel($0.replica) }
-        let payloads = messages.map(Self.payload)
+    public func relay(_ messages: [RelayedMessage], acknowledgements: [RelayAcknowledgement]) async throws {
+        guard !messages.isEmpty || !acknowledgements.isEmpty else { return }
+        let channels =
+            messages.map { Self.relayChannel($0.replica) } + acknowledgements.map { Self.relayChannel($0.replica) }
+        let payloads = messages.map(Self.payload) + acknowledgements.map(Self.payload)
         // One statement for the whole batch; notifications are sent when it commits.
         try await store.write { transaction in
             try await transaction.rows(
@@ -204,17 +221,24 @@ public final class PostgresReplicaBus: ReplicaBus {
         let logger = self.logger
         try await connection.listen(on: Self.relayChannel(replicaID)) { relayed in
             try await connection.listen(on: Self.connectionsChannel) { changes in
+                // Routable once the next heartbeat records this session, whose process the others look for in
+                // pg_stat_activity. (Not written here: after a database restart the pool may be backing off for
+                // seconds, and listening must not wait for it.)
+                let pid = try await connection.query("SELECT pg_backend_pid()", logger: logger)
+                    .collect().first?.decode(Int32.self)
+                self.listenerPID.withLock { $0 = pid }
+                defer { self.listenerPID.withLock { $0 = nil } }
                 // Whatever happened while not listening is unknown: have the caller read the connections afresh.
                 await handler(.connectionsChanged)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         for try await notification in relayed {
-                            guard let message = Self.message(notification.payload, replica: replicaID) else {
+                            guard let event = Self.event(notification.payload, replica: replicaID) else {
                                 logger.warning(
                                     "unreadable relayed message", metadata: ["payload": "\(notification.payload)"])
                                 continue
                             }
-                            await handler(.relayed(message))
+                            await handler(event)
                         }
                     }
                     group.addTask {
@@ -235,10 +259,14 @@ public final class PostgresReplicaBus: ReplicaBus {
     private struct Payload: Codable {
         /// `e` (execute) or `u` (unblock).
         var kind: String
-        var process: String
+        var process: String?
         var address: String
         var id: String
         var version: Int64?
+        /// The replica that relayed the message (on messages).
+        var sender: String?
+        /// Whether the message reached a connection (on acknowledgements only).
+        var delivered: Bool?
 
         enum CodingKeys: String, CodingKey {
             case kind = "k"
@@ -246,31 +274,58 @@ public final class PostgresReplicaBus: ReplicaBus {
             case address = "a"
             case id = "i"
             case version = "v"
+            case sender = "s"
+            case delivered = "d"
+        }
+
+        init(content: OutboxEntry.Content, address: String) {
+            switch content {
+            case .execute(let taskID, let version): (kind, id, self.version) = ("e", taskID, version)
+            case .unblock(let promiseID): (kind, id) = ("u", promiseID)
+            }
+            self.address = address
+        }
+
+        var content: OutboxEntry.Content? {
+            switch (kind, version) {
+            case ("e", let version?): .execute(taskID: id, version: version)
+            case ("u", _): .unblock(promiseID: id)
+            default: nil
+            }
+        }
+
+        var text: String {
+            // Encoding strings, integers and booleans cannot fail.
+            String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self)
         }
     }
 
     static func payload(_ message: RelayedMessage) -> String {
-        let payload: Payload
-        switch message.content {
-        case .execute(let taskID, let version):
-            payload = Payload(
-                kind: "e", process: message.process, address: message.address, id: taskID, version: version)
-        case .unblock(let promiseID):
-            payload = Payload(kind: "u", process: message.process, address: message.address, id: promiseID)
-        }
-        // Encoding strings and integers cannot fail.
-        let data = (try? JSONEncoder().encode(payload)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        var payload = Payload(content: message.content, address: message.address)
+        payload.process = message.process
+        payload.sender = message.sender
+        return payload.text
     }
 
-    static func message(_ text: String, replica: String) -> RelayedMessage? {
-        guard let payload = try? JSONDecoder().decode(Payload.self, from: Data(text.utf8)) else { return nil }
-        let content: OutboxEntry.Content
-        switch (payload.kind, payload.version) {
-        case ("e", let version?): content = .execute(taskID: payload.id, version: version)
-        case ("u", _): content = .unblock(promiseID: payload.id)
-        default: return nil
+    static func payload(_ acknowledgement: RelayAcknowledgement) -> String {
+        var payload = Payload(content: acknowledgement.content, address: acknowledgement.address)
+        payload.delivered = acknowledgement.delivered
+        return payload.text
+    }
+
+    /// The event a notification on this replica's relay channel carries: a message, or an acknowledgement.
+    static func event(_ text: String, replica: String) -> ReplicaEvent? {
+        guard let payload = try? JSONDecoder().decode(Payload.self, from: Data(text.utf8)),
+            let content = payload.content
+        else { return nil }
+        if let delivered = payload.delivered {
+            return .acknowledged(
+                RelayAcknowledgement(replica: replica, address: payload.address, content: content, delivered: delivered)
+            )
         }
-        return RelayedMessage(replica: replica, process: payload.process, address: payload.address, content: content)
+        guard let process = payload.process, let sender = payload.sender else { return nil }
+        return .relayed(
+            RelayedMessage(
+                replica: replica, sender: sender, process: process, address: payload.address, content: content))
     }
 }

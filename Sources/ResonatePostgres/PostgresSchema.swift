@@ -152,6 +152,12 @@ enum PostgresSchema {
             name: "tasks whose holder runs cleanup executions",
             statements: ["ALTER TABLE tasks ADD COLUMN wants_cleanup boolean NOT NULL DEFAULT false"]
         ),
+        Migration(
+            version: 4,
+            name: "the backend process of each replica's LISTEN session",
+            // Null while the replica does not listen: it cannot receive relayed messages then, so it is not routable.
+            statements: ["ALTER TABLE replicas ADD COLUMN listener_pid integer"]
+        ),
     ]
 
     /// The newest version this build knows.

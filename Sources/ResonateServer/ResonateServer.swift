@@ -53,6 +53,11 @@ public final class ResonateServer<S: Store>: Sendable {
                 serverURL: configuration.effectiveServerURL(),
                 readPromise: { [engine] id in try await engine.store.read { try await $0.promise(id: id) } },
                 connectionOpened: { [engine] group in engine.connectionOpened(group: group) },
+                relayAcknowledged: { [engine] acknowledgement in
+                    engine.relayAcknowledged(
+                        address: acknowledgement.address, content: acknowledgement.content,
+                        delivered: acknowledgement.delivered)
+                },
                 logger: logger
             )
         }
@@ -150,14 +155,13 @@ public final class ResonateServer<S: Store>: Sendable {
                 )
             )
         }
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
         )
-        try await group.run()
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
+        try await ServiceGroup(configuration: groupConfiguration).run()
     }
 }
 

@@ -26,6 +26,10 @@ public struct ServerConfiguration: Sendable {
     public var pushConcurrency = 64
     /// The time limit of one HTTP push request.
     public var pushTimeout: Duration = .seconds(30)
+    /// How long a graceful shutdown (SIGTERM, SIGINT) may take before what still runs is cancelled: a client that
+    /// keeps a connection open mid-request must not keep the server from exiting. Default 10 s, well inside the
+    /// usual 30 s a supervisor waits before SIGKILL.
+    public var shutdownTimeout: Duration = .seconds(10)
     /// JWT authentication (PROTOCOL §1.6): `nil` (the default) accepts every request. With a verifier, `POST /`
     /// requires a valid token in `head.auth` whose `role` or `prefix` covers the request (else 401 or 403), and
     /// `GET /poll/…` requires one in `Authorization: Bearer …` (else 401).

@@ -29,11 +29,13 @@ public protocol ReplicaBus: Sendable {
     /// The number of leased tasks of each process, over all replicas.
     func leasedTaskCounts() async throws -> [String: Int]
 
-    /// Hands messages to the replicas holding their connections; returns once the bus has taken them.
-    func relay(_ messages: [RelayedMessage]) async throws
+    /// Hands messages to the replicas holding their connections, and acknowledgements of messages relayed here
+    /// to the replicas that sent them; returns once the bus has taken them.
+    func relay(_ messages: [RelayedMessage], acknowledgements: [RelayAcknowledgement]) async throws
 
     /// Receives the bus's events for this replica until cancelled or the bus fails; call again after a failure
-    /// (events sent in between are lost: relayed messages are then recovered by the engine's timers).
+    /// (events sent in between may be lost: a relayed message is then sent again when its acknowledgement does
+    /// not come).
     func listen(_ handler: @escaping @Sendable (ReplicaEvent) async -> Void) async throws
 
     /// Withdraws this replica and its connections (on graceful shutdown).
@@ -58,6 +60,8 @@ public struct ReplicaConnection: Sendable, Hashable {
 public struct RelayedMessage: Sendable, Hashable {
     /// The replica that delivers it.
     public var replica: String
+    /// The replica that relayed it, which keeps its outbox row until it is acknowledged.
+    public var sender: String
     /// The process it was meant for (the one anycast chose, or the unicast target).
     public var process: String
     /// The message's address as stored in the outbox (`poll://any@group`, `poll://uni@group/id`, …).
@@ -65,11 +69,35 @@ public struct RelayedMessage: Sendable, Hashable {
     /// What to deliver: the `execute` of a task version, or the `unblock` of a (settled) promise.
     public var content: OutboxEntry.Content
 
-    public init(replica: String, process: String, address: String, content: OutboxEntry.Content) {
+    public init(replica: String, sender: String, process: String, address: String, content: OutboxEntry.Content) {
         self.replica = replica
+        self.sender = sender
         self.process = process
         self.address = address
         self.content = content
+    }
+
+    /// The acknowledgement of this message, saying whether it reached a connection.
+    public func acknowledgement(delivered: Bool) -> RelayAcknowledgement {
+        RelayAcknowledgement(replica: sender, address: address, content: content, delivered: delivered)
+    }
+}
+
+/// A replica's answer to a message relayed to it: whether it reached a connection there.
+public struct RelayAcknowledgement: Sendable, Hashable {
+    /// The replica it goes to (the one that relayed the message).
+    public var replica: String
+    /// The relayed message's address and content, which identify its outbox row at the sender.
+    public var address: String
+    public var content: OutboxEntry.Content
+    /// `false` when the replica had no connection for it, so the sender routes it again at once.
+    public var delivered: Bool
+
+    public init(replica: String, address: String, content: OutboxEntry.Content, delivered: Bool) {
+        self.replica = replica
+        self.address = address
+        self.content = content
+        self.delivered = delivered
     }
 }
 
@@ -77,6 +105,8 @@ public struct RelayedMessage: Sendable, Hashable {
 public enum ReplicaEvent: Sendable, Hashable {
     /// A message for a connection of this replica.
     case relayed(RelayedMessage)
+    /// The answer to a message this replica relayed.
+    case acknowledged(RelayAcknowledgement)
     /// Another replica's connections changed (or the bus reconnected and may have missed changes).
     case connectionsChanged
 }

@@ -163,6 +163,8 @@ public final class Engine<S: Store>: Service, Sendable {
             switch sink.deliver(delivery.message, to: address) {
             case .delivered, .dropped:
                 outbox.withLock { $0.markDelivered(delivery.entry) }
+            case .relayed:
+                outbox.withLock { $0.relayed(delivery, at: now) }
             case .unreachable:
                 let group: String
                 switch address {
@@ -179,6 +181,37 @@ public final class Engine<S: Store>: Service, Sendable {
     public func connectionOpened(group: String) {
         let parked = outbox.withLock { $0.unpark(group: Address.normalizedGroup(group)) }
         deliver(parked)
+    }
+
+    /// Applies another replica's acknowledgement of a message relayed to it (see ``DeliveryOutcome/relayed``):
+    /// `delivered` lets its row go; otherwise (the replica had no connection for it) it is routed again at once.
+    public func relayAcknowledged(address: String, content: OutboxEntry.Content, delivered: Bool) {
+        let action = outbox.withLock { $0.acknowledge(address: address, content: content, delivered: delivered) }
+        if case .routeAgain(let delivery) = action { deliver([delivery]) }
+    }
+
+    /// The number of messages relayed to other replicas and not yet acknowledged.
+    public var unacknowledgedRelayCount: Int {
+        outbox.withLock { $0.relayedCount }
+    }
+
+    /// Routes again the relayed messages whose acknowledgement is overdue.
+    func routeUnacknowledgedRelays() {
+        let timeout = Self.milliseconds(configuration.relayAcknowledgementTimeout)
+        let maximumAttempts = configuration.maximumRelayAttempts
+        let now = clock.now()
+        let (overdue, givenUp) = outbox.withLock {
+            $0.takeUnacknowledged(now: now, timeout: timeout, maximumAttempts: maximumAttempts)
+        }
+        if givenUp > 0 {
+            logger.warning(
+                "relayed messages never acknowledged; left to the tasks' retry timers",
+                metadata: ["count": "\(givenUp)"])
+        }
+        if !overdue.isEmpty {
+            logger.debug("routing unacknowledged relays again", metadata: ["count": "\(overdue.count)"])
+            deliver(overdue)
+        }
     }
 
     /// Reloads every queued message from the store and delivers it (startup recovery and `debug.stop`).
@@ -292,6 +325,7 @@ public final class Engine<S: Store>: Service, Sendable {
                 lastExpiry = now
                 _ = outbox.withLock { $0.expireParked(now: now, lifetime: lifetime) }
             }
+            routeUnacknowledgedRelays()
             await flushDeliveredRows()
         }
     }

@@ -19,6 +19,12 @@ public struct EngineConfiguration: Sendable {
     /// for deadlines it creates; this bounds how late it notices deadlines written by other processes sharing the
     /// store (server replicas on one PostgreSQL database), for example those of a replica that died. Default 60 s.
     public var maximumTimerWait: Duration = .seconds(60)
+    /// How long a message relayed to another server replica may go unacknowledged before it is routed again (to
+    /// another connection when that replica has died meanwhile). Default 1 s.
+    public var relayAcknowledgementTimeout: Duration = .seconds(1)
+    /// How many times a message is relayed without an acknowledgement before it is left to the task's retry
+    /// timer. Default 10.
+    public var maximumRelayAttempts = 10
 
     public init() {}
 

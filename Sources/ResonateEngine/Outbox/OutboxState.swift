@@ -3,15 +3,21 @@
 
 import ResonateProtocol
 
-/// The in-memory side of the outbox, as a state machine: which messages wait for a connection, and which
-/// delivered rows still have to be deleted.
+/// The in-memory side of the outbox, as a state machine: which messages wait for a connection, which wait for
+/// another replica to acknowledge them, and which delivered rows still have to be deleted.
 ///
 /// A message to a poll group with no live connection is *parked* instead of dropped. It stays in the database
 /// (so it survives a restart) and goes out the moment a process of that group connects. This is what makes work
 /// dispatched while no worker runs start as soon as one does, rather than after the next retry timeout.
+///
+/// A message *relayed* to another replica keeps its row until that replica acknowledges it. One that is not
+/// acknowledged in time (the replica died, or the bus lost it) is routed again, so a dead replica costs a second,
+/// not a task's retry timeout.
 struct OutboxState {
     /// Parked messages by normalised group, keyed by outbox key so a newer message replaces an older one.
     private(set) var parked: [String: [OutboxKey: ParkedDelivery]] = [:]
+    /// Messages relayed to another replica and not yet acknowledged, by outbox key.
+    private(set) var relayed: [OutboxKey: RelayedDelivery] = [:]
     /// Rows whose messages were handed to a transport (or expired) and can be deleted.
     private(set) var deliveredRows: [OutboxEntry] = []
     var isPaused = false
@@ -19,6 +25,13 @@ struct OutboxState {
     struct ParkedDelivery {
         var delivery: Delivery
         var parkedAt: Int64
+    }
+
+    struct RelayedDelivery {
+        var delivery: Delivery
+        var relayedAt: Int64
+        /// How many times it has been relayed without an acknowledgement.
+        var attempts: Int
     }
 
     /// Identifies a row of the outbox tables.
@@ -40,6 +53,7 @@ struct OutboxState {
 
     mutating func park(_ delivery: Delivery, group: String, at time: Int64) {
         let key = OutboxKey(delivery.entry)
+        forgetRelay(delivery.entry)
         if let previous = parked[group]?[key], previous.delivery.entry.sequence > delivery.entry.sequence { return }
         parked[group, default: [:]][key] = ParkedDelivery(delivery: delivery, parkedAt: time)
     }
@@ -66,7 +80,79 @@ struct OutboxState {
         return expired
     }
 
+    // MARK: Relays
+
+    /// Records that `delivery` was relayed to another replica at `time`; its row stays until it is acknowledged.
+    /// A message relayed again counts one more attempt.
+    mutating func relayed(_ delivery: Delivery, at time: Int64) {
+        let key = OutboxKey(delivery.entry)
+        var attempts = 1
+        if let previous = relayed[key], previous.delivery.entry.content == delivery.entry.content {
+            attempts = previous.attempts + 1
+        }
+        relayed[key] = RelayedDelivery(delivery: delivery, relayedAt: time, attempts: attempts)
+    }
+
+    /// What an acknowledgement from the replica that took a relayed message asks for.
+    enum AcknowledgementAction: Equatable {
+        /// The message reached a connection: its row can go.
+        case delete
+        /// The replica had no connection for it (say, the process disconnected meanwhile): route it again now.
+        case routeAgain(Delivery)
+        /// Not a message awaiting acknowledgement (acknowledged already, or superseded by a newer message).
+        case none
+    }
+
+    /// Applies the acknowledgement of the message relayed for `address` with `content`.
+    mutating func acknowledge(address: String, content: OutboxEntry.Content, delivered: Bool) -> AcknowledgementAction {
+        guard let waiting = awaitingAcknowledgement(address: address, content: content) else { return .none }
+        guard delivered else { return .routeAgain(waiting.delivery) }
+        markDelivered(waiting.delivery.entry)
+        return .delete
+    }
+
+    /// Returns the relayed messages not acknowledged within `timeout` of being relayed, to be routed again.
+    /// After `maximumAttempts` relays a message's row is given up instead (the task's retry timer sends it
+    /// again); those are counted in `givenUp`.
+    mutating func takeUnacknowledged(
+        now: Int64, timeout: Int64, maximumAttempts: Int
+    ) -> (
+        routeAgain: [Delivery], givenUp: Int
+    ) {
+        var routeAgain: [Delivery] = []
+        var givenUp = 0
+        for (key, waiting) in relayed where now - waiting.relayedAt >= timeout {
+            if waiting.attempts >= maximumAttempts {
+                markDelivered(waiting.delivery.entry)
+                givenUp += 1
+            } else {
+                relayed[key]?.relayedAt = now
+                routeAgain.append(waiting.delivery)
+            }
+        }
+        routeAgain.sort { $0.entry.sequence < $1.entry.sequence }
+        return (routeAgain, givenUp)
+    }
+
+    private func awaitingAcknowledgement(address: String, content: OutboxEntry.Content) -> RelayedDelivery? {
+        let key = OutboxKey(OutboxEntry(sequence: 0, content: content, address: address))
+        // Keys of executes ignore the address (a task has one message at a time); compare whole messages.
+        guard let waiting = relayed[key], waiting.delivery.entry.content == content,
+            waiting.delivery.entry.address == address
+        else { return nil }
+        return waiting
+    }
+
+    /// Forgets the relay of `entry`'s message, now delivered, parked or given up some other way.
+    private mutating func forgetRelay(_ entry: OutboxEntry) {
+        let key = OutboxKey(entry)
+        if relayed[key]?.delivery.entry.content == entry.content { relayed.removeValue(forKey: key) }
+    }
+
+    // MARK: Delivered rows
+
     mutating func markDelivered(_ entry: OutboxEntry) {
+        forgetRelay(entry)
         deliveredRows.append(entry)
     }
 
@@ -78,8 +164,11 @@ struct OutboxState {
     /// Forgets everything (debug reset); the rows are gone from the database already.
     mutating func reset() {
         parked.removeAll()
+        relayed.removeAll()
         deliveredRows.removeAll()
     }
 
     var parkedCount: Int { parked.values.reduce(0) { $0 + $1.count } }
+
+    var relayedCount: Int { relayed.count }
 }

@@ -12,13 +12,14 @@ import Synchronization
 /// ``ReplicaBus``, keeps the cluster's connections and loads for routing, relays messages whose process is
 /// connected elsewhere, and delivers the messages other replicas relay here.
 ///
-/// Relayed messages have the delivery guarantee of any message: at most once per attempt. One lost with a replica
-/// that dies is sent again by the engine's timers (a pending task's retry, an expired lease).
+/// A relayed message keeps its outbox row until the receiving replica acknowledges it; the engine routes one that
+/// is not acknowledged in time again (``DeliveryOutcome/relayed``), so a message lost with a replica that dies, or
+/// with the bus during a database restart, goes out again within about a second.
 final class ClusterCoordinator: Service, Sendable {
     let bus: any ReplicaBus
     private let registry: PollRegistry
     private let state = Mutex(ClusterRoutingState())
-    private let outgoing = Mutex<[RelayedMessage]>([])
+    private let outgoing = Mutex<(messages: [RelayedMessage], acknowledgements: [RelayAcknowledgement])>(([], []))
     private let outgoingSignal: AsyncStream<Void>.Continuation
     private let outgoingSignals: AsyncStream<Void>
     private let refreshSignal: AsyncStream<Void>.Continuation
@@ -26,6 +27,7 @@ final class ClusterCoordinator: Service, Sendable {
     private let serverURL: Mutex<String>
     private let readPromise: @Sendable (String) async throws -> PromiseRecord?
     private let connectionOpened: @Sendable (String) -> Void
+    private let relayAcknowledged: @Sendable (RelayAcknowledgement) -> Void
     private let logger: Logger
     private let relayedCounter = Counter(label: "resonate_relayed_messages_total", dimensions: [("direction", "out")])
     private let receivedCounter = Counter(label: "resonate_relayed_messages_total", dimensions: [("direction", "in")])
@@ -37,12 +39,14 @@ final class ClusterCoordinator: Service, Sendable {
     ///   - readPromise: reads a promise from the store (to deliver a relayed `unblock`).
     ///   - connectionOpened: called with a group that gained a connection on another replica, so messages parked
     ///     here for it go out.
+    ///   - relayAcknowledged: called with another replica's answer to a message relayed from here.
     init(
         bus: any ReplicaBus,
         registry: PollRegistry,
         serverURL: String,
         readPromise: @escaping @Sendable (String) async throws -> PromiseRecord?,
         connectionOpened: @escaping @Sendable (String) -> Void,
+        relayAcknowledged: @escaping @Sendable (RelayAcknowledgement) -> Void,
         logger: Logger
     ) {
         self.bus = bus
@@ -50,6 +54,7 @@ final class ClusterCoordinator: Service, Sendable {
         self.serverURL = Mutex(serverURL)
         self.readPromise = readPromise
         self.connectionOpened = connectionOpened
+        self.relayAcknowledged = relayAcknowledged
         self.logger = logger
         (outgoingSignals, outgoingSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         (refreshSignals, refreshSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -86,13 +91,13 @@ final class ClusterCoordinator: Service, Sendable {
             case .execute(let taskID, let version): content = .execute(taskID: taskID, version: version)
             case .unblock(let promise): content = .unblock(promiseID: promise.id)
             }
-            outgoing.withLock {
-                $0.append(
-                    RelayedMessage(replica: replica, process: process, address: address.description, content: content))
-            }
+            let relayed = RelayedMessage(
+                replica: replica, sender: bus.replicaID, process: process, address: address.description,
+                content: content)
+            outgoing.withLock { $0.messages.append(relayed) }
             outgoingSignal.yield()
             relayedCounter.increment()
-            return (nil, .delivered)
+            return (nil, .relayed)
         case .nobody:
             return (nil, .unreachable)
         }
@@ -191,6 +196,7 @@ final class ClusterCoordinator: Service, Sendable {
                     switch event {
                     case .connectionsChanged: self.refreshSignal.yield()
                     case .relayed(let message): await self.deliverRelayed(message)
+                    case .acknowledged(let acknowledgement): self.relayAcknowledged(acknowledgement)
                     }
                 }
                 delay = .milliseconds(100)
@@ -232,16 +238,22 @@ final class ClusterCoordinator: Service, Sendable {
         await withTaskCancellationHandler {
             for await _ in outgoingSignals {
                 let batch = outgoing.withLock { queued in
-                    defer { queued.removeAll(keepingCapacity: true) }
+                    defer { queued = ([], []) }
                     return queued
                 }
-                guard !batch.isEmpty else { continue }
+                guard !batch.messages.isEmpty || !batch.acknowledgements.isEmpty else { continue }
                 do {
-                    try await bus.relay(batch)
+                    try await bus.relay(batch.messages, acknowledgements: batch.acknowledgements)
                 } catch {
-                    // The messages are lost; the engine's timers send them again.
+                    // Unacknowledged, the messages are routed again by the engine; a lost acknowledgement makes
+                    // its message go out twice, which its receiver tolerates (a stale execute is refused).
                     logger.warning(
-                        "cannot relay messages", metadata: ["count": "\(batch.count)", "error": "\(error)"])
+                        "cannot relay messages",
+                        metadata: [
+                            "messages": "\(batch.messages.count)",
+                            "acknowledgements": "\(batch.acknowledgements.count)",
+                            "error": "\(error)",
+                        ])
                 }
             }
         } onCancel: {
@@ -249,13 +261,22 @@ final class ClusterCoordinator: Service, Sendable {
         }
     }
 
-    /// Delivers a message another replica relayed here, to the process it chose or another of its group here.
+    /// Delivers a message another replica relayed here, to the process it chose or another of its group here,
+    /// and tells the sender whether it reached a connection.
     private func deliverRelayed(_ relayed: RelayedMessage) async {
         receivedCounter.increment()
-        // A message lost here is sent again by the engine's timers; say why it was.
+        guard let delivered = await deliverHere(relayed) else { return }
+        outgoing.withLock { $0.acknowledgements.append(relayed.acknowledgement(delivered: delivered)) }
+        outgoingSignal.yield()
+    }
+
+    /// Writes a relayed message to a connection here: whether one took it, or `nil` when its promise could not be
+    /// read (left unacknowledged, so the sender tries again).
+    private func deliverHere(_ relayed: RelayedMessage) async -> Bool? {
+        // A message that can never be delivered counts as delivered, so the sender lets its row go; say why.
         guard let address = try? Address(parsing: relayed.address) else {
             logger.warning("relayed message with an unreadable address", metadata: ["address": "\(relayed.address)"])
-            return
+            return true
         }
         let message: Message
         switch relayed.content {
@@ -269,11 +290,11 @@ final class ClusterCoordinator: Service, Sendable {
                 logger.warning(
                     "cannot read a relayed unblock's promise",
                     metadata: ["promise": "\(promiseID)", "error": "\(error)"])
-                return
+                return nil
             }
             guard let promise else {
                 logger.warning("a relayed unblock's promise does not exist", metadata: ["promise": "\(promiseID)"])
-                return
+                return true
             }
             message = .unblock(promise: promise)
         }
@@ -283,10 +304,11 @@ final class ClusterCoordinator: Service, Sendable {
         default: target = address
         }
         let bytes = message.json(serverURL: serverURL.withLock { $0 })
-        if registry.deliver(bytes, to: target) == .delivered {
-            Counter(label: "resonate_messages_total", dimensions: [("kind", message.kind)]).increment()
-        } else {
+        guard registry.deliver(bytes, to: target) == .delivered else {
             logger.debug("relayed message found no connection", metadata: ["address": "\(relayed.address)"])
+            return false
         }
+        Counter(label: "resonate_messages_total", dimensions: [("kind", message.kind)]).increment()
+        return true
     }
 }

@@ -7,7 +7,8 @@ import ResonateEngine
 import ResonateProtocol
 
 /// Gauges of what the store holds: `resonate_promises{state}`, `resonate_tasks{state}`, `resonate_outbox_depth`,
-/// `resonate_outbox_parked` (messages waiting for a group to connect) and `resonate_schedules`.
+/// `resonate_outbox_parked` (messages waiting for a group to connect), `resonate_outbox_relayed` (messages relayed to
+/// another replica and not yet acknowledged) and `resonate_schedules`.
 struct StateGauges: Sendable {
     /// One set per process: the gauges are registered once with the metrics backend.
     static let shared = StateGauges()
@@ -24,11 +25,13 @@ struct StateGauges: Sendable {
     )
     private let outboxDepth = Gauge(label: "resonate_outbox_depth")
     private let parked = Gauge(label: "resonate_outbox_parked")
+    private let relayed = Gauge(label: "resonate_outbox_relayed")
     private let schedules = Gauge(label: "resonate_schedules")
 
     /// Reads the counts from `engine` and records them; a failed read leaves the previous values.
     func update<S: Store>(from engine: Engine<S>, logger: Logger) async {
         parked.record(engine.parkedMessageCount)
+        relayed.record(engine.unacknowledgedRelayCount)
         let statistics: StoreStatistics
         do {
             statistics = try await engine.statistics()

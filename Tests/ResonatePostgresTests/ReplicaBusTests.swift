@@ -1,0 +1,101 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import PostgresNIO
+import ResonateEngine
+import ResonateTesting
+import Synchronization
+import Testing
+
+@testable import ResonatePostgres
+
+/// The events one replica heard on the bus.
+final class ReplicaEvents: Sendable {
+    private let heard = Mutex<[ReplicaEvent]>([])
+
+    func record(_ event: ReplicaEvent) {
+        heard.withLock { $0.append(event) }
+    }
+
+    var relayed: [RelayedMessage] {
+        heard.withLock { $0.compactMap { if case .relayed(let message) = $0 { message } else { nil } } }
+    }
+
+    var acknowledgements: [RelayAcknowledgement] {
+        heard.withLock { $0.compactMap { if case .acknowledged(let answer) = $0 { answer } else { nil } } }
+    }
+}
+
+@Suite("The PostgreSQL replica bus", .sharedPostgres, .timeLimit(.minutes(2)))
+struct ReplicaBusTests {
+    /// Two replicas' buses on one database, each listening, `body` running while they do.
+    private func withTwoReplicas(
+        _ body: (_ buses: [PostgresReplicaBus], _ events: [ReplicaEvents], _ store: PostgresStore) async throws -> Void
+    ) async throws {
+        let store = try PostgresFixtures.store(try await PostgresFixtures.database())
+        let buses = try ["first", "second"].map {
+            try PostgresReplicaBus(store: store, replicaID: $0, url: "http://\($0)", logger: PostgresFixtures.logger)
+        }
+        let events = [ReplicaEvents(), ReplicaEvents()]
+        try await PostgresFixtures.running([store]) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (bus, heard) in zip(buses, events) {
+                    group.addTask { try await bus.listen { heard.record($0) } }
+                }
+                defer { group.cancelAll() }
+                // A heartbeat records the replica's LISTEN session once it has one.
+                try await eventually("both replicas to listen", within: .seconds(10)) {
+                    for bus in buses { _ = try await bus.heartbeat() }
+                    return try await store.read { transaction in
+                        try await transaction.rows("SELECT count(listener_pid) FROM replicas").first?.decode(Int64.self)
+                    } == 2
+                }
+                try await body(buses, events, store)
+            }
+        }
+    }
+
+    @Test("a relayed message reaches its replica with its sender, and the acknowledgement comes back to the sender")
+    func relayIsAcknowledged() async throws {
+        try await withTwoReplicas { buses, events, _ in
+            let message = RelayedMessage(
+                replica: "second", sender: "first", process: "p1", address: "poll://any@workers",
+                content: .execute(taskID: "job", version: 3))
+            try await buses[0].relay([message], acknowledgements: [])
+            try await eventually("the second replica to hear the message", within: .seconds(10)) {
+                events[1].relayed == [message]
+            }
+            try await buses[1].relay([], acknowledgements: [message.acknowledgement(delivered: false)])
+            try await eventually("the first replica to hear the answer", within: .seconds(10)) {
+                !events[0].acknowledgements.isEmpty
+            }
+            #expect(
+                events[0].acknowledgements == [
+                    RelayAcknowledgement(
+                        replica: "first", address: "poll://any@workers", content: .execute(taskID: "job", version: 3),
+                        delivered: false)
+                ])
+            #expect(events[0].relayed.isEmpty)
+            #expect(events[1].acknowledgements.isEmpty)
+        }
+    }
+
+    @Test("a replica whose LISTEN session ends is no longer routable at once, long before its heartbeat lapses")
+    func deadSessionIsNotRoutable() async throws {
+        try await withTwoReplicas { buses, _, store in
+            try await buses[1].advertise([ReplicaConnection(replica: "second", group: "workers", process: "p1")])
+            #expect(try await buses[0].peerConnections().map(\.process) == ["p1"])
+            // What PostgreSQL sees when the replica's process dies: its session ends.
+            _ = try await store.write { transaction in
+                try await transaction.rows(
+                    "SELECT pg_terminate_backend(listener_pid) FROM replicas WHERE id = 'second'")
+            }
+            let ended = ContinuousClock.now
+            try await eventually("the second replica's connections to stop being routable", within: .seconds(10)) {
+                try await buses[0].peerConnections().isEmpty
+            }
+            // The heartbeat's liveness timeout is 5 s; the session's end is seen well before.
+            #expect(ContinuousClock.now - ended < buses[0].livenessTimeout)
+        }
+    }
+}
