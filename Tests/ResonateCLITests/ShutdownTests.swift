@@ -1,0 +1,68 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import ResonateTesting
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("resonate serve shutting down", .timeLimit(.minutes(2)))
+struct ShutdownTests {
+    /// Opens a TCP connection to `port` on the loopback address and sends `bytes`; returns its descriptor.
+    private func connect(port: Int, sending bytes: String) throws -> Int32 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw ChildProcessError(description: "cannot connect to port \(port)") }
+        _ = bytes.withCString { send(descriptor, $0, strlen($0), 0) }
+        return descriptor
+    }
+
+    /// Whether the server's established connections on `port` exist and have empty receive queues, from
+    /// `/proc/net/tcp` (fields: local address:port, remote, state, tx_queue:rx_queue, all hexadecimal).
+    static func serverConnectionsHaveReadEverything(port: Int) throws -> Bool {
+        let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+        let local = String(format: ":%04X", port)
+        var found = false
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields: [Substring] = line.split(separator: " ")
+            guard fields.count > 4, fields[1].hasSuffix(local), fields[3] == "01" else { continue }
+            guard fields[4].hasSuffix(":00000000") else { return false }
+            found = true
+        }
+        return found
+    }
+
+    @Test("a client that never finishes its request does not keep the server from exiting on SIGTERM")
+    func halfSentRequestDoesNotBlockShutdown() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shutdown-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try await ServerProcess(logPath: directory.appendingPathComponent("server.log").path)
+        defer { server.kill9() }
+        // Headers promise 100 bytes of body; 8 come, and the connection stays open.
+        let descriptor = try connect(
+            port: server.port, sending: "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"kind\":")
+        defer { close(descriptor) }
+        // The server has read what was sent once its side of the connection has nothing left to read.
+        try await eventually("the server to read the half-sent request", within: .seconds(10)) {
+            try Self.serverConnectionsHaveReadEverything(port: server.port)
+        }
+        server.child.process.terminate()
+        let started = ContinuousClock.now
+        let status = try await server.child.waitForExit(timeout: .seconds(30))
+        #expect(status == 0)
+        // The default shutdown timeout is 10 s; without one, the server waits for the client forever.
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+}
