@@ -31,7 +31,10 @@ struct ShutdownTests {
     /// Whether the server's established connections on `port` exist and have empty receive queues, from
     /// `/proc/net/tcp` (fields: local address:port, remote, state, tx_queue:rx_queue, all hexadecimal).
     static func serverConnectionsHaveReadEverything(port: Int) throws -> Bool {
-        let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+        // Read to the end: a procfs file reports size 0, and reading it by its size stops at the first page.
+        guard let file = FileHandle(forReadingAtPath: "/proc/net/tcp") else { return false }
+        defer { try? file.close() }
+        let table = String(decoding: try file.readToEnd() ?? Data(), as: UTF8.self)
         let local = String(format: ":%04X", port)
         var found = false
         for line in table.split(separator: "\n").dropFirst() {
