@@ -1,12 +1,10 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import ResonateProtocol
-
 /// One promise of a call graph with the promises its function created.
-struct CallNode: Sendable {
+public struct CallNode: Sendable {
     /// What the promise stands for, read from the tags SDKs write.
-    enum Kind: String, Sendable {
+    public enum Kind: String, Sendable {
         /// The execution's root (a subtree's top keeps its own kind).
         case root
         /// A step run in the caller's process (`ctx.run`, `resonate:scope` `local`).
@@ -20,7 +18,7 @@ struct CallNode: Sendable {
         /// The cleanup execution the server started when its parent was canceled (`resonate-swift:cleanup-of`).
         case cleanup
 
-        init(_ promise: PromiseRecord) {
+        public init(_ promise: PromiseRecord) {
             if promise.tags[Tag.cleanupOf] != nil {
                 self = .cleanup
             } else if promise.isTimer {
@@ -35,19 +33,19 @@ struct CallNode: Sendable {
         }
     }
 
-    var promise: PromiseRecord
-    var kind: Kind
-    var children: [CallNode]
+    public var promise: PromiseRecord
+    public var kind: Kind
+    public var children: [CallNode]
 
     /// The invoked function's name from the param; `sleep` for timers; `nil` when the param names none (the
     /// Python SDK stores no param for local steps).
-    var function: String? {
+    public var function: String? {
         if kind == .sleep { return "sleep" }
         return Invocation(param: promise.param)?.function
     }
 
     /// Where the function ran: `local`, `remote` with the target group, `timer`, or `external`.
-    var location: String {
+    public var location: String {
         switch kind {
         case .run: return "local"
         case .sleep: return "timer"
@@ -59,7 +57,7 @@ struct CallNode: Sendable {
     }
 
     /// The group of a `poll://any@group[/id]` or `poll://uni@group/id` address; other addresses unchanged.
-    static func group(of address: String) -> String {
+    public static func group(of address: String) -> String {
         guard address.hasPrefix("poll://") else { return address }
         var rest = address.dropFirst("poll://".count)
         if let at = rest.firstIndex(of: "@") { rest = rest[rest.index(after: at)...] }
@@ -67,7 +65,7 @@ struct CallNode: Sendable {
     }
 
     /// `settledAt − createdAt` for settled promises; for pending ones the time since creation.
-    func elapsedMilliseconds(now: Int64) -> Int64 {
+    public func elapsedMilliseconds(now: Int64) -> Int64 {
         (promise.settledAt ?? now) - promise.createdAt
     }
 }

@@ -1,21 +1,19 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import ResonateProtocol
-
 /// The call graph of one execution: its root promise and, below each promise, the promises it created.
 ///
 /// SDKs tag every promise of an execution with `resonate:origin` (the root's id) and `resonate:parent` (the
 /// promise whose function created it); the tree is rebuilt from those tags.
-struct CallTree: Sendable {
-    var root: CallNode
+public struct CallTree: Sendable {
+    public var root: CallNode
 
     /// Builds the tree below `root` from the promises of its execution.
     ///
     /// Children are ordered by creation time, then id. A promise whose parent is not among `promises` is shown under
     /// the execution's root rather than dropped. `promises` may hold a whole execution while `root` is one of its inner
     /// promises; only what lies below `root` is shown.
-    init(root: PromiseRecord, promises: [PromiseRecord]) {
+    public init(root: PromiseRecord, promises: [PromiseRecord]) {
         var byID: [String: PromiseRecord] = [:]
         for promise in promises where promise.id != root.id { byID[promise.id] = promise }
         var children: [String: [PromiseRecord]] = [:]
@@ -43,7 +41,7 @@ struct CallTree: Sendable {
     }
 
     /// Every node, depth first, with its tree-drawing prefix (`│   ├── `), empty for the root.
-    var lines: [(node: CallNode, prefix: String)] {
+    public var lines: [(node: CallNode, prefix: String)] {
         var result: [(node: CallNode, prefix: String)] = [(root, "")]
         func visit(_ children: [CallNode], indent: String) {
             for (index, child) in children.enumerated() {
@@ -58,7 +56,7 @@ struct CallTree: Sendable {
 
     /// What a change of the tree is: its promises, their states and settlement times (not the elapsed time of
     /// pending ones, which changes on every look).
-    var signature: String {
+    public var signature: String {
         lines.map { "\($0.node.promise.id)|\($0.node.promise.state.rawValue)|\($0.node.promise.settledAt ?? -1)" }
             .joined(separator: "\n")
     }

@@ -2,15 +2,14 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Foundation
-import ResonateProtocol
 
 /// A function invocation as SDKs store it in a promise's `param`: `{"func":NAME,"args":[…],"version":N}`.
-struct Invocation: Sendable, Equatable {
-    var function: String
-    var args: [JSONValue]
-    var version: Int64
+public struct Invocation: Sendable, Equatable {
+    public var function: String
+    public var args: [JSONValue]
+    public var version: Int64
 
-    init(function: String, args: [JSONValue], version: Int64) {
+    public init(function: String, args: [JSONValue], version: Int64) {
         self.function = function
         self.args = args
         self.version = version
@@ -18,7 +17,7 @@ struct Invocation: Sendable, Equatable {
 
     /// Reads the invocation in a promise's param; `nil` when the param does not name a function. Local steps of
     /// the Swift SDK carry `func` without `args`; the Python SDK's local steps carry no param at all.
-    init?(param: Value) {
+    public init?(param: Value) {
         guard case .json(let document) = Payload(param), case .string(let function)? = document["func"] else {
             return nil
         }
@@ -28,7 +27,7 @@ struct Invocation: Sendable, Equatable {
     }
 
     /// The param value, with keys in the order the reference CLI writes them and an empty `headers` as it sends.
-    var param: Value {
+    public var param: Value {
         var writer = JSONWriter()
         writer.beginObject()
         writer.key("func")

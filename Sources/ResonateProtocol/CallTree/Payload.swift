@@ -2,11 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Foundation
-import ResonateProtocol
 
 /// What a ``Value``'s `data` holds, decoded the way every Resonate SDK encodes it: standard base64 of a JSON
 /// document.
-enum Payload: Sendable, Equatable {
+public enum Payload: Sendable, Equatable {
     /// No `data`: SDKs read it as `null`.
     case none
     /// `data` is base64 of this JSON document.
@@ -14,7 +13,7 @@ enum Payload: Sendable, Equatable {
     /// `data` is something else (not base64, or not JSON inside); kept exactly as stored.
     case raw(String)
 
-    init(_ value: Value) {
+    public init(_ value: Value) {
         guard let data = value.data else {
             self = .none
             return
@@ -27,14 +26,14 @@ enum Payload: Sendable, Equatable {
     }
 
     /// The value carrying `document` as SDKs write it: compact JSON, base64-encoded, no headers.
-    static func value(of document: JSONValue) -> Value {
+    public static func value(of document: JSONValue) -> Value {
         var writer = JSONWriter()
         writer.value(document)
         return Value(data: Data(writer.bytes).base64EncodedString())
     }
 
     /// The JSON document, when there is one (`null` for no data).
-    var document: JSONValue? {
+    public var document: JSONValue? {
         switch self {
         case .none: .null
         case .json(let document): document
@@ -43,7 +42,7 @@ enum Payload: Sendable, Equatable {
     }
 
     /// Compact JSON for JSON payloads, the stored text for raw ones, empty for none.
-    var text: String {
+    public var text: String {
         switch self {
         case .none:
             return ""
