@@ -45,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // TLS settings of the PostgreSQL store's connections (already required by postgres-nio).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        // Templates of the dashboard's server-rendered pages.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // SQLite from the system (Debian: libsqlite3-dev).
@@ -97,6 +99,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         // The SDK: durable functions against a server, or with the engine in-process (local mode).

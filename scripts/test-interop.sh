@@ -18,6 +18,9 @@ cd "$ROOT"
 VENV="$ROOT/.build/interop-venv"
 REQS="$ROOT/Tests/Interop/requirements.txt"
 
+# The dashboard's browser test drives Debian's Chromium.
+bash "$ROOT/scripts/setup-browser.sh"
+
 source "$ROOT/scripts/lib/python312.sh"
 ensure_py312_venv "$VENV" "$REQS" || { echo "test-interop: cannot set up $VENV" >&2; exit 2; }
 

@@ -28,12 +28,14 @@ public final class ResonateServer<S: Store>: Sendable {
     let cluster: ClusterCoordinator?
     let logger: Logger
     let metrics = ServerMetricHandles()
+    let requestRate: RequestRate
     private let boundPort = BoundPort()
 
     public init(engine: Engine<S>, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger) {
         self.engine = engine
         self.configuration = configuration
         self.logger = logger
+        requestRate = RequestRate(clock: { [engine] in engine.clock.now() })
         // Anycast weighs processes by their leased tasks: counted over the cluster when there are replicas (the
         // coordinator reads them from the store), else as this engine sees them.
         let clusterLoad = Mutex<ClusterCoordinator?>(nil)
@@ -82,6 +84,11 @@ public final class ResonateServer<S: Store>: Sendable {
     /// The number of open SSE connections.
     public var pollConnectionCount: Int { registry.connectionCount }
 
+    /// The tasks `process` holds leased: over the cluster with replicas, else as this engine sees them.
+    func leasedTasks(of process: String) -> Int {
+        cluster?.load(process) ?? engine.leasedTaskCount(process: process)
+    }
+
     /// The Hummingbird application serving the API, with the engine, push delivery and SSE registry as services.
     ///
     /// - Parameter onListening: called with the bound port once the server accepts connections.
@@ -92,6 +99,14 @@ public final class ResonateServer<S: Store>: Sendable {
         addRPCRoute(to: router)
         addPollRoute(to: router)
         addOperationalRoutes(to: router)
+        if configuration.isDashboardEnabled {
+            do {
+                try addDashboardRoutes(to: router)
+            } catch {
+                logger.error(
+                    "the dashboard's templates do not parse; serving no dashboard", metadata: ["error": "\(error)"])
+            }
+        }
         let boundPort = self.boundPort
         let configuration = self.configuration
         let engine = self.engine

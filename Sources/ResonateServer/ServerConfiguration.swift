@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable {
     /// keeps a connection open mid-request must not keep the server from exiting. Default 10 s, well inside the
     /// usual 30 s a supervisor waits before SIGKILL.
     public var shutdownTimeout: Duration = .seconds(10)
+    /// Whether the dashboard is served under `/ui` on the API port. Default `true`.
+    public var isDashboardEnabled = true
     /// JWT authentication (PROTOCOL §1.6): `nil` (the default) accepts every request. With a verifier, `POST /`
     /// requires a valid token in `head.auth` whose `role` or `prefix` covers the request (else 401 or 403), and
     /// `GET /poll/…` requires one in `Authorization: Bearer …` (else 401).

@@ -110,6 +110,16 @@ async def py_hold(ctx: Context, run: str) -> str:
     return f"{run} held"
 
 
+# ── "approval": an order that waits for a person (a latent promise), settled from the dashboard ──
+
+
+async def approve_order(ctx: Context, order: str) -> dict:
+    decision = ctx.promise()
+    await decision.id()
+    approval = await decision
+    return {"order": order, "approval": approval}
+
+
 APPS = {
     "rpc": lambda r: (
         r.register(remote_shout),
@@ -119,6 +129,7 @@ APPS = {
     "compute": lambda r: r.register(compute, retry_policy=Never()),
     "dup": lambda r: r.register(once_only, retry_policy=Never()),
     "cancel": lambda r: r.register(py_hold),
+    "approval": lambda r: r.register(approve_order),
     "swift-interop": lambda r: (
         r.register(py_mul),
         r.register(py_fail, retry_policy=Never()),

@@ -30,6 +30,7 @@ public final class Engine<S: Store>: Service, Sendable {
     private let sink = Mutex<(any MessageSink)?>(nil)
     private let leases = LeaseCounts()
     private let timerLateness = Recorder(label: "resonate_timer_lateness_milliseconds")
+    private let latestTimerLateness = Atomic<Int64>(0)
 
     public init(
         store: S,
@@ -132,6 +133,7 @@ public final class Engine<S: Store>: Service, Sendable {
             return (try await transition.processTimers(batchSize: batchSize), effects.effects)
         }
         for lateness in result.promiseLateness { timerLateness.record(lateness) }
+        if let latest = result.promiseLateness.max() { latestTimerLateness.store(latest, ordering: .relaxed) }
         publish(effects)
         return result
     }
@@ -188,6 +190,11 @@ public final class Engine<S: Store>: Service, Sendable {
     public func relayAcknowledged(address: String, content: OutboxEntry.Content, delivered: Bool) {
         let action = outbox.withLock { $0.acknowledge(address: address, content: content, delivered: delivered) }
         if case .routeAgain(let delivery) = action { deliver([delivery]) }
+    }
+
+    /// How late, in milliseconds, the latest timer pass that timed out promises fired the latest of them.
+    public var recentTimerLateness: Int64 {
+        latestTimerLateness.load(ordering: .relaxed)
     }
 
     /// The number of messages relayed to other replicas and not yet acknowledged.

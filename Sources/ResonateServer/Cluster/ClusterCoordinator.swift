@@ -65,6 +65,11 @@ final class ClusterCoordinator: Service, Sendable {
         serverURL.withLock { $0 = url }
     }
 
+    /// The other replicas' connections, as last read.
+    var peers: [ReplicaConnection] {
+        state.withLock { $0.peers.values.flatMap { $0 } }
+    }
+
     /// Leased tasks of `process` over the cluster.
     func load(_ process: String) -> Int {
         state.withLock { $0.load(process) }

@@ -21,6 +21,7 @@ extension ResonateServer {
         let authorize = Self.authorizer(configuration.authentication)
         let configuredTracer = configuration.tracer
         let metrics = self.metrics
+        let requestRate = self.requestRate
         router.post("/") { request, _ -> Response in
             let started = ContinuousClock.now
             var request = request
@@ -56,6 +57,7 @@ extension ResonateServer {
             if response.status >= 500 { span.setStatus(SpanStatus(code: .error)) }
             let kind = RequestKind(rawValue: response.kind)?.rawValue ?? "unknown"
             metrics.requests(kind: kind, status: response.status).increment()
+            requestRate.record()
             metrics.requestDuration(kind: kind).recordInterval(since: started)
             logger.debug(
                 "request",

@@ -141,6 +141,7 @@ enum ServerLauncher {
             ]
             if let replica = settings.replicaID { metadata["replica"] = "\(replica)" }
             if settings.metricsPort != 0 { metadata["metrics"] = "http://\(host):\(settings.metricsPort)/metrics" }
+            if settings.server.isDashboardEnabled { metadata["dashboard"] = "http://\(host):\(port)/ui" }
             if let endpoint = settings.tracesEndpoint { metadata["traces"] = "\(endpoint)" }
             if let verifier = settings.server.authentication {
                 metadata["auth"] = "\(verifier.key.family) (\(verifier.key.acceptedAlgorithms.joined(separator: ", ")))"

@@ -41,6 +41,9 @@ struct ServerOptions: ParsableArguments {
     @Flag(help: "Enable debug.* operations and head[\"resonate:debug_time\"]. [env: RESONATE_DEBUG=true]")
     var debug = false
 
+    @Flag(help: "Serve no dashboard under /ui. [env: RESONATE_NO_UI=true]")
+    var noUI = false
+
     @Option(
         help: """
             URL workers call back, sent in execute messages. [env: RESONATE_SERVER_URL] \
@@ -183,6 +186,8 @@ struct ServerOptions: ParsableArguments {
         }
 
         server.authentication = try authentication(setting)
+        let noUIEnvironment = environment["RESONATE_NO_UI"].map { ["1", "true", "yes"].contains($0.lowercased()) }
+        server.isDashboardEnabled = !(noUI || (noUIEnvironment ?? false))
 
         var engine = EngineConfiguration()
         let debugEnvironment = environment["RESONATE_DEBUG"].map { ["1", "true", "yes"].contains($0.lowercased()) }
