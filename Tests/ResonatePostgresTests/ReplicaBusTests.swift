@@ -26,6 +26,17 @@ final class ReplicaEvents: Sendable {
     }
 }
 
+/// Why listening failed, for the failure message of a test that waits for it.
+final class ListenFailures: Sendable {
+    private let failures = Mutex<[String]>([])
+
+    func record(_ failure: String) {
+        failures.withLock { $0.append(failure) }
+    }
+
+    var latest: [String] { failures.withLock { Array($0.suffix(4)) } }
+}
+
 @Suite("The PostgreSQL replica bus", .sharedPostgres, .timeLimit(.minutes(2)))
 struct ReplicaBusTests {
     /// Two replicas' buses on one database, each listening, `body` running while they do.
@@ -39,12 +50,25 @@ struct ReplicaBusTests {
         let events = [ReplicaEvents(), ReplicaEvents()]
         try await PostgresFixtures.running([store]) {
             try await withThrowingTaskGroup(of: Void.self) { group in
+                let failures = ListenFailures()
                 for (bus, heard) in zip(buses, events) {
-                    group.addTask { try await bus.listen { heard.record($0) } }
+                    // Listening again after a failure, as a replica does (a busy server may refuse a connection).
+                    group.addTask {
+                        while !Task.isCancelled {
+                            do {
+                                try await bus.listen { heard.record($0) }
+                            } catch {
+                                failures.record("\(bus.replicaID): \(String(reflecting: error))")
+                            }
+                            try? await Task.sleep(for: .milliseconds(100))
+                        }
+                    }
                 }
                 defer { group.cancelAll() }
                 // A heartbeat records the replica's LISTEN session once it has one.
-                try await eventually("both replicas to listen", within: .seconds(10)) {
+                try await eventually(
+                    "both replicas to listen; failures: \(failures.latest)", within: .seconds(30)
+                ) {
                     for bus in buses { _ = try await bus.heartbeat() }
                     return try await store.read { transaction in
                         try await transaction.rows("SELECT count(listener_pid) FROM replicas").first?.decode(Int64.self)
