@@ -116,6 +116,8 @@ struct DashboardTests {
             #expect(page.body.contains("└── order-1:1"))
             #expect(page.body.contains("&quot;order-1&quot;"), "the decoded argument")
             #expect(page.body.contains(#"action="/ui/settle""#))
+            // The root's task is pending: its next retry shows, which the protocol's task record does not carry.
+            #expect(page.body.contains("execute sent again"))
             let notJSON = try await browser.post(
                 "/ui/settle", form: [("id", "order-1:1"), ("state", "resolved"), ("value", "{not json")])
             #expect(notJSON.status == 400)

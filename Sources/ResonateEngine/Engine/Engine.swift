@@ -138,6 +138,12 @@ public final class Engine<S: Store>: Service, Sendable {
         return result
     }
 
+    /// The stored task of promise `id`, with its timer (the lease's expiry while acquired, the next retry while
+    /// pending), which the protocol's task record does not show.
+    public func storedTask(id: String) async throws -> TaskRow? {
+        try await store.read { transaction in try await transaction.task(id: id) }
+    }
+
     /// The earliest promise timeout, task timeout or schedule run in the store.
     public func nextDeadline() async throws -> Int64? {
         try await store.read { transaction in try await transaction.nextDeadline() }

@@ -98,8 +98,8 @@ enum DashboardPages {
         var state: String
         var version: Int64
         var holder: String
-        var lease: String
-        var resumes: Int64
+        /// The lease's expiry while acquired, the next retry while pending.
+        var timer: String
     }
 
     struct Execution {

@@ -160,7 +160,7 @@ extension DashboardRenderer {
                         .joined(separator: "\n"),
                     depth: depth,
                     indent: "\(Double(depth) * 1.2)em",
-                    task: promise.target == nil ? nil : await task(promise.id).map(taskInfo),
+                    task: promise.target == nil ? nil : await storedTask(promise.id).map { taskInfo($0, now: now) },
                     isSettleable: settleable,
                     offset: String(format: "%.2f", Double(promise.createdAt - start) / span * 100),
                     width: String(format: "%.2f", Double((promise.settledAt ?? now) - promise.createdAt) / span * 100)
@@ -177,10 +177,19 @@ extension DashboardRenderer {
         return ("execution", page)
     }
 
-    private func taskInfo(_ task: TaskRecord) -> DashboardPages.TaskInfo {
-        DashboardPages.TaskInfo(
-            state: task.state.rawValue, version: task.version, holder: task.pid ?? "-",
-            lease: task.ttl.map { DashboardPages.duration($0) } ?? "-", resumes: task.resumes)
+    private func taskInfo(_ task: TaskRow, now: Int64) -> DashboardPages.TaskInfo {
+        var timer = "-"
+        if let timeout = task.timeout {
+            let distance = DashboardPages.duration(abs(timeout.at - now))
+            let relative = timeout.at >= now ? "in \(distance)" : "\(distance) ago"
+            let when = "\(DashboardPages.time(timeout.at)) (\(relative))"
+            switch timeout.kind {
+            case .lease: timer = "lease of \(task.ttl.map(DashboardPages.duration) ?? "?") expires \(when)"
+            case .retry: timer = "execute sent again \(when)"
+            }
+        }
+        return DashboardPages.TaskInfo(
+            state: task.state.rawValue, version: task.version, holder: task.pid ?? "-", timer: timer)
     }
 
     // MARK: Workers and schedules

@@ -153,6 +153,11 @@ struct DashboardRenderer<S: Store>: Sendable {
         return task
     }
 
+    /// The stored task, with its lease's expiry or next retry; `nil` when there is none or it cannot be read.
+    func storedTask(_ id: String) async -> TaskRow? {
+        try? await server.engine.storedTask(id: id)
+    }
+
     func searchPromises(_ search: PromiseSearch) async throws -> (records: [PromiseRecord], cursor: String?) {
         guard case .promises(let records, let cursor) = try await execute(.promiseSearch(search)) else {
             return ([], nil)

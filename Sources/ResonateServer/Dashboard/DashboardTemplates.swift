@@ -102,7 +102,7 @@ enum DashboardTemplates {
         <dl>
         <dt>created</dt><dd>{{created}}</dd>
         <dt>settled</dt><dd>{{settled}}</dd>
-        {{#task}}<dt>task</dt><dd>{{state}} · version {{version}} · holder {{holder}} · lease {{lease}} · resumes {{resumes}}</dd>{{/task}}
+        {{#task}}<dt>task</dt><dd>{{state}} · version {{version}} · holder <code>{{holder}}</code> · {{timer}}</dd>{{/task}}
         <dt>arguments</dt><dd><pre>{{arguments}}</pre></dd>
         <dt>result</dt><dd><pre>{{result}}</pre></dd>
         <dt>tags</dt><dd><pre>{{tags}}</pre></dd>
