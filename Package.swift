@@ -1,6 +1,16 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// librdkafka for the Kafka modules: the static build of scripts/setup-kafka.sh under .build/librdkafka/install,
+/// or the prefix in RDKAFKA_PREFIX. Given by path rather than found through pkg-config, so that building anything
+/// else (the server, the SDK) neither looks for it nor warns about it.
+let rdkafkaPrefix = Context.environment["RDKAFKA_PREFIX"] ?? Context.packageDirectory + "/.build/librdkafka/install"
+let rdkafkaSwiftSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I\(rdkafkaPrefix)/include"])]
+/// librdkafka and what its static build links against (its pkg-config file's Requires and Libs).
+let rdkafkaLinkerSettings: [LinkerSetting] =
+    ["rdkafka", "ssl", "crypto", "z", "zstd", "lz4", "m", "dl", "pthread", "rt"].map { .linkedLibrary($0) }
+    + [.unsafeFlags(["-L\(rdkafkaPrefix)/lib"])]
+
 let package = Package(
     name: "resonate-swift",
     platforms: [.macOS(.v15)],
@@ -128,13 +138,8 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        // librdkafka from the system (pkg-config rdkafka): Debian's librdkafka-dev, or the build of
-        // scripts/setup-kafka.sh (PKG_CONFIG_PATH=.build/librdkafka/pkgconfig).
-        .systemLibrary(
-            name: "CRdKafka",
-            pkgConfig: "rdkafka",
-            providers: [.apt(["librdkafka-dev"]), .brew(["librdkafka"])]
-        ),
+        // librdkafka's headers and library, at rdkafkaPrefix (above).
+        .systemLibrary(name: "CRdKafka"),
         // A Kafka client over librdkafka: consumer, producer, topic administration. No C types in its API.
         .target(
             name: "ResonateKafka",
@@ -143,7 +148,9 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            swiftSettings: rdkafkaSwiftSettings,
+            linkerSettings: rdkafkaLinkerSettings
         ),
         // Test support: an in-process server for tests of applications and of the SDK.
         .target(
@@ -206,7 +213,8 @@ let package = Package(
                 "CSQLite", "ResonateKafka", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
-            path: "Examples/Kafka/Shared"
+            path: "Examples/Kafka/Shared",
+            swiftSettings: rdkafkaSwiftSettings
         ),
         .executableTarget(
             name: "kafka-setup-topics",
@@ -214,7 +222,8 @@ let package = Package(
                 "ExampleSupport", "KafkaExampleSupport", "ResonateKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Examples/Kafka/SetupTopics"
+            path: "Examples/Kafka/SetupTopics",
+            swiftSettings: rdkafkaSwiftSettings
         ),
         .executableTarget(
             name: "kafka-producer",
@@ -223,7 +232,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Examples/Kafka/Producer"
+            path: "Examples/Kafka/Producer",
+            swiftSettings: rdkafkaSwiftSettings
         ),
         .executableTarget(
             name: "kafka-worker",
@@ -237,7 +247,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            path: "Examples/Kafka/Worker"
+            path: "Examples/Kafka/Worker",
+            swiftSettings: rdkafkaSwiftSettings
         ),
         // A worker program the SDK's process-level and cross-language tests start and kill.
         .executableTarget(
@@ -273,7 +284,8 @@ let package = Package(
                 "ResonateTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            swiftSettings: rdkafkaSwiftSettings
         ),
         .testTarget(
             name: "ResonateTests",
@@ -298,7 +310,8 @@ let package = Package(
                 "ResonateProtocol",
                 "ResonateTesting",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: rdkafkaSwiftSettings
         ),
         // The `resonate` client commands as real processes against `resonate dev` and Swift SDK workers.
         .testTarget(

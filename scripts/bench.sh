@@ -187,7 +187,6 @@ fi
 if [[ $PEERS == 1 ]]; then
     step "Kafka: librdkafka, the Tansu broker, the example programs"
     bash scripts/setup-kafka.sh
-    export PKG_CONFIG_PATH="$ROOT/.build/librdkafka/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
     if [[ $QUICK == 1 ]]; then
         CONFIGURATION=(-c debug)
         KAFKA_ARGS=(--records 40 --crash-records 40 --rounds 2 --round-records 20 --batch-sleep 0.2)

