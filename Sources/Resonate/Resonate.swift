@@ -292,7 +292,7 @@ public final class Resonate: Service, Sendable {
                     try submit(.run(task: task, promise: promise, preload: preload))
                 } catch {
                     runtime.heartbeats.remove(task.id, version: task.version)
-                    _ = try? await runtime.transport.send(.taskRelease(id: task.id, version: task.version))
+                    await runtime.releaseTask(task.id, version: task.version, logger: runtime.logger)
                     throw error
                 }
             } else {
@@ -514,7 +514,15 @@ public final class Resonate: Service, Sendable {
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { background in
                 if let engine {
-                    background.addTask { try? await engine.run() }
+                    background.addTask {
+                        do {
+                            try await engine.run()
+                        } catch {
+                            self.runtime.logger.error(
+                                "the in-process engine stopped; no timers fire and no messages go out",
+                                metadata: ["error": "\(error)"])
+                        }
+                    }
                 }
                 background.addTask {
                     await self.source.run(
@@ -643,7 +651,12 @@ public final class Resonate: Service, Sendable {
     private func handle(_ message: Message) {
         switch message {
         case .execute(let taskID, let version):
-            try? submit(.execute(taskID: taskID, version: version))
+            do {
+                try submit(.execute(taskID: taskID, version: version))
+            } catch {
+                // Stopping: the server sends the execute again (to another process) when the task's retry is due.
+                runtime.logger.debug("not taking a task while stopping", metadata: ["task": "\(taskID)"])
+            }
         case .unblock(let promise):
             runtime.subscriptions.update(promise)
         }

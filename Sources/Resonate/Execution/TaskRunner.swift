@@ -120,14 +120,14 @@ struct TaskRunner: Sendable {
             runtime.heartbeats.add(task.id, version: task.version)
             try? await runtime.sleep(for: .seconds(5))
             runtime.heartbeats.remove(task.id, version: task.version)
-            _ = try? await runtime.transport.send(.taskRelease(id: task.id, version: task.version))
+            await runtime.releaseTask(task.id, version: task.version, logger: logger)
             return
         }
         // A cleanup task replays the execution it names, which was canceled.
         var canceled: PromiseRecord?
         if let canceledID = promise.tags[Tag.cleanupOf] {
             guard let record = await canceledExecution(canceledID, preload: preload, logger: logger) else {
-                _ = try? await runtime.transport.send(.taskRelease(id: task.id, version: task.version))
+                await runtime.releaseTask(task.id, version: task.version, logger: logger)
                 return
             }
             // A pass of the canceled execution parked here will never resume: its task is fulfilled.
@@ -188,7 +188,7 @@ struct TaskRunner: Sendable {
                     span.attributes["resonate.outcome"] = "released"
                     span.recordError(error)
                     logger.warning("execution failed; releasing the task", metadata: ["error": "\(error)"])
-                    _ = try? await runtime.transport.send(.taskRelease(id: task.id, version: task.version))
+                    await runtime.releaseTask(task.id, version: task.version, logger: logger)
                     return
                 }
             }
@@ -338,7 +338,7 @@ struct TaskRunner: Sendable {
             }
         } catch {
             logger.warning("cannot fulfill the task; it will run again", metadata: ["error": "\(error)"])
-            _ = try? await runtime.transport.send(.taskRelease(id: task.id, version: task.version))
+            await runtime.releaseTask(task.id, version: task.version, logger: logger)
         }
     }
 
@@ -378,7 +378,7 @@ struct TaskRunner: Sendable {
             }
         } catch {
             logger.warning("cannot suspend the task; it will run again", metadata: ["error": "\(error)"])
-            _ = try? await runtime.transport.send(.taskRelease(id: taskID, version: version))
+            await runtime.releaseTask(taskID, version: version, logger: logger)
             return .failed(error)
         }
     }

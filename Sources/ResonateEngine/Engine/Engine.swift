@@ -165,6 +165,10 @@ public final class Engine<S: Store>: Service, Sendable {
         let now = clock.now()
         for delivery in deliveries {
             guard let address = try? Address(parsing: delivery.entry.address) else {
+                // Stored before addresses were checked, or by another build: it can never be delivered.
+                logger.warning(
+                    "dropping a message with an unreadable address",
+                    metadata: ["address": "\(delivery.entry.address)", "message": "\(delivery.message.kind)"])
                 outbox.withLock { $0.markDelivered(delivery.entry) }
                 continue
             }
