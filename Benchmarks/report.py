@@ -7,7 +7,8 @@
 Reads machine.json, sqlite.json and postgres.json (``resonate bench --json``; postgres.json also holds the
 figures of several replicas on one database), dbos-sqlite.json, dbos-postgres.json and resonate-python.json
 (the peers), long-executions.json and soak.json (``resonate bench --long-executions`` and ``--soak``) and
-python-long.json (the Python SDK's sequential steps); any of them may be missing, and the report says so.
+python-long.json (the Python SDK's sequential steps) and recovery.json (workflows' extra wait when a replica dies or
+PostgreSQL restarts mid-run); any of them may be missing, and the report says so.
 Standard library only.
 """
 
@@ -291,7 +292,29 @@ def collect(data: dict[str, Any]) -> tuple[list[Figure], list[Target]]:
         )
     collect_kafka(data.get("kafka"), figures, targets)
     collect_long(data, figures, targets)
+    collect_recovery(data.get("recovery"), figures, targets)
     return figures, targets
+
+
+def collect_recovery(recovery: dict[str, Any] | None, figures: list[Figure], targets: list[Target]) -> None:
+    """Workflows' extra wait when a replica and its worker are killed, or PostgreSQL restarts, mid-run
+    (recovery.json): none may wait more than the workers' lease plus 5 s."""
+    if recovery is None:
+        targets.append(Target("Recovery: no workflow waits more than the lease + 5 s", "0 over", "not measured", None))
+        return
+    for case in recovery["recovery"]:
+        wait = case["extra_wait_s"]
+        for key in ("p50", "p90", "max"):
+            figures.append(Figure("recovery", f"{case['case']}: extra wait {key}", wait[key], "s"))
+        figures.append(Figure("recovery", f"{case['case']}: undisturbed workflow", case["baseline_s"], "s"))
+        targets.append(
+            Target(
+                f"Recovery, {case['case']}: no workflow waits more than the lease + 5 s",
+                f"0 of {case['workflows']} over {case['bound_s']:g} s",
+                f"{case['over_bound']} over (max {wait['max']:g} s)",
+                case["over_bound"] == 0,
+            )
+        )
 
 
 def flat_target(name: str, goal_ratio: float, small: dict[str, Any], large: dict[str, Any], key: str, unit: str) -> Target:
@@ -595,7 +618,7 @@ def write_csv(path: Path, figures: list[Figure]) -> None:
 def main(folder: Path) -> None:
     names = [
         "machine", "sqlite", "postgres", "dbos-sqlite", "dbos-postgres", "resonate-python", "kafka",
-        "long-executions", "soak", "python-long",
+        "long-executions", "soak", "python-long", "recovery",
     ]
     data = {name: load(folder, f"{name}.json") for name in names}
     if all(data[name] is None for name in names if name != "machine"):

@@ -175,6 +175,29 @@ class ReportTests(unittest.TestCase):
         overhead = next(figure for figure in figures if figure.name.startswith("Long executions, local"))
         self.assertAlmostEqual(overhead.ratio, 2.0)
 
+    def test_recovery_is_judged_by_the_workflows_over_the_lease_plus_five_seconds(self) -> None:
+        def case(name: str, over: int, worst: float) -> dict:
+            return {
+                "case": name, "workflows": 60, "baseline_s": 2.2, "bound_s": 15.0, "over_bound": over, "over_25s": over,
+                "extra_wait_s": {"p50": 0.4, "p90": 0.6, "max": worst},
+            }
+
+        recovery = {"recovery": [case("replica kill", 0, 0.6), case("PostgreSQL restart", 3, 31.0)], "ttl_s": 10.0}
+        figures, targets = report.collect({"sqlite": SQLITE, "recovery": recovery})
+        verdicts = {target.name: target.met for target in targets if target.name.startswith("Recovery")}
+        self.assertEqual(
+            verdicts,
+            {
+                "Recovery, replica kill: no workflow waits more than the lease + 5 s": True,
+                "Recovery, PostgreSQL restart: no workflow waits more than the lease + 5 s": False,
+            },
+        )
+        worst = next(figure for figure in figures if figure.name == "PostgreSQL restart: extra wait max")
+        self.assertEqual(worst.value, 31.0)
+        _, unmeasured = report.collect({"sqlite": SQLITE})
+        recovery_target = next(target for target in unmeasured if target.name.startswith("Recovery"))
+        self.assertIsNone(recovery_target.met)
+
     def test_writes_the_report_the_csv_and_the_chart(self) -> None:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder)

@@ -176,6 +176,25 @@ if [[ $PEERS == 1 ]]; then
     "$PYTHON" resonate_python_peer.py --server-binary "$BIN" "${PEER_ARGS[@]}" \
         > "$OUT/resonate-python.json" 2> "$SCRATCH/resonate-python.log" \
         || { echo "bench: the Python SDK peer failed:" >&2; tail -20 "$SCRATCH/resonate-python.log" >&2; rm -f "$OUT/resonate-python.json"; }
+    if [[ -n "$PGPORT" ]]; then
+        step "recovery: a replica killed, PostgreSQL restarted, mid-run"
+        for database in recovery_kill recovery_restart; do
+            pg_tool psql -h 127.0.0.1 -p "$PGPORT" -U postgres -q -c "CREATE DATABASE $database" postgres
+        done
+        # An immediate restart (what a crash looks like to the replicas), with the options the cluster started with.
+        {
+            echo "PGBIN=$(printf '%q' "$PGBIN")"
+            declare -f pg_tool
+            printf 'pg_tool pg_ctl -D %q -l %q -m immediate -w -t 60 -o %q restart >/dev/null\n' "$PGDIR/data" "$PGDIR/log" \
+                "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c synchronous_commit=on -c fsync=on -c max_connections=300"
+        } > "$SCRATCH/pg-restart.sh"
+        "$PYTHON" "$ROOT/Benchmarks/recovery_bench.py" --server-binary "$BIN" --python "$PYTHON" \
+            --database "postgres://postgres@127.0.0.1:$PGPORT/recovery_kill" \
+            --database "postgres://postgres@127.0.0.1:$PGPORT/recovery_restart" \
+            --restart-command "bash $SCRATCH/pg-restart.sh" --json "$OUT/recovery.json" 2> "$SCRATCH/recovery.log" \
+            | tee "$OUT/recovery.txt" \
+            || { echo "bench: the recovery run failed:" >&2; tail -20 "$SCRATCH/recovery.log" >&2; rm -f "$OUT/recovery.json"; }
+    fi
     step "official Resonate Python SDK, sequential steps of growing length"
     "$PYTHON" resonate_python_peer.py --server-binary "$BIN" --long-steps "$PYTHON_LONG" \
         > "$OUT/python-long.json" 2> "$SCRATCH/python-long.log" \

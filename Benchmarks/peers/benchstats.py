@@ -29,13 +29,13 @@ def summary(milliseconds: list[float]) -> dict[str, Any]:
 class Server:
     """``resonate serve`` on a SQLite file in a temporary directory, on a free loopback port."""
 
-    def __init__(self, binary: str) -> None:
+    def __init__(self, binary: str, store: str | None = None, arguments: tuple[str, ...] = ()) -> None:
         self.directory = tempfile.mkdtemp(prefix="resonate-peer-")
         log_path = Path(self.directory) / "server.log"
         self.log = open(log_path, "wb")
-        env = dict(os.environ, RESONATE_STORE=f"sqlite:{Path(self.directory) / 'resonate.db'}")
+        env = dict(os.environ, RESONATE_STORE=store or f"sqlite:{Path(self.directory) / 'resonate.db'}")
         self.process = subprocess.Popen(
-            [binary, "serve", "--port", "0", "--metrics-port", "0", "--log-level", "notice"],
+            [binary, "serve", "--port", "0", "--metrics-port", "0", "--log-level", "notice", *arguments],
             stdout=self.log,
             stderr=subprocess.STDOUT,
             env=env,

@@ -1,13 +1,8 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import Foundation
 import Hummingbird
-import Mustache
 import NIOCore
-import ResonateAuth
-import ResonateEngine
-import ResonateProtocol
 
 extension ResonateServer {
     /// The dashboard under `/ui`: executions, one execution's call tree, workers and schedules, as server-rendered
