@@ -1,9 +1,10 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-@testable import ResonateServer
 import Synchronization
 import Testing
+
+@testable import ResonateServer
 
 @Suite("The dashboard's requests per second")
 struct RequestRateTests {
