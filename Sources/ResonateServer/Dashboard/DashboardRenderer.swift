@@ -49,44 +49,48 @@ struct DashboardRenderer<S: Store>: Sendable {
     func respond(
         to request: Request, page: (Access) async throws -> (template: String, object: Any)
     ) async -> Response {
-        let access: Access
-        switch authenticate(request) {
-        case .success(let granted): access = granted
-        case .failure(let error): return render(error, access: Access(token: nil, verifier: nil))
-        }
-        do {
+        await authenticated(
+            request, otherwise: PageError(status: .internalServerError, heading: "Something went wrong", text: "")
+        ) { access in
             let (template, object) = try await page(access)
             return html(library.render(object, withTemplate: template) ?? "", status: .ok)
-        } catch let error as PageError {
-            return render(error, access: access)
-        } catch {
-            return render(
-                PageError(status: .internalServerError, heading: "Something went wrong", text: "\(error)"),
-                access: access)
         }
     }
 
     /// Runs a form's change and sends the browser back to the page it names, with a notice.
     func act(
-        on request: Request, change: ([String: String], Access) async throws -> (location: String, notice: String)
+        on request: Request,
+        change: ([String: String], Access) async throws -> (location: String, notice: String)
     ) async -> Response {
-        let access: Access
-        switch authenticate(request) {
-        case .success(let granted): access = granted
-        case .failure(let error): return render(error, access: Access(token: nil, verifier: nil))
-        }
-        do {
+        await authenticated(request, otherwise: PageError(status: .badRequest, heading: "Cannot do that", text: "")) {
+            access in
             let body = try await request.body.collect(upTo: 1 << 20)
-            let form = Self.formFields(String(buffer: body))
-            let (location, notice) = try await change(form, access)
+            let (location, notice) = try await change(Self.formFields(String(buffer: body)), access)
             let separator = location.contains("?") ? "&" : "?"
             return Response(
                 status: .seeOther,
                 headers: [.location: location + separator + "notice=" + Self.queryEncoded(notice)])
+        }
+    }
+
+    /// Runs `body` with the visitor's access; a page error becomes its page, any other error a page of `otherwise`
+    /// with the error's description.
+    private func authenticated(
+        _ request: Request, otherwise: PageError, _ body: (Access) async throws -> Response
+    ) async -> Response {
+        let access: Access
+        switch authenticate(request) {
+        case .success(let granted): access = granted
+        case .failure(let error): return render(error, access: Access())
+        }
+        do {
+            return try await body(access)
         } catch let error as PageError {
             return render(error, access: access)
         } catch {
-            return render(PageError(status: .badRequest, heading: "Cannot do that", text: "\(error)"), access: access)
+            var page = otherwise
+            page.text = "\(error)"
+            return render(page, access: access)
         }
     }
 
