@@ -152,21 +152,32 @@ let package = Package(
             swiftSettings: rdkafkaSwiftSettings,
             linkerSettings: rdkafkaLinkerSettings
         ),
-        // Test support: an in-process server for tests of applications and of the SDK.
+        // Test support for applications: an in-process server, JWTs for it, and a bounded wait.
         .target(
             name: "ResonateTesting",
             dependencies: [
                 "ResonateAuth",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 "ResonateEngine",
                 "ResonateServer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // This repository's own test machinery (child processes, PostgreSQL, a TCP balancer, a local HTTP server,
+        // raw sockets): shared by the test targets, not a product.
+        .target(
+            name: "ResonateTestSupport",
+            dependencies: [
+                "ResonateTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            path: "Tests/Support/ResonateTestSupport"
         ),
         .executableTarget(
             name: "resonate",
@@ -259,7 +270,9 @@ let package = Package(
         .testTarget(name: "ResonateProtocolTests", dependencies: ["ResonateProtocol"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ResonateEngineTests",
-            dependencies: ["ResonateProtocol", "ResonateEngine", "ResonatePostgres", "ResonateTesting"]
+            dependencies: [
+                "ResonateProtocol", "ResonateEngine", "ResonatePostgres", "ResonateTesting", "ResonateTestSupport",
+            ]
         ),
         .testTarget(
             name: "ResonatePostgresTests",
@@ -269,6 +282,7 @@ let package = Package(
                 "ResonateEngine",
                 "ResonatePostgres",
                 "ResonateTesting",
+                "ResonateTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -282,6 +296,7 @@ let package = Package(
             dependencies: [
                 "ResonateKafka",
                 "ResonateTesting",
+                "ResonateTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -294,6 +309,7 @@ let package = Package(
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "ResonateTesting",
+                "ResonateTestSupport",
                 "ResonateProtocol",
                 "ResonateEngine",
                 "ResonateServer",
@@ -309,6 +325,7 @@ let package = Package(
                 "ResonateKafka",
                 "ResonateProtocol",
                 "ResonateTesting",
+                "ResonateTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: rdkafkaSwiftSettings
@@ -319,6 +336,7 @@ let package = Package(
             dependencies: [
                 "Resonate",
                 "ResonateTesting",
+                "ResonateTestSupport",
                 "ResonateProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -330,6 +348,7 @@ let package = Package(
             dependencies: [
                 "ResonateAuth",
                 "ResonateTesting",
+                "ResonateTestSupport",
                 "ResonateProtocol",
                 "ResonateEngine",
                 "ResonatePostgres",

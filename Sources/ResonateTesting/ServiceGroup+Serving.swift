@@ -1,15 +1,15 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import Logging
-import ServiceLifecycle
+package import Logging
+package import ServiceLifecycle
 
 extension ServiceGroup {
     /// Runs `application` while `body` runs with the port it listens on, then shuts it down gracefully, also when
     /// `body` throws.
     ///
     /// - Parameter ports: where the application reports its port once it listens (it binds port 0).
-    static func serving<T: Sendable>(
+    package static func serving<T: Sendable>(
         _ application: some Service,
         ports: AsyncStream<Int>,
         logger: Logger,

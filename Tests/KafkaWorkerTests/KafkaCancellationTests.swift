@@ -6,6 +6,7 @@ import KafkaExampleSupport
 import Resonate
 import ResonateKafka
 import ResonateProtocol
+import ResonateTestSupport
 import ResonateTesting
 import Testing
 

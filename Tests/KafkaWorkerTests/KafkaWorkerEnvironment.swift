@@ -7,6 +7,7 @@ import Logging
 import Resonate
 import ResonateKafka
 import ResonateProtocol
+import ResonateTestSupport
 import ResonateTesting
 import Synchronization
 import Testing

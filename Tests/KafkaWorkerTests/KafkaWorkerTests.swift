@@ -4,6 +4,7 @@
 import Foundation
 import KafkaExampleSupport
 import ResonateKafka
+import ResonateTestSupport
 import ResonateTesting
 import Testing
 

@@ -3,6 +3,7 @@
 
 import Foundation
 import ResonateProtocol
+import ResonateTestSupport
 import ResonateTesting
 
 /// What a finished `resonate` process printed and how it exited.

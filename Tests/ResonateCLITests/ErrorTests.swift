@@ -3,6 +3,7 @@
 
 import Foundation
 import ResonateProtocol
+import ResonateTestSupport
 import ResonateTesting
 import Testing
 

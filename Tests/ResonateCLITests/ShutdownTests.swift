@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+import ResonateTestSupport
 import ResonateTesting
 import Testing
 
@@ -11,23 +12,6 @@ import Glibc
 
 @Suite("resonate serve shutting down", .timeLimit(.minutes(2)))
 struct ShutdownTests {
-    /// Opens a TCP connection to `port` on the loopback address and sends `bytes`; returns its descriptor.
-    private func connect(port: Int, sending bytes: String) throws -> Int32 {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw ChildProcessError(description: "cannot connect to port \(port)") }
-        _ = bytes.withCString { send(descriptor, $0, strlen($0), 0) }
-        return descriptor
-    }
-
     /// Whether the server's established connections on `port` exist and have empty receive queues, from
     /// `/proc/net/tcp` (fields: local address:port, remote, state, tx_queue:rx_queue, all hexadecimal).
     static func serverConnectionsHaveReadEverything(port: Int) throws -> Bool {
@@ -54,7 +38,7 @@ struct ShutdownTests {
         let server = try await ServerProcess(logPath: directory.appendingPathComponent("server.log").path)
         defer { server.kill9() }
         // Headers promise 100 bytes of body; 8 come, and the connection stays open.
-        let descriptor = try connect(
+        let descriptor = try RawHTTP.connect(
             port: server.port, sending: "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"kind\":")
         defer { close(descriptor) }
         // The server has read what was sent once its side of the connection has nothing left to read.

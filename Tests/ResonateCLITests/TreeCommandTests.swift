@@ -4,6 +4,7 @@
 import Foundation
 import Resonate
 import ResonateProtocol
+import ResonateTestSupport
 import ResonateTesting
 import Testing
 

@@ -4,6 +4,7 @@
 import PostgresNIO
 import ResonateEngine
 import ResonateProtocol
+import ResonateTestSupport
 import ResonateTesting
 import Testing
 

@@ -5,6 +5,7 @@ import Logging
 import PostgresNIO
 import ResonateEngine
 import ResonateProtocol
+import ResonateTestSupport
 import ResonateTesting
 import Synchronization
 import Testing

@@ -5,6 +5,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import Resonate
+import ResonateTestSupport
 import ResonateTesting
 import Synchronization
 import Testing

@@ -8,6 +8,7 @@ import NIOHTTP1
 import ResonateEngine
 import ResonateProtocol
 import ResonateServer
+import ResonateTestSupport
 import ResonateTesting
 import Synchronization
 import Testing

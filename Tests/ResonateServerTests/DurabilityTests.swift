@@ -6,6 +6,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import ResonateProtocol
+import ResonateTestSupport
 import ResonateTesting
 import Synchronization
 import Testing

@@ -5,12 +5,9 @@ import Foundation
 import ResonateEngine
 import ResonateProtocol
 import ResonateServer
-import Testing
-
-#if canImport(Glibc)
-import Glibc
+import ResonateTestSupport
 import ResonateTesting
-#endif
+import Testing
 
 /// Clients that hang up as soon as they have sent their request: what they asked for still takes full effect.
 @Suite("Clients that disconnect early", .timeLimit(.minutes(2)))
@@ -60,39 +57,6 @@ struct EarlyDisconnectTests {
                     #expect(ContinuousClock.now - started < .seconds(10))
                 }
             }
-        }
-    }
-}
-
-/// Plain sockets, for clients that misbehave in ways an HTTP client library does not.
-enum RawHTTP {
-    /// Connects to the loopback `port`, writes `request`, and resets the connection without reading anything (a
-    /// process killed mid-request, or a client timing out, looks like this to the server).
-    static func sendAndHangUp(port: Int, _ request: String) throws {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw TestFailure("socket() failed: errno \(errno)") }
-        defer {
-            // Linger 0: closing sends a reset at once instead of a polite end of stream.
-            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
-            setsockopt(socket, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
-            close(socket)
-        }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw TestFailure("connect() failed: errno \(errno)") }
-        let bytes = Array(request.utf8)
-        var sent = 0
-        while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard count > 0 else { throw TestFailure("send() failed: errno \(errno)") }
-            sent += count
         }
     }
 }

@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import NIOHTTP1
+import ResonateTestSupport
 import ResonateTesting
 import Synchronization
 import Testing

@@ -3,6 +3,7 @@
 
 import Foundation
 import Resonate
+import ResonateTestSupport
 import ResonateTesting
 import Synchronization
 import Testing

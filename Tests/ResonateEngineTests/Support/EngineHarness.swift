@@ -5,6 +5,7 @@ import Logging
 import ResonateEngine
 import ResonatePostgres
 import ResonateProtocol
+import ResonateTestSupport
 import ResonateTesting
 import Synchronization
 import Testing

@@ -3,6 +3,7 @@
 
 public import Hummingbird
 import Logging
+import ResonateTesting
 import ServiceLifecycle
 
 /// A Hummingbird application on a free loopback port for the length of a test: stand-ins for what a test talks to

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 public import Foundation
+import ResonateTesting
 
 #if canImport(Glibc)
 import Glibc
@@ -24,8 +25,9 @@ public final class ChildProcess: @unchecked Sendable {
         if let binary = environment["RESONATE_BIN"] {
             return URL(fileURLWithPath: binary).deletingLastPathComponent().path
         }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+        // This file is Tests/Support/ResonateTestSupport/ChildProcess.swift in the package.
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { root.deleteLastPathComponent() }
         return root.appendingPathComponent(".build/debug").path
     }
 

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 public import Foundation
+import ResonateTesting
 import Synchronization
 
 #if canImport(Glibc)
