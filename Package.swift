@@ -294,6 +294,7 @@ let package = Package(
         .testTarget(
             name: "ResonateKafkaTests",
             dependencies: [
+                "CRdKafka",
                 "ResonateKafka",
                 "ResonateTesting",
                 "ResonateTestSupport",

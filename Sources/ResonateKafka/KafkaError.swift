@@ -1,7 +1,7 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import CRdKafka
+package import CRdKafka
 
 /// A failure reported by librdkafka or by the client around it.
 public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -14,7 +14,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    init(_ error: rd_kafka_resp_err_t, context: String) {
+    package init(_ error: rd_kafka_resp_err_t, context: String) {
         self.init(code: error.rawValue, message: "\(context): \(String(cString: rd_kafka_err2str(error)))")
     }
 

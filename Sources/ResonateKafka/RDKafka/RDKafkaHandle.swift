@@ -1,21 +1,21 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import CRdKafka
-import Logging
+package import CRdKafka
+package import Logging
 import Synchronization
 
 /// Owns one `rd_kafka_t` and the context its callbacks use. No C type leaves this module's internals.
 ///
 /// `@unchecked Sendable`: librdkafka handles are thread-safe; `destroy()` runs once, on the poll thread, after
 /// everything else stopped using the handle.
-final class RDKafkaHandle: @unchecked Sendable {
-    let pointer: OpaquePointer
+package final class RDKafkaHandle: @unchecked Sendable {
+    package let pointer: OpaquePointer
     let context: ClientContext
     private let retainedContext: Unmanaged<ClientContext>
     private let destroyed = Atomic<Bool>(false)
 
-    enum Kind {
+    package enum Kind {
         case producer
         case consumer
     }
@@ -23,7 +23,7 @@ final class RDKafkaHandle: @unchecked Sendable {
     /// Creates a client from librdkafka properties.
     ///
     /// - Parameter configure: installs callbacks on the configuration before the client is created.
-    init(
+    package init(
         kind: Kind,
         properties: [String: String],
         logger: Logger,
@@ -77,7 +77,7 @@ final class RDKafkaHandle: @unchecked Sendable {
     }
 
     /// The librdkafka version in use, e.g. `2.8.0`.
-    static var version: String { String(cString: rd_kafka_version_str()) }
+    package static var version: String { String(cString: rd_kafka_version_str()) }
 }
 
 /// Routes librdkafka's log lines to swift-log.

@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import CRdKafka
-public import Logging
+import Logging
+import ResonateKafka
 
 /// librdkafka's in-process mock Kafka cluster, for fast tests without a broker.
 ///
@@ -13,12 +14,12 @@ public import Logging
 /// ```
 ///
 /// The cluster lives as long as this value.
-public final class KafkaMockCluster: Sendable {
+final class KafkaMockCluster: Sendable {
     private let handle: RDKafkaHandle
     /// The address clients connect to.
-    public let bootstrapServers: String
+    let bootstrapServers: String
 
-    public init(brokers: Int = 1, logger: Logger = Logger(label: "resonate.kafka.mock")) throws(KafkaError) {
+    init(brokers: Int = 1, logger: Logger = Logger(label: "resonate.kafka.mock")) throws(KafkaError) {
         handle = try RDKafkaHandle(
             kind: .producer,
             properties: ["test.mock.num.brokers": String(brokers), "bootstrap.servers": "localhost:1"],
@@ -31,7 +32,7 @@ public final class KafkaMockCluster: Sendable {
     }
 
     /// Creates a topic on the mock cluster.
-    public func createTopic(_ name: String, partitions: Int32 = 1) throws(KafkaError) {
+    func createTopic(_ name: String, partitions: Int32 = 1) throws(KafkaError) {
         guard let cluster = rd_kafka_handle_mock_cluster(handle.pointer) else {
             throw KafkaError(message: "the mock cluster is gone")
         }
@@ -40,5 +41,5 @@ public final class KafkaMockCluster: Sendable {
     }
 
     /// The librdkafka version linked into this program.
-    public static var librdkafkaVersion: String { RDKafkaHandle.version }
+    static var librdkafkaVersion: String { RDKafkaHandle.version }
 }
