@@ -31,7 +31,8 @@ struct OutboxStateTests {
         state.relayed(Self.job, at: 1_000)
         #expect(state.takeDeliveredRows().isEmpty, "a relayed message's row stays until it is acknowledged")
         let answer = state.acknowledge(
-            address: "poll://any@workers", content: .execute(taskID: "job", version: 1), delivered: delivered)
+            address: "poll://any@workers", content: .execute(taskID: "job", version: 1), delivered: delivered,
+            maximumAttempts: 3)
         #expect(answer == action)
         #expect(state.takeDeliveredRows() == (deleted ? [Self.job.entry] : []))
         #expect(state.relayedCount == (awaiting ? 1 : 0))
@@ -42,19 +43,36 @@ struct OutboxStateTests {
         var state = OutboxState()
         #expect(
             state.acknowledge(
-                address: "poll://any@workers", content: .execute(taskID: "job", version: 1), delivered: true) == .none)
+                address: "poll://any@workers", content: .execute(taskID: "job", version: 1), delivered: true,
+                maximumAttempts: 3) == .none)
         state.relayed(Self.job, at: 1_000)
         // The task moved on: the newer message replaced the older one, whose late answer must not delete its row.
         state.relayed(Self.execute("job", version: 2, sequence: 9), at: 1_100)
         #expect(
             state.acknowledge(
-                address: "poll://any@workers", content: .execute(taskID: "job", version: 1), delivered: true) == .none)
+                address: "poll://any@workers", content: .execute(taskID: "job", version: 1), delivered: true,
+                maximumAttempts: 3) == .none)
         #expect(
             state.acknowledge(
-                address: "poll://uni@workers/p", content: .execute(taskID: "job", version: 2), delivered: true) == .none
+                address: "poll://uni@workers/p", content: .execute(taskID: "job", version: 2), delivered: true,
+                maximumAttempts: 3) == .none
         )
         #expect(state.relayedCount == 1)
         #expect(state.takeDeliveredRows().isEmpty)
+    }
+
+    @Test("answered 'no connection here' again and again, a message is given up after the last attempt")
+    func bouncedRelays() {
+        var state = OutboxState()
+        for attempt in 1...3 {
+            state.relayed(Self.job, at: Int64(attempt))
+            let answer = state.acknowledge(
+                address: "poll://any@workers", content: .execute(taskID: "job", version: 1), delivered: false,
+                maximumAttempts: 3)
+            #expect(answer == (attempt < 3 ? .routeAgain(Self.job) : .givenUp), "attempt \(attempt)")
+        }
+        #expect(state.relayedCount == 0)
+        #expect(state.takeDeliveredRows() == [Self.job.entry])
     }
 
     @Test("a relay not acknowledged in time is routed again, and given up to the retry timer after the last attempt")
@@ -73,7 +91,8 @@ struct OutboxStateTests {
         state.relayed(Self.job, at: 2_600)
         state.relayed(Self.job, at: 3_600)
         _ = state.acknowledge(
-            address: "poll://any@workers", content: .execute(taskID: "other", version: 1), delivered: true)
+            address: "poll://any@workers", content: .execute(taskID: "other", version: 1), delivered: true,
+            maximumAttempts: 3)
         overdue = state.takeUnacknowledged(now: 4_600, timeout: 1_000, maximumAttempts: 3)
         #expect(overdue.routeAgain.isEmpty)
         #expect(overdue.givenUp == 1)

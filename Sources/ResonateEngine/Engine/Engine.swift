@@ -198,8 +198,20 @@ public final class Engine<S: Store>: Service, Sendable {
     /// Applies another replica's acknowledgement of a message relayed to it (see ``DeliveryOutcome/relayed``):
     /// `delivered` lets its row go; otherwise (the replica had no connection for it) it is routed again at once.
     public func relayAcknowledged(address: String, content: OutboxEntry.Content, delivered: Bool) {
-        let action = outbox.withLock { $0.acknowledge(address: address, content: content, delivered: delivered) }
-        if case .routeAgain(let delivery) = action { deliver([delivery]) }
+        let maximumAttempts = configuration.maximumRelayAttempts
+        let action = outbox.withLock {
+            $0.acknowledge(address: address, content: content, delivered: delivered, maximumAttempts: maximumAttempts)
+        }
+        switch action {
+        case .routeAgain(let delivery):
+            deliver([delivery])
+        case .givenUp:
+            logger.warning(
+                "a relayed message found no connection after every attempt; left to the task's retry timer",
+                metadata: ["address": "\(address)"])
+        case .delete, .none:
+            break
+        }
     }
 
     /// How late, in milliseconds, the latest timer pass that timed out promises fired the latest of them.

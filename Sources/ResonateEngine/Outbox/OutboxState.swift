@@ -99,14 +99,23 @@ struct OutboxState {
         case delete
         /// The replica had no connection for it (say, the process disconnected meanwhile): route it again now.
         case routeAgain(Delivery)
+        /// The replica had no connection for it, and it has been relayed `maximumAttempts` times: its row is given
+        /// up (the task's retry timer sends it again), so two replicas cannot bounce it between them for long.
+        case givenUp
         /// Not a message awaiting acknowledgement (acknowledged already, or superseded by a newer message).
         case none
     }
 
     /// Applies the acknowledgement of the message relayed for `address` with `content`.
-    mutating func acknowledge(address: String, content: OutboxEntry.Content, delivered: Bool) -> AcknowledgementAction {
+    mutating func acknowledge(
+        address: String, content: OutboxEntry.Content, delivered: Bool, maximumAttempts: Int
+    ) -> AcknowledgementAction {
         guard let waiting = awaitingAcknowledgement(address: address, content: content) else { return .none }
-        guard delivered else { return .routeAgain(waiting.delivery) }
+        if !delivered, waiting.attempts < maximumAttempts { return .routeAgain(waiting.delivery) }
+        if !delivered {
+            markDelivered(waiting.delivery.entry)
+            return .givenUp
+        }
         markDelivered(waiting.delivery.entry)
         return .delete
     }
