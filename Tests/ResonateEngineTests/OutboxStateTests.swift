@@ -113,6 +113,20 @@ struct OutboxStateTests {
         #expect(state.takeUnacknowledged(now: 9_000, timeout: 1_000, maximumAttempts: 3).routeAgain.isEmpty)
     }
 
+    @Test("a newer message of the same row, delivered here, ends the older one's relay: no stale execute goes out")
+    func newerMessageEndsAnOlderRelay() {
+        var state = OutboxState()
+        state.relayed(Self.job, at: 1_000)
+        // The task moved on and its newer execute went to a connection of this replica.
+        state.markDelivered(Self.execute("job", version: 2, sequence: 9).entry)
+        #expect(state.relayedCount == 0)
+        #expect(state.takeUnacknowledged(now: 9_000, timeout: 1_000, maximumAttempts: 3).routeAgain.isEmpty)
+        // An older message never ends a newer relay.
+        state.relayed(Self.execute("job", version: 2, sequence: 9), at: 2_000)
+        state.markDelivered(Self.job.entry)
+        #expect(state.relayedCount == 1)
+    }
+
     @Test("parked messages go out when their group connects, the newest per row, and expire after their lifetime")
     func parking() {
         var state = OutboxState()

@@ -112,12 +112,8 @@ struct OutboxState {
     ) -> AcknowledgementAction {
         guard let waiting = awaitingAcknowledgement(address: address, content: content) else { return .none }
         if !delivered, waiting.attempts < maximumAttempts { return .routeAgain(waiting.delivery) }
-        if !delivered {
-            markDelivered(waiting.delivery.entry)
-            return .givenUp
-        }
         markDelivered(waiting.delivery.entry)
-        return .delete
+        return delivered ? .delete : .givenUp
     }
 
     /// Returns the relayed messages not acknowledged within `timeout` of being relayed, to be routed again.
@@ -152,10 +148,13 @@ struct OutboxState {
         return waiting
     }
 
-    /// Forgets the relay of `entry`'s message, now delivered, parked or given up some other way.
+    /// Forgets the relay of `entry`'s message, now delivered, parked or given up some other way, and the relay of
+    /// an older message of the same row, which `entry` replaced.
     private mutating func forgetRelay(_ entry: OutboxEntry) {
         let key = OutboxKey(entry)
-        if relayed[key]?.delivery.entry.content == entry.content { relayed.removeValue(forKey: key) }
+        if let waiting = relayed[key], waiting.delivery.entry.sequence <= entry.sequence {
+            relayed.removeValue(forKey: key)
+        }
     }
 
     // MARK: Delivered rows
