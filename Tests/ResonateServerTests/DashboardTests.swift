@@ -106,6 +106,41 @@ struct DashboardTests {
         }
     }
 
+    @Test("paging through 130 executions, each with an inner promise, shows every execution once, 50 to a page")
+    func pagesThroughEveryExecution() async throws {
+        try await LiveServer.with { server in
+            let timeout = LiveServer.now + 3_600_000
+            for index in 0..<130 {
+                let id = String(format: "order-%03d", index)
+                for (promise, tags) in [
+                    (id, #"{"resonate:origin":"\#(id)"}"#),
+                    ("\(id):1", #"{"resonate:origin":"\#(id)","resonate:parent":"\#(id)"}"#),
+                ] {
+                    let created = try await server.rpc(
+                        "promise.create", #"{"id":"\#(promise)","timeoutAt":\#(timeout),"tags":\#(tags)}"#)
+                    #expect(created.status == 200)
+                }
+            }
+            let browser = Browser(server: server)
+            var seen: [String] = []
+            var pages = 0
+            var path: String? = "/ui?prefix=order-"
+            while let next = path {
+                let page = try await browser.get(next)
+                #expect(page.status == 200)
+                pages += 1
+                seen += page.body.matches(of: /">(order-\d{3}(?::1)?)<\/a>/).map { String($0.1) }
+                // The next page's link, with its cursor; HTML-escaped by the template.
+                path = page.body.firstMatch(of: /href="(\/ui\?[^"]*after=[^"]*)"/)
+                    .map { String($0.1).replacingOccurrences(of: "&amp;", with: "&") }
+                #expect(pages <= 4, "more pages than 130 executions need")
+                if pages > 4 { break }
+            }
+            #expect(seen == (0..<130).map { String(format: "order-%03d", $0) })
+            #expect(pages == 3)
+        }
+    }
+
     @Test("an execution's page shows its tree and decoded arguments; its latent promise is resolved with JSON")
     func resolvesALatentPromise() async throws {
         try await LiveServer.with { server in

@@ -49,7 +49,6 @@ enum DashboardPages {
     }
 
     struct Filter {
-        var state: String
         var idPrefix: String
         var function: String
         var tag: String
@@ -84,7 +83,7 @@ enum DashboardPages {
         var arguments: String
         var result: String
         var tags: String
-        var depth: Int
+        /// The node's depth in the tree, as a CSS length.
         var indent: String
         var task: TaskInfo?
         /// A pending promise settled from outside (a latent promise): it may be resolved or rejected here.

@@ -65,7 +65,7 @@ extension DashboardRenderer {
             layout: layout("Executions", section: "executions", access: access, notice: query["notice"]),
             overview: try await overview(),
             filter: DashboardPages.Filter(
-                state: state?.rawValue ?? "", idPrefix: prefix, function: function, tag: tag,
+                idPrefix: prefix, function: function, tag: tag,
                 states: PromiseState.allCases.map {
                     DashboardPages.Option(value: $0.rawValue, isSelected: $0 == state)
                 }),
@@ -158,7 +158,6 @@ extension DashboardRenderer {
                     result: DashboardPages.payload(promise.value),
                     tags: promise.tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                         .joined(separator: "\n"),
-                    depth: depth,
                     indent: "\(Double(depth) * 1.2)em",
                     task: promise.target == nil ? nil : await storedTask(promise.id).map { taskInfo($0, now: now) },
                     isSettleable: settleable,
