@@ -6,11 +6,15 @@ public import ResonateProtocol
 
 extension PostgresTransaction {
     public func promise(id: String) async throws -> PromiseRecord? {
-        if let known = rememberedPromise(id: id) { return known }
+        switch rememberedPromise(id: id) {
+        case .present(let promise): return promise
+        case .absent: return nil
+        case nil: break
+        }
         let promise = try await rows(
             "SELECT \(unescaped: Self.promiseColumns) FROM promises WHERE id = \(id)\(unescaped: lockClause)"
         ).first.map(Self.promise)
-        if let promise { remember(promise) }
+        remember(promise, id: id)
         return promise
     }
 

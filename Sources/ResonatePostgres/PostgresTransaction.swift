@@ -40,11 +40,19 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
     /// Set when a statement failed: PostgreSQL has then aborted the transaction, and a `COMMIT` would quietly
     /// roll back, so the store must not report success even if the closure swallowed the error.
     private let failedStatement = Atomic<Bool>(false)
-    /// Promises read by id so far. Reading one again would return the same row, as long as this transaction
-    /// has not written it: a write transaction holds the row's lock until it ends, and a read-only one reads a
-    /// single snapshot. The engine reads a request's promise more than once (lazy timeout, then the operation),
-    /// and each read saved is a round trip. Absent rows are not remembered: another transaction may insert them.
-    private let readPromises = Mutex<[String: PromiseRecord]>([:])
+    /// Promises read by id so far, and ids read and found absent. Reading one again would return the same
+    /// answer, as long as this transaction has not written it: a write transaction holds a present row's lock
+    /// until it ends, and a read-only one reads a single snapshot. An absent row cannot be locked, so another
+    /// transaction may insert it meanwhile; answering "absent" again is then as if this transaction had run
+    /// first, and should it insert the row itself, the duplicate key makes the store run it again. The engine
+    /// reads a request's promise more than once (lazy timeout, then the operation), and each read saved is a
+    /// round trip.
+    private let readPromises = Mutex<[String: KnownPromise]>([:])
+
+    enum KnownPromise {
+        case present(PromiseRecord)
+        case absent
+    }
 
     init(connection: PostgresConnection, logger: Logger, isWrite: Bool) {
         self.connection = connection
@@ -65,9 +73,11 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
         }
     }
 
-    func rememberedPromise(id: String) -> PromiseRecord? { readPromises.withLock { $0[id] } }
+    func rememberedPromise(id: String) -> KnownPromise? { readPromises.withLock { $0[id] } }
 
-    func remember(_ promise: PromiseRecord) { readPromises.withLock { $0[promise.id] = promise } }
+    func remember(_ promise: PromiseRecord?, id: String) {
+        readPromises.withLock { $0[id] = promise.map(KnownPromise.present) ?? .absent }
+    }
 
     /// Forgets one promise (`id`) or all of them (`nil`), before writing them.
     func forgetPromises(id: String?) {
