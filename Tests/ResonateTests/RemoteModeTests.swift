@@ -68,13 +68,22 @@ struct RemoteModeTests {
     func heartbeatsKeepLeases() async throws {
         try await InProcessServer.with { server in
             let runs = Counter()
-            // The step outlasts the lease twice over, so only renewals keep the task from the other worker.
-            let first = Resonate(url: server.url, group: "workers", ttl: .seconds(2))
-            let second = Resonate(url: server.url, group: "workers", ttl: .seconds(2))
+            // Renewals every second; the lease goes only after three seconds without one, which a loaded CI machine
+            // can stall for but not that long.
+            let first = Resonate(url: server.url, group: "workers", ttl: .seconds(3))
+            let second = Resonate(url: server.url, group: "workers", ttl: .seconds(3))
             for resonate in [first, second] {
                 try resonate.register("long") { (_: Context) async throws -> String in
                     runs.increment()
-                    try await Task.sleep(for: .seconds(4))
+                    // The step outlasts the lease it began with, and ends once the stored lease shows a renewal.
+                    let firstExpiry = try await eventuallyValue("the task's first lease") {
+                        try await server.engine.storedTask(id: "long-1")?.timeout?.at
+                    }
+                    try await eventually("the first lease to pass while a renewed one holds") {
+                        let now = Int64(Date().timeIntervalSince1970 * 1000)
+                        let expiry = try await server.engine.storedTask(id: "long-1")?.timeout?.at ?? 0
+                        return now > firstExpiry + 500 && expiry > now
+                    }
                     return "done"
                 }
             }
