@@ -63,24 +63,6 @@ struct PreloadCacheTests {
         }
     }
 
-    @Test("a lookup hits only the same id in the same state, and writes the rendered JSON as the record's own")
-    func lookupMatchesIDAndState() throws {
-        let cache = EncodedPromiseCache(byteBudget: 1 << 20)
-        let pending = Self.member(1).encoded()
-        cache.publish([pending])
-        var found: [PromiseRecord] = []
-        let missing = cache.lookup(
-            [("wf:1", .pending), ("wf:1", .resolved), ("wf:2", .pending)], appendingTo: &found)
-
-        #expect(found == [pending])
-        #expect(missing == [1, 2])
-        var fromCache = JSONWriter()
-        found[0].write(to: &fromCache)
-        var rendered = JSONWriter()
-        Self.member(1).write(to: &rendered)
-        #expect(fromCache.bytes == rendered.bytes)
-    }
-
     @Test("a changed record drops its rendered JSON, and equality ignores it")
     func renderedJSONFollowsChanges() throws {
         var record = Self.member(1).encoded()
@@ -93,27 +75,73 @@ struct PreloadCacheTests {
         #expect(writer.text.contains(#""state":"resolved""#))
     }
 
-    @Test("the byte budget holds, and records read again outlive those nobody read")
-    func budgetEvictsLeastRecentlyUsed() throws {
-        let one = Self.member(0).encoded().encodedByteCount!
-        // Room for about twenty records.
-        let cache = EncodedPromiseCache(byteBudget: one * 20 + 30)
-        func missing(_ indices: some Sequence<Int>) -> [Int] {
-            let keys = indices.map { (id: "wf:\($0)", state: PromiseState.pending) }
-            var found: [PromiseRecord] = []
-            return cache.lookup(keys, appendingTo: &found).map { Int(keys[$0].id.dropFirst(3))! }
-        }
-        cache.publish((0..<18).map { Self.member($0).encoded() })
-        #expect(missing(0..<18).isEmpty, "the budget holds eighteen")
-        #expect(missing([0, 1, 2]).isEmpty)
-        cache.publish((18..<24).map { Self.member($0).encoded() })
+    @Test("a branch's members come sorted by the bytes of their ids, without the one excluded")
+    func membersExcludeAndSort() {
+        let index = BranchIndex(byteBudget: 1 << 20)
+        let precomposed = "wf:\u{E9}"
+        let decomposed = "wf:e\u{301}"
+        let ids = ["wf:10", "wf:2", precomposed, decomposed, "wf:1"]
+        let root = PromiseRecord(id: "wf", state: .pending, tags: [Tag.branch: "wf"], timeoutAt: 1, createdAt: 0)
+        index.load(
+            "wf",
+            members: [root]
+                + ids.map {
+                    PromiseRecord(id: $0, state: .pending, tags: [Tag.branch: "wf"], timeoutAt: 1, createdAt: 0)
+                })
 
-        let gone = missing(0..<24)
-        #expect(cache.bytes <= one * 20 + 30)
-        // Over the budget, it dropped to three quarters of it: about six records went, all of them ones nobody
-        // read again (which of those, among equals, is the dictionary's order).
-        #expect(gone.count >= 5, "\(gone)")
-        #expect(gone.allSatisfy { (3..<18).contains($0) }, "records read again, and the newest, are kept: \(gone)")
+        // SQLite's binary order: "wf:e" + U+0301 (0x65) before "wf:é" (0xC3 0xA9); Swift's `<` calls them equal.
+        #expect(
+            index.members(of: "wf", excluding: "wf")?.map(\.id) == ["wf:1", "wf:10", "wf:2", decomposed, precomposed])
+        #expect(
+            index.members(of: "wf", excluding: precomposed)?.map(\.id) == ["wf", "wf:1", "wf:10", "wf:2", decomposed])
+        #expect(index.members(of: "other", excluding: "other") == nil)
+    }
+
+    @Test("rolling back to a mark undoes later insertions, settlements and loads, newest first")
+    func rollBackRestoresMembers() throws {
+        let index = BranchIndex(byteBudget: 1 << 20)
+        index.load("wf", members: (0..<3).map { Self.member($0) })
+        index.commit()
+        let committed = try #require(index.members(of: "wf", excluding: "wf"))
+        let bytes = index.bytes
+        let mark = index.changeCount
+
+        index.inserted(Self.member(7))
+        index.settled(id: "wf:1", state: .resolved, value: Value(data: "dmFsdWU="), settledAt: 5_000)
+        index.settled(id: "wf:7", state: .rejected, value: .empty, settledAt: 6_000)
+        index.load("other", members: [Self.member(0, branch: "other")])
+        let inside = try #require(index.members(of: "wf", excluding: "wf"))
+        #expect(inside.map(\.id) == ["wf:0", "wf:1", "wf:2", "wf:7"])
+        #expect(inside.map(\.state) == [.pending, .resolved, .pending, .rejected])
+
+        index.rollBack(to: mark)
+        #expect(index.members(of: "wf", excluding: "wf") == committed)
+        #expect(index.members(of: "other", excluding: "other") == nil)
+        #expect(index.bytes == bytes)
+        // The settlement of a member the index no longer holds changes nothing.
+        index.settled(id: "wf:7", state: .resolved, value: .empty, settledAt: 7_000)
+        #expect(index.members(of: "wf", excluding: "wf") == committed)
+    }
+
+    @Test("past the byte budget, a commit drops the branches read least recently")
+    func commitEvictsLeastRecentlyUsedBranches() {
+        let one = Self.member(0).encoded().encodedByteCount!
+        // Room for about ten members: five branches of two.
+        let index = BranchIndex(byteBudget: one * 10 + 30)
+        for branch in 0..<5 {
+            index.load("b\(branch)", members: (0..<2).map { Self.member($0, branch: "b\(branch)") })
+        }
+        index.commit()
+        #expect((0..<5).allSatisfy { index.members(of: "b\($0)", excluding: "b\($0)") != nil })
+        _ = index.members(of: "b0", excluding: "b0")
+        index.load("b5", members: (0..<2).map { Self.member($0, branch: "b5") })
+        index.load("b6", members: (0..<2).map { Self.member($0, branch: "b6") })
+        index.commit()
+
+        #expect(index.bytes <= one * 10 + 30)
+        let held = (0..<7).filter { index.members(of: "b\($0)", excluding: "b\($0)") != nil }
+        // Down to three quarters of the budget: three branches of two; b0 was read again, b5 and b6 are newest.
+        #expect(held == [0, 5, 6], "\(held)")
     }
 
     @Test("preloads with the cache equal those without, as members are added and settled, in either transaction")

@@ -37,8 +37,9 @@ public final class SQLiteStore: Store {
         /// The most jobs that share one transaction.
         public var maximumBatchSize: Int
         /// The most bytes of rendered promise JSON kept for preloads between requests (0: none). Official SDKs get
-        /// a branch's whole preload with every `task.fence`; with the cache, a long execution's earlier steps are
-        /// copied into each answer instead of being read, decoded and encoded again.
+        /// a branch's whole preload with every `task.fence`; with this budget, a branch read once stays in memory,
+        /// kept current by the writer, so a long execution's answers copy its earlier steps instead of reading,
+        /// decoding and encoding them again (see ``BranchIndex``).
         public var preloadCacheBytes: Int
         /// The writer connection's page cache, in KiB (SQLite's default is 2,048).
         public var pageCacheKiB: Int
@@ -62,7 +63,8 @@ public final class SQLiteStore: Store {
     private let readerExecutor: ThreadExecutor?
     private let reader: SQLiteConnection?
     private let sequence: OutboxSequence
-    private let promiseCache: EncodedPromiseCache?
+    /// The writer's mirror of recently read branches, for preloads; `nil` when the budget is 0.
+    private let branchIndex: BranchIndex?
     private let writes = Mutex(JobQueue<WriteJob>())
     private let reads = Mutex(JobQueue<WriteJob>())
     private let lock: FileLock?
@@ -98,8 +100,8 @@ public final class SQLiteStore: Store {
             "SELECT max(seq) FROM (SELECT max(seq) AS seq FROM outgoing_execute UNION ALL SELECT max(seq) FROM outgoing_unblock)"
         )
         sequence = OutboxSequence(last: lastSequence ?? 0)
-        promiseCache =
-            configuration.preloadCacheBytes > 0 ? EncodedPromiseCache(byteBudget: configuration.preloadCacheBytes) : nil
+        branchIndex =
+            configuration.preloadCacheBytes > 0 ? BranchIndex(byteBudget: configuration.preloadCacheBytes) : nil
         writerExecutor = ThreadExecutor(name: "resonate-sqlite-writer")
         if case .file(let path) = configuration.location {
             let readConnection = try SQLiteConnection(path: path, readOnly: true)
@@ -180,7 +182,8 @@ public final class SQLiteStore: Store {
         let batch = queue.withLock { $0.takeBatch(maximumCount: configuration.maximumBatchSize) }
         let connection = isWrite ? writer : reader!
         let executor = isWrite ? writerExecutor : readerExecutor!
-        let transaction = SQLiteTransaction(connection: connection, sequence: sequence, promiseCache: promiseCache)
+        let transaction = SQLiteTransaction(
+            connection: connection, sequence: sequence, branchIndex: isWrite ? branchIndex : nil)
         let started = ContinuousClock.now
         await withTaskExecutorPreference(executor) {
             await Self.runBatch(batch, on: transaction, isWrite: isWrite)
@@ -216,9 +219,9 @@ public final class SQLiteStore: Store {
         for job in batch {
             do {
                 if useSavepoints { try connection.execute("SAVEPOINT job") }
-                let candidatesBefore = transaction.cacheCandidates.count
+                let changesBefore = transaction.branchIndex?.changeCount ?? 0
                 let succeeded = await job.run(transaction)
-                if !succeeded { transaction.discardCacheCandidates(keepingFirst: candidatesBefore) }
+                if !succeeded { transaction.branchIndex?.rollBack(to: changesBefore) }
                 if useSavepoints {
                     if !succeeded { try connection.execute("ROLLBACK TO job") }
                     try connection.execute("RELEASE job")
@@ -229,6 +232,7 @@ public final class SQLiteStore: Store {
                 // The savepoint machinery itself failed: the transaction cannot be trusted.
                 connection.resetStatements()
                 try? connection.execute("ROLLBACK")
+                transaction.branchIndex?.rollBack(to: 0)
                 for job in batch { job.fail(error) }
                 return
             }
@@ -237,12 +241,14 @@ public final class SQLiteStore: Store {
         do {
             if anyFailedWithoutSavepoint {
                 try connection.execute("ROLLBACK")
+                transaction.branchIndex?.rollBack(to: 0)
             } else {
                 try connection.execute("COMMIT")
-                transaction.promiseCache?.publish(transaction.cacheCandidates)
+                transaction.branchIndex?.commit()
             }
         } catch {
             try? connection.execute("ROLLBACK")
+            transaction.branchIndex?.rollBack(to: 0)
             for job in batch { job.fail(error) }
         }
     }

@@ -10,20 +10,14 @@ public import ResonateProtocol
 public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
     let connection: SQLiteConnection
     let sequence: OutboxSequence
-    /// Rendered records shared between transactions; see ``promises(inBranch:excluding:)``.
-    let promiseCache: EncodedPromiseCache?
-    /// Records this transaction rendered for the cache; they enter it only once the transaction has committed.
-    private(set) var cacheCandidates: [PromiseRecord] = []
+    /// The writer's mirror of recently read branches, which every promise write here keeps in step; see
+    /// ``promises(inBranch:excluding:)``. `nil` on the reader.
+    let branchIndex: BranchIndex?
 
-    init(connection: SQLiteConnection, sequence: OutboxSequence, promiseCache: EncodedPromiseCache? = nil) {
+    init(connection: SQLiteConnection, sequence: OutboxSequence, branchIndex: BranchIndex? = nil) {
         self.connection = connection
         self.sequence = sequence
-        self.promiseCache = promiseCache
-    }
-
-    /// Drops the cache candidates added after the first `count`: the job that read them was rolled back.
-    func discardCacheCandidates(keepingFirst count: Int) {
-        cacheCandidates.removeSubrange(count...)
+        self.branchIndex = branchIndex
     }
 
     static let promiseColumns =
@@ -92,6 +86,7 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
                 try insertTag.bind(key, value, promise.id).run()
             }
         }
+        branchIndex?.inserted(promise)
     }
 
     public func settlePromise(id: String, state: PromiseState, value: Value, settledAt: Int64) async throws {
@@ -104,44 +99,24 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
             settledAt,
             id
         ).run()
+        branchIndex?.settled(id: id, state: state, value: value, settledAt: settledAt)
     }
 
-    /// With a cache, only each member's id and state are read: records already rendered (by an earlier fence of the
-    /// same execution, typically) are taken from the cache, the others are read whole, rendered, and become cache
-    /// candidates. A long branch then costs a scan of its index per answer, not a decode and encode of every record.
+    /// On the writer, a branch read once stays in the ``BranchIndex``, which this transaction's writes keep
+    /// current: a long execution's fences then share its member list instead of reading every member again.
     public func promises(inBranch branch: String, excluding: String) async throws -> [PromiseRecord] {
-        guard let promiseCache else {
+        if let members = branchIndex?.members(of: branch, excluding: excluding) { return members }
+        guard let branchIndex else {
             let statement = try connection.statement(
                 "SELECT \(Self.promiseColumns) FROM promises WHERE branch = ? AND id <> ? ORDER BY id"
             )
             try statement.bind(branch, excluding)
             return try readPromises(statement)
         }
-        let statement = try connection.statement(
-            "SELECT id, state FROM promises WHERE branch = ? AND id <> ? ORDER BY id"
-        )
-        try statement.bind(branch, excluding)
-        var keys: [(id: String, state: PromiseState)] = []
-        while try statement.step() {
-            keys.append((statement.text(0), try StoredState.promiseState(statement.int64(1))))
-        }
-        statement.reset()
-        var records: [PromiseRecord] = []
-        records.reserveCapacity(keys.count)
-        for index in promiseCache.lookup(keys, appendingTo: &records) {
-            let key = keys[index]
-            // Rendered by this transaction and not yet committed: these are few (this request's own writes).
-            if let candidate = cacheCandidates.last(where: { $0.id == key.id && $0.state == key.state }) {
-                records.insert(candidate, at: index)
-                continue
-            }
-            guard let record = try await promise(id: key.id)?.encoded() else {
-                throw SQLiteError(code: 0, message: "promise '\(key.id)' vanished inside its transaction")
-            }
-            cacheCandidates.append(record)
-            records.insert(record, at: index)
-        }
-        return records
+        let statement = try connection.statement("SELECT \(Self.promiseColumns) FROM promises WHERE branch = ?")
+        try statement.bind(branch)
+        branchIndex.load(branch, members: try readPromises(statement))
+        return branchIndex.members(of: branch, excluding: excluding) ?? []
     }
 
     public func searchPromises(
@@ -517,6 +492,7 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
         ] {
             try connection.execute("DELETE FROM \(table)")
         }
+        branchIndex?.removeAll()
     }
 
     public func statistics() async throws -> StoreStatistics {

@@ -75,6 +75,28 @@ public struct PromiseRecord: Sendable, Hashable {
         return copy
     }
 
+    /// Writes `records` as a JSON array.
+    ///
+    /// A long branch's preload is mostly records rendered ahead, so this reads each one's rendered JSON in place:
+    /// copying the records out of the array, as a `for` loop over it does, would retain and release every field
+    /// of every record only to copy its bytes.
+    public static func writeArray(_ records: [PromiseRecord], to writer: inout JSONWriter) {
+        writer.beginArray()
+        records.withUnsafeBufferPointer { buffer in
+            var rendered = 0
+            for index in buffer.indices { rendered += (buffer[index].encodedJSON?.count ?? 0) + 1 }
+            writer.reserveCapacity(adding: rendered)
+            for index in buffer.indices {
+                if let json = buffer[index].encodedJSON {
+                    writer.raw(json)
+                } else {
+                    buffer[index].write(to: &writer)
+                }
+            }
+        }
+        writer.endArray()
+    }
+
     /// The size of the rendered wire JSON, if ``encoded()`` rendered it.
     public var encodedByteCount: Int? { encodedJSON?.count }
 

@@ -127,7 +127,7 @@ public struct DebugSnapshot: Sendable, Hashable {
         }
         writer.endArray()
         writer.key("promises")
-        Reply.writePromises(promises, to: &writer)
+        PromiseRecord.writeArray(promises, to: &writer)
         writer.key("taskTimeouts")
         writer.beginArray()
         for timeout in taskTimeouts {

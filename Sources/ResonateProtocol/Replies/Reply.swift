@@ -69,7 +69,7 @@ public struct Reply: Sendable, Hashable {
         case .promises(let promises, let cursor):
             writer.beginObject()
             writer.key("promises")
-            Self.writePromises(promises, to: &writer)
+            PromiseRecord.writeArray(promises, to: &writer)
             if let cursor {
                 writer.key("cursor")
                 writer.string(cursor)
@@ -98,12 +98,12 @@ public struct Reply: Sendable, Hashable {
             writer.key("promise")
             promise.write(to: &writer)
             writer.key("preload")
-            Self.writePromises(preload, to: &writer)
+            PromiseRecord.writeArray(preload, to: &writer)
             writer.endObject()
         case .preload(let preload):
             writer.beginObject()
             writer.key("preload")
-            Self.writePromises(preload, to: &writer)
+            PromiseRecord.writeArray(preload, to: &writer)
             writer.endObject()
         case .fenced(let outcome):
             outcome.write(to: &writer, correlationID: correlationID)
@@ -126,12 +126,6 @@ public struct Reply: Sendable, Hashable {
         case .snapshot(let snapshot):
             snapshot.write(to: &writer)
         }
-    }
-
-    static func writePromises(_ promises: [PromiseRecord], to writer: inout JSONWriter) {
-        writer.beginArray()
-        for promise in promises { promise.write(to: &writer) }
-        writer.endArray()
     }
 }
 
@@ -179,7 +173,7 @@ public struct FenceOutcome: Sendable, Hashable {
         }
         writer.endObject()
         writer.key("preload")
-        Reply.writePromises(preload, to: &writer)
+        PromiseRecord.writeArray(preload, to: &writer)
         writer.endObject()
     }
 }
