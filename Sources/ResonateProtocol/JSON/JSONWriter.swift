@@ -27,12 +27,6 @@ public struct JSONWriter: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
-    /// Makes room for `count` more bytes at once, so that a long run of known-size writes grows the buffer once
-    /// rather than by repeated doubling, each of which copies everything written so far.
-    public mutating func reserveCapacity(adding count: Int) {
-        bytes.reserveCapacity(bytes.count + count)
-    }
-
     /// The written document as text.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 

@@ -83,9 +83,6 @@ public struct PromiseRecord: Sendable, Hashable {
     public static func writeArray(_ records: [PromiseRecord], to writer: inout JSONWriter) {
         writer.beginArray()
         records.withUnsafeBufferPointer { buffer in
-            var rendered = 0
-            for index in buffer.indices { rendered += (buffer[index].encodedJSON?.count ?? 0) + 1 }
-            writer.reserveCapacity(adding: rendered)
             for index in buffer.indices {
                 if let json = buffer[index].encodedJSON {
                     writer.raw(json)
