@@ -37,6 +37,9 @@ final class BranchIndex: @unchecked Sendable {
         case replaced(branch: String, previous: PromiseRecord)
     }
 
+    /// The fewest members a branch needs to be held: a shorter one is cheap to read again.
+    static let minimumMembers = 32
+
     /// The most bytes of rendered JSON kept across transactions.
     let byteBudget: Int
     private var branches: [Key: Branch] = [:]

@@ -102,21 +102,22 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
         branchIndex?.settled(id: id, state: state, value: value, settledAt: settledAt)
     }
 
-    /// On the writer, a branch read once stays in the ``BranchIndex``, which this transaction's writes keep
+    /// On the writer, a long branch read once stays in the ``BranchIndex``, which this transaction's writes keep
     /// current: a long execution's fences then share its member list instead of reading every member again.
+    /// Branches shorter than ``BranchIndex/minimumMembers`` are read each time, which costs little, so that the
+    /// index holds only branches worth holding (a worker's many short executions would fill it otherwise).
     public func promises(inBranch branch: String, excluding: String) async throws -> [PromiseRecord] {
         if let members = branchIndex?.members(of: branch, excluding: excluding) { return members }
-        guard let branchIndex else {
-            let statement = try connection.statement(
-                "SELECT \(Self.promiseColumns) FROM promises WHERE branch = ? AND id <> ? ORDER BY id"
-            )
-            try statement.bind(branch, excluding)
-            return try readPromises(statement)
-        }
-        let statement = try connection.statement("SELECT \(Self.promiseColumns) FROM promises WHERE branch = ?")
+        let statement = try connection.statement(
+            "SELECT \(Self.promiseColumns) FROM promises WHERE branch = ? ORDER BY id"
+        )
         try statement.bind(branch)
-        branchIndex.load(branch, members: try readPromises(statement))
-        return branchIndex.members(of: branch, excluding: excluding) ?? []
+        let members = try readPromises(statement)
+        if let branchIndex, members.count >= BranchIndex.minimumMembers {
+            branchIndex.load(branch, members: members)
+            return branchIndex.members(of: branch, excluding: excluding) ?? []
+        }
+        return members.filter { !BranchIndex.Key.same($0.id, excluding) }
     }
 
     public func searchPromises(
