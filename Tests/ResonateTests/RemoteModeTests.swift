@@ -68,10 +68,9 @@ struct RemoteModeTests {
     func heartbeatsKeepLeases() async throws {
         try await InProcessServer.with { server in
             let runs = Counter()
-            // Renewals every second; the lease goes only after three seconds without one, which a loaded CI machine
-            // can stall for but not that long.
-            let first = Resonate(url: server.url, group: "workers", ttl: .seconds(3))
-            let second = Resonate(url: server.url, group: "workers", ttl: .seconds(3))
+            // Renewals every ttl / 3: the lease goes only after five seconds without one.
+            let first = Resonate(url: server.url, group: "workers", ttl: .seconds(5))
+            let second = Resonate(url: server.url, group: "workers", ttl: .seconds(5))
             for resonate in [first, second] {
                 try resonate.register("long") { (_: Context) async throws -> String in
                     runs.increment()
@@ -104,14 +103,21 @@ struct RemoteModeTests {
             var configuration = Resonate.Configuration()
             configuration.url = server.url
             configuration.group = "workers"
-            // A lease long enough that renewals every ttl / 3 hold it even on a machine busy with the whole
-            // suite; the blocker outlasts it twice over, so without renewals it would surely expire.
-            configuration.ttl = .seconds(4)
+            // Renewals every ttl / 3: the lease goes only after five seconds without one.
+            configuration.ttl = .seconds(5)
             configuration.maxConcurrentTasks = 1
             let resonate = try Resonate(configuration: configuration)
             let blocker = try resonate.register("blocker") { (_: Context) async throws -> String in
-                // Holds the only slot for more than two leases.
-                try await Task.sleep(for: .seconds(9))
+                // Holds the only slot until the waiting execution's first lease has passed while a renewed one
+                // holds it.
+                let firstExpiry = try await eventuallyValue("quick-1's first lease") {
+                    try await server.engine.storedTask(id: "quick-1")?.timeout?.at
+                }
+                try await eventually("quick-1's first lease to pass while a renewed one holds") {
+                    let now = Int64(Date().timeIntervalSince1970 * 1000)
+                    let expiry = try await server.engine.storedTask(id: "quick-1")?.timeout?.at ?? 0
+                    return now > firstExpiry + 500 && expiry > now
+                }
                 return "done"
             }
             let quick = try resonate.register("quick") { (_: Context) async throws -> String in
