@@ -347,6 +347,46 @@ struct TaskTransitionTests {
     }
 
     @Test(
+        "a fence create with a settlement stores a new task-less promise settled; otherwise it acts as without one",
+        arguments: StoreKind.allCases)
+    func createSettled(store: StoreKind) async throws {
+        try await EngineHarness.with(store) { harness async throws in
+            await harness.createTask("w")
+            let value = Value(headers: ["h": "1"], data: "NDI=")
+            func settled(_ create: PromiseCreate) -> PromiseCreate {
+                var create = create
+                create.settlement = PromiseCreate.Settlement(state: .resolved, value: value)
+                return create
+            }
+            let born = await harness.send(
+                .taskFence(
+                    TaskFence(id: "w", version: 1, action: .create(settled(Self.localChild("w:1", of: "w", harness))))))
+            let stored = try #require(try await harness.promise("w:1"))
+            #expect(born.promise == stored)
+            #expect(stored.state == .resolved && stored.value == value && stored.settledAt == harness.now)
+            #expect(try await harness.task("w:1") == nil)
+
+            // An existing promise is answered as it is.
+            await harness.send(
+                .taskFence(TaskFence(id: "w", version: 1, action: .create(Self.localChild("w:2", of: "w", harness)))))
+            let existing = await harness.send(
+                .taskFence(
+                    TaskFence(id: "w", version: 1, action: .create(settled(Self.localChild("w:2", of: "w", harness))))))
+            #expect(existing.promise?.state == .pending)
+            // One with a target gets its task and stays pending; an expired one times out.
+            var targeted = settled(Self.localChild("w:3", of: "w", harness))
+            targeted.tags[Tag.target] = EngineHarness.worker
+            let withTarget = await harness.send(.taskFence(TaskFence(id: "w", version: 1, action: .create(targeted))))
+            #expect(withTarget.promise?.state == .pending)
+            #expect(try await harness.task("w:3")?.state == .pending)
+            var expired = settled(Self.localChild("w:4", of: "w", harness))
+            expired.timeoutAt = harness.now - 1
+            let late = await harness.send(.taskFence(TaskFence(id: "w", version: 1, action: .create(expired))))
+            #expect(late.promise?.state == .rejectedTimedOut)
+        }
+    }
+
+    @Test(
         "a resume goes first to the process that suspended the task; the task shows no pid while not acquired",
         arguments: StoreKind.allCases)
     func resumePrefersLastHolder(store: StoreKind) async throws {

@@ -63,7 +63,7 @@ struct KafkaWorker: AsyncParsableCommand {
                 + "requests and fetching pauses."
         )
     )
-    var maxInFlight = 768
+    var maxInFlight = 512
 
     @Option(help: "Requests dispatched (their workflows' promises created) at once, at most.")
     var dispatchConcurrency = 32

@@ -76,19 +76,27 @@ extension Context {
         tags[Tag.scope] = "local"
         var param = JSONWriter()
         param.value(.object(["func": .string(name), "version": .integer(Int64(version))]))
-        let record = try await pass.create(
-            PromiseCreate(
-                id: id,
-                timeoutAt: childDeadline(timeout),
-                param: runtime.codec.value(ofJSON: param.bytes),
-                tags: tags
-            )
+        let create = PromiseCreate(
+            id: id,
+            timeoutAt: childDeadline(timeout),
+            param: runtime.codec.value(ofJSON: param.bytes),
+            tags: tags
         )
-        try checkReplay(record, expected: .local(name))
-        if let canceled = try await pass.cancellation(of: record) { return .settled(id, .failure(canceled)) }
-        if record.state.isSettled {
-            return .settled(id, Result { try runtime.outcome(of: record, as: Output.self) })
+        // In an execution's first run the step has no checkpoint to find: it is written once, when the step ends
+        // (see Pass+Checkpoints).
+        let timeoutAt: Int64
+        if pass.deferCheckpoint(create) {
+            timeoutAt = create.timeoutAt
+        } else {
+            let record = try await pass.create(create)
+            try checkReplay(record, expected: .local(name))
+            if let canceled = try await pass.cancellation(of: record) { return .settled(id, .failure(canceled)) }
+            if record.state.isSettled {
+                return .settled(id, Result { try runtime.outcome(of: record, as: Output.self) })
+            }
+            timeoutAt = record.timeoutAt
         }
+        let deadline = Date(timeIntervalSince1970: Double(timeoutAt) / 1000)
         let execution = LocalExecution(
             pass: pass,
             runtime: runtime,
@@ -100,15 +108,15 @@ extension Context {
                         originID: info.originID,
                         branchID: id,
                         functionName: name,
-                        deadline: record.deadline,
+                        deadline: deadline,
                         attempt: attempt
                     ),
-                    timeoutAt: record.timeoutAt,
+                    timeoutAt: timeoutAt,
                     pass: pass,
                     runtime: runtime
                 )
             },
-            deadline: record.timeoutAt,
+            deadline: timeoutAt,
             policy: retryPolicy ?? runtime.defaultRetryPolicy,
             body: body
         )
@@ -130,15 +138,18 @@ extension Context {
             switch result {
             case .success(let output):
                 do {
-                    _ = try await pass.settle(id, state: .resolved, value: try runtime.codec.encode(output))
+                    _ = try await pass.settleStep(id, state: .resolved, value: try runtime.codec.encode(output))
                     return .success(output)
                 } catch {
                     return .failure(error)
                 }
             case .failure(let error):
-                if LocalExecution<Output>.isControlFlow(error) || pass.isAbandoned { return .failure(error) }
+                if LocalExecution<Output>.isControlFlow(error) || pass.isAbandoned {
+                    _ = pass.takeDeferredCheckpoint(id)
+                    return .failure(error)
+                }
                 do {
-                    _ = try await pass.settle(id, state: .rejected, value: runtime.errors.encode(error))
+                    _ = try await pass.settleStep(id, state: .rejected, value: runtime.errors.encode(error))
                 } catch {
                     return .failure(error)
                 }

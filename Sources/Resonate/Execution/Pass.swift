@@ -27,6 +27,8 @@ final class Pass: Sendable {
     let canceledAt: Int64?
     let runtime: Runtime
     private let state: Mutex<Shell>
+    /// Local steps whose checkpoints are written when they end, by id (see ``deferCheckpoint(_:)``).
+    let deferredCheckpoints = Mutex<[String: PromiseCreate]>([:])
     private let jobs: AsyncStream<Job>
     private let jobsContinuation: AsyncStream<Job>.Continuation
 
@@ -294,6 +296,11 @@ final class Pass: Sendable {
 
     /// Creates a promise under the lease, or returns the record already known for its id.
     func create(_ create: PromiseCreate) async throws -> PromiseRecord {
+        if let parent = create.tags[Tag.parent], let checkpoint = takeDeferredCheckpoint(parent) {
+            // A step whose checkpoint was deferred makes a durable call: its promise must exist before its
+            // children do (a cancellation finds descendants through their parents).
+            _ = try await self.create(checkpoint)
+        }
         if let known = cached(create.id) { return known }
         try checkActive()
         if observesCancellation { return try await recordedCall(create.id) }
@@ -314,7 +321,7 @@ final class Pass: Sendable {
         return promise
     }
 
-    private func fence(_ action: TaskFence.Action) async throws -> FenceOutcome {
+    func fence(_ action: TaskFence.Action) async throws -> FenceOutcome {
         let reply: Reply
         do {
             var fence = TaskFence(id: taskID, version: version, action: action)

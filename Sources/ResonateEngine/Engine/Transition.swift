@@ -148,6 +148,22 @@ struct Transition<T: StoreTransaction> {
             }
             return promise
         }
+        if let settlement = create.settlement, target == nil {
+            // Born settled (PromiseCreate.settlementField): nothing can wait on a promise that did not exist, and
+            // without a target it has no task, so the insert is the whole settlement.
+            let promise = PromiseRecord(
+                id: create.id,
+                state: settlement.state,
+                param: create.param,
+                value: settlement.value,
+                tags: create.tags,
+                timeoutAt: create.timeoutAt,
+                createdAt: createdAt ?? now,
+                settledAt: now
+            )
+            try await transaction.insertPromise(promise)
+            return promise
+        }
         let promise = PromiseRecord(
             id: create.id,
             state: .pending,

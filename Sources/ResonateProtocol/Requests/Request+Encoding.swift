@@ -195,6 +195,14 @@ extension Request {
         create.param.write(to: &writer)
         writer.key("tags")
         writer.stringMap(create.tags)
+        if let settlement = create.settlement {
+            writer.key(PromiseCreate.settlementField)
+            writer.beginObject()
+            writer.member("state", settlement.state.rawValue)
+            writer.key("value")
+            settlement.value.write(to: &writer)
+            writer.endObject()
+        }
     }
 
     private static func writeMembers(of settle: PromiseSettle, to writer: inout JSONWriter) {

@@ -262,7 +262,14 @@ extension Request {
         )
         checkID(id, "Promise ID", &violations)
         checkTime(timeoutAt, "TimeoutAt", &violations)
-        return PromiseCreate(id: id, timeoutAt: timeoutAt, param: param, tags: tags)
+        var settlement: PromiseCreate.Settlement?
+        if data.present(PromiseCreate.settlementField) != nil {
+            let reader = try data.object(PromiseCreate.settlementField)
+            guard let state = try reader.enumeration("state", as: PromiseState.self, allowed: [.resolved, .rejected])
+            else { throw reader.missing("state") }
+            settlement = PromiseCreate.Settlement(state: state, value: try reader.value("value"))
+        }
+        return PromiseCreate(id: id, timeoutAt: timeoutAt, param: param, tags: tags, settlement: settlement)
     }
 
     private static func parsePromiseSettle(

@@ -74,12 +74,41 @@ public struct PromiseCreate: Sendable, Hashable {
     public var timeoutAt: Int64
     public var param: Value
     public var tags: [String: String]
+    /// How the new promise is to be stored, already settled: an extension of this implementation, not of the
+    /// protocol (see ``settlementField``).
+    public var settlement: Settlement?
 
-    public init(id: String, timeoutAt: Int64, param: Value = .empty, tags: [String: String] = [:]) {
+    /// The state and value a promise is created in (``settlementField``).
+    public struct Settlement: Sendable, Hashable {
+        /// `resolved` or `rejected`.
+        public var state: PromiseState
+        public var value: Value
+
+        public init(state: PromiseState, value: Value = .empty) {
+            self.state = state
+            self.value = value
+        }
+    }
+
+    /// A `promise.create` data field of this implementation, not of the protocol:
+    /// `"resonate-swift:settle": {"state": "resolved", "value": {…}}` stores a promise that does not exist yet
+    /// already settled, in one write, when it has no target (a task-less promise, such as a local step's
+    /// checkpoint). An existing promise is returned as it is, and an expired one times out, as without the field.
+    ///
+    /// The Swift SDK sends it for a local step it knows has no checkpoint yet (in its execution's first run): the
+    /// step's checkpoint is then written once, when the step ends, instead of created and later settled. Servers
+    /// that do not know the field ignore it and create the promise pending, which the SDK then settles.
+    public static let settlementField = "resonate-swift:settle"
+
+    public init(
+        id: String, timeoutAt: Int64, param: Value = .empty, tags: [String: String] = [:],
+        settlement: Settlement? = nil
+    ) {
         self.id = id
         self.timeoutAt = timeoutAt
         self.param = param
         self.tags = tags
+        self.settlement = settlement
     }
 }
 

@@ -170,6 +170,27 @@ struct RequestEncodingTests {
         #expect("\(failure.error)".contains("'head.resonate-swift:preload' must be a boolean, got a string"))
     }
 
+    @Test("a create's settlement travels in its data and parses back; a settlement in any other state is refused")
+    func createSettlement() throws {
+        let create = PromiseCreate(
+            id: "w:1", timeoutAt: 5, tags: [Tag.parent: "w"],
+            settlement: PromiseCreate.Settlement(state: .rejected, value: Value(data: "ZXJy")))
+        let fence = Request.taskFence(TaskFence(id: "w", version: 1, action: .create(create)))
+        let bytes = fence.envelope(correlationID: "c1")
+        #expect(
+            String(decoding: bytes, as: UTF8.self).contains(
+                #""resonate-swift:settle":{"state":"rejected","value":{"data":"ZXJy"}}"#))
+        let envelope = try RequestEnvelope.parse(bytes).get()
+        #expect(try Request(kind: envelope.kind, data: envelope.data) == fence)
+        let pending = Array(
+            #"{"kind":"promise.create","head":{"corrId":"c","version":"2026-04-01"},"data":{"id":"p","timeoutAt":5,"resonate-swift:settle":{"state":"pending"}}}"#
+                .utf8)
+        let envelopeOfPending = try RequestEnvelope.parse(pending).get()
+        #expect(throws: RequestError.self) {
+            try Request(kind: envelopeOfPending.kind, data: envelopeOfPending.data)
+        }
+    }
+
     @Test("the cleanup request travels in the head of task.acquire and task.create only")
     func cleanupRequest() throws {
         let acquire = Request.taskAcquire(TaskAcquire(id: "w", version: 0, pid: "p", ttl: 1_000)).requestingCleanup()
