@@ -353,9 +353,10 @@ struct TaskTransitionTests {
         try await EngineHarness.with(store) { harness async throws in
             await harness.createTask("w")
             let value = Value(headers: ["h": "1"], data: "NDI=")
-            func settled(_ create: PromiseCreate) -> PromiseCreate {
+            let startedAt = harness.now - 250
+            func settled(_ create: PromiseCreate, startedAt: Int64? = startedAt) -> PromiseCreate {
                 var create = create
-                create.settlement = PromiseCreate.Settlement(state: .resolved, value: value)
+                create.settlement = PromiseCreate.Settlement(state: .resolved, value: value, startedAt: startedAt)
                 return create
             }
             let born = await harness.send(
@@ -364,6 +365,15 @@ struct TaskTransitionTests {
             let stored = try #require(try await harness.promise("w:1"))
             #expect(born.promise == stored)
             #expect(stored.state == .resolved && stored.value == value && stored.settledAt == harness.now)
+            #expect(stored.createdAt == startedAt)
+            // A start in the future (another clock) is not believed.
+            let ahead = await harness.send(
+                .taskFence(
+                    TaskFence(
+                        id: "w", version: 1,
+                        action: .create(
+                            settled(Self.localChild("w:5", of: "w", harness), startedAt: harness.now + 60_000)))))
+            #expect(ahead.promise?.createdAt == harness.now)
             #expect(try await harness.task("w:1") == nil)
 
             // An existing promise is answered as it is.

@@ -85,6 +85,7 @@ extension Context {
         // In an execution's first run the step has no checkpoint to find: it is written once, when the step ends
         // (see Pass+Checkpoints).
         let timeoutAt: Int64
+        let startedAt = runtime.clock.now()
         if pass.deferCheckpoint(create) {
             timeoutAt = create.timeoutAt
         } else {
@@ -138,7 +139,8 @@ extension Context {
             switch result {
             case .success(let output):
                 do {
-                    _ = try await pass.settleStep(id, state: .resolved, value: try runtime.codec.encode(output))
+                    _ = try await pass.settleStep(
+                        id, state: .resolved, value: try runtime.codec.encode(output), startedAt: startedAt)
                     return .success(output)
                 } catch {
                     return .failure(error)
@@ -149,7 +151,8 @@ extension Context {
                     return .failure(error)
                 }
                 do {
-                    _ = try await pass.settleStep(id, state: .rejected, value: runtime.errors.encode(error))
+                    _ = try await pass.settleStep(
+                        id, state: .rejected, value: runtime.errors.encode(error), startedAt: startedAt)
                 } catch {
                     return .failure(error)
                 }

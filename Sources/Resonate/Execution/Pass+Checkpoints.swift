@@ -35,10 +35,12 @@ extension Pass {
 
     /// Settles a local step's checkpoint: writes it settled if it was deferred and never created, otherwise
     /// settles the promise it has.
-    func settleStep(_ id: String, state: PromiseState, value: Value) async throws -> PromiseRecord {
+    ///
+    /// - Parameter startedAt: when the step began, recorded as the checkpoint's creation time.
+    func settleStep(_ id: String, state: PromiseState, value: Value, startedAt: Int64) async throws -> PromiseRecord {
         guard var create = takeDeferredCheckpoint(id) else { return try await settle(id, state: state, value: value) }
         try checkActive()
-        create.settlement = PromiseCreate.Settlement(state: state, value: value)
+        create.settlement = PromiseCreate.Settlement(state: state, value: value, startedAt: startedAt)
         let outcome = try await fence(.create(create))
         guard let promise = outcome.promise else {
             throw fail(ResonateError(.server, "creating \(id) settled returned no promise"))

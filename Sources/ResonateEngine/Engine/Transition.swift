@@ -62,8 +62,9 @@ struct Transition<T: StoreTransaction> {
         settled.settledAt = settledAt
         try await transaction.settlePromise(id: promise.id, state: state, value: value, settledAt: settledAt)
 
-        // The promise's own task is finished, whoever settled the promise.
-        let ownTask = try await transaction.task(id: promise.id)
+        // The promise's own task is finished, whoever settled the promise. Only a promise with a target has a task
+        // (see `createPromise`), so a local step's settlement skips the read.
+        let ownTask = promise.target == nil ? nil : try await transaction.task(id: promise.id)
         if var task = ownTask, task.state != .fulfilled {
             effects.leaseEnds(task)
             task.state = .fulfilled
@@ -158,7 +159,7 @@ struct Transition<T: StoreTransaction> {
                 value: settlement.value,
                 tags: create.tags,
                 timeoutAt: create.timeoutAt,
-                createdAt: createdAt ?? now,
+                createdAt: min(settlement.startedAt ?? now, createdAt ?? now),
                 settledAt: now
             )
             try await transaction.insertPromise(promise)

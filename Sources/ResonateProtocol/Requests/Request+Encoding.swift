@@ -201,6 +201,7 @@ extension Request {
             writer.member("state", settlement.state.rawValue)
             writer.key("value")
             settlement.value.write(to: &writer)
+            if let startedAt = settlement.startedAt { writer.member("startedAt", startedAt) }
             writer.endObject()
         }
     }

@@ -267,7 +267,9 @@ extension Request {
             let reader = try data.object(PromiseCreate.settlementField)
             guard let state = try reader.enumeration("state", as: PromiseState.self, allowed: [.resolved, .rejected])
             else { throw reader.missing("state") }
-            settlement = PromiseCreate.Settlement(state: state, value: try reader.value("value"))
+            let startedAt = try reader.optionalInteger("startedAt")
+            if let startedAt { checkTime(startedAt, "startedAt", &violations) }
+            settlement = PromiseCreate.Settlement(state: state, value: try reader.value("value"), startedAt: startedAt)
         }
         return PromiseCreate(id: id, timeoutAt: timeoutAt, param: param, tags: tags, settlement: settlement)
     }

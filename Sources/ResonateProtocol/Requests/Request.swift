@@ -83,15 +83,19 @@ public struct PromiseCreate: Sendable, Hashable {
         /// `resolved` or `rejected`.
         public var state: PromiseState
         public var value: Value
+        /// When the work the promise records began (milliseconds since the epoch), recorded as its creation time
+        /// so that its duration shows; the server takes its own time instead when this is later.
+        public var startedAt: Int64?
 
-        public init(state: PromiseState, value: Value = .empty) {
+        public init(state: PromiseState, value: Value = .empty, startedAt: Int64? = nil) {
             self.state = state
             self.value = value
+            self.startedAt = startedAt
         }
     }
 
     /// A `promise.create` data field of this implementation, not of the protocol:
-    /// `"resonate-swift:settle": {"state": "resolved", "value": {…}}` stores a promise that does not exist yet
+    /// `"resonate-swift:settle": {"state": "resolved", "value": {…}, "startedAt": …}` stores a promise that does not exist yet
     /// already settled, in one write, when it has no target (a task-less promise, such as a local step's
     /// checkpoint). An existing promise is returned as it is, and an expired one times out, as without the field.
     ///

@@ -174,12 +174,12 @@ struct RequestEncodingTests {
     func createSettlement() throws {
         let create = PromiseCreate(
             id: "w:1", timeoutAt: 5, tags: [Tag.parent: "w"],
-            settlement: PromiseCreate.Settlement(state: .rejected, value: Value(data: "ZXJy")))
+            settlement: PromiseCreate.Settlement(state: .rejected, value: Value(data: "ZXJy"), startedAt: 3))
         let fence = Request.taskFence(TaskFence(id: "w", version: 1, action: .create(create)))
         let bytes = fence.envelope(correlationID: "c1")
         #expect(
             String(decoding: bytes, as: UTF8.self).contains(
-                #""resonate-swift:settle":{"state":"rejected","value":{"data":"ZXJy"}}"#))
+                #""resonate-swift:settle":{"state":"rejected","value":{"data":"ZXJy"},"startedAt":3}"#))
         let envelope = try RequestEnvelope.parse(bytes).get()
         #expect(try Request(kind: envelope.kind, data: envelope.data) == fence)
         let pending = Array(
