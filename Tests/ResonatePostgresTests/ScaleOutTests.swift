@@ -67,8 +67,8 @@ struct ScaleOutTests {
 
     /// Every workflow finished within the worker lease plus 5 s of the disruption (the bound), far below the
     /// retry timeout: a lost message is sent again by its relay's missing acknowledgement, not by the task's retry.
-    /// The lease is the one wait a disruption may cost: a replica killed after committing an acquire but before
-    /// answering it leaves the task with a worker that never learned it holds it, until the lease lapses.
+    /// The lease is a wait a disruption can cost: a request a replica committed but never answered (an acquire,
+    /// say) leaves the task with a worker that does not know it holds it until the lease lapses.
     static func expectNoRetryWait(_ run: Cluster.Run) {
         let recovery = run.lastCompletion - run.disrupted
         #expect(recovery < workerLease + .seconds(5), "the last workflow finished \(recovery) after the disruption")
