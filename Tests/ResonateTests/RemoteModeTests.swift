@@ -64,6 +64,19 @@ struct RemoteModeTests {
         }
     }
 
+    /// Waits until task `id`'s first lease has expired by half a second while a renewed one holds: without
+    /// renewals, the task would be free for another worker by then.
+    static func waitForRenewedLease(of id: String, on server: InProcessServer) async throws {
+        let firstExpiry = try await eventuallyValue("\(id)'s first lease") {
+            try await server.engine.storedTask(id: id)?.timeout?.at
+        }
+        try await eventually("\(id)'s first lease to pass while a renewed one holds") {
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let expiry = try await server.engine.storedTask(id: id)?.timeout?.at ?? 0
+            return now > firstExpiry + 500 && expiry > now
+        }
+    }
+
     @Test("leases are renewed while a long step runs, so no other worker takes the task")
     func heartbeatsKeepLeases() async throws {
         try await InProcessServer.with { server in
@@ -75,14 +88,7 @@ struct RemoteModeTests {
                 try resonate.register("long") { (_: Context) async throws -> String in
                     runs.increment()
                     // The step outlasts the lease it began with, and ends once the stored lease shows a renewal.
-                    let firstExpiry = try await eventuallyValue("the task's first lease") {
-                        try await server.engine.storedTask(id: "long-1")?.timeout?.at
-                    }
-                    try await eventually("the first lease to pass while a renewed one holds") {
-                        let now = Int64(Date().timeIntervalSince1970 * 1000)
-                        let expiry = try await server.engine.storedTask(id: "long-1")?.timeout?.at ?? 0
-                        return now > firstExpiry + 500 && expiry > now
-                    }
+                    try await Self.waitForRenewedLease(of: "long-1", on: server)
                     return "done"
                 }
             }
@@ -110,14 +116,7 @@ struct RemoteModeTests {
             let blocker = try resonate.register("blocker") { (_: Context) async throws -> String in
                 // Holds the only slot until the waiting execution's first lease has passed while a renewed one
                 // holds it.
-                let firstExpiry = try await eventuallyValue("quick-1's first lease") {
-                    try await server.engine.storedTask(id: "quick-1")?.timeout?.at
-                }
-                try await eventually("quick-1's first lease to pass while a renewed one holds") {
-                    let now = Int64(Date().timeIntervalSince1970 * 1000)
-                    let expiry = try await server.engine.storedTask(id: "quick-1")?.timeout?.at ?? 0
-                    return now > firstExpiry + 500 && expiry > now
-                }
+                try await Self.waitForRenewedLease(of: "quick-1", on: server)
                 return "done"
             }
             let quick = try resonate.register("quick") { (_: Context) async throws -> String in
