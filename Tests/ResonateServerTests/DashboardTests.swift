@@ -216,6 +216,29 @@ struct DashboardTests {
         }
     }
 
+    @Test("the workers and schedules pages say when there is nothing, list a schedule, and delete it from its form")
+    func workersAndSchedules() async throws {
+        try await LiveServer.with { server in
+            let browser = Browser(server: server)
+            let workers = try await browser.get("/ui/workers")
+            #expect(workers.status == 200 && workers.body.contains("No worker is connected."))
+            #expect(try await browser.get("/ui/schedules").body.contains("No schedules."))
+
+            let created = try await server.rpc(
+                "schedule.create",
+                #"{"id":"nightly","cron":"0 3 * * *","promiseId":"nightly.{{.timestamp}}","promiseTimeout":60000,"promiseTags":{"resonate:target":"poll://any@workers"}}"#
+            )
+            #expect(created.status == 200, "\(created)")
+            let listed = try await browser.get("/ui/schedules")
+            #expect(listed.body.contains("<code>nightly</code>") && listed.body.contains("<code>0 3 * * *</code>"))
+            #expect(!listed.body.contains("No schedules."))
+
+            let deleted = try await browser.post("/ui/schedules/delete", form: [("id", "nightly")])
+            #expect(deleted.status == 303)
+            #expect(try await browser.get("/ui/schedules").body.contains("No schedules."))
+        }
+    }
+
     @Test("--no-ui: nothing is served under /ui")
     func canBeTurnedOff() async throws {
         try await LiveServer.with(server: { $0.isDashboardEnabled = false }) { server in

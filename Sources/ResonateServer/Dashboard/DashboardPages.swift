@@ -65,7 +65,6 @@ enum DashboardPages {
         var overview: Overview
         var filter: Filter
         var rows: [ExecutionRow]
-        var isEmpty: Bool
         /// The query string of the next page, when there is one.
         var nextPage: String?
     }
@@ -120,7 +119,6 @@ enum DashboardPages {
     struct Workers {
         var layout: Layout
         var rows: [WorkerRow]
-        var isEmpty: Bool
     }
 
     struct ScheduleRow {
@@ -140,7 +138,6 @@ enum DashboardPages {
     struct Schedules {
         var layout: Layout
         var rows: [ScheduleRow]
-        var isEmpty: Bool
     }
 
     struct Message {

@@ -69,7 +69,7 @@ extension DashboardRenderer {
                 states: PromiseState.allCases.map {
                     DashboardPages.Option(value: $0.rawValue, isSelected: $0 == state)
                 }),
-            rows: rows, isEmpty: rows.isEmpty, nextPage: next)
+            rows: rows, nextPage: next)
         return ("executions", page)
     }
 
@@ -207,8 +207,7 @@ extension DashboardRenderer {
         }
         rows.sort { ($0.group, $0.process, $0.replica) < ($1.group, $1.process, $1.replica) }
         let page = DashboardPages.Workers(
-            layout: layout("Workers", section: "workers", access: access, notice: nil), rows: rows,
-            isEmpty: rows.isEmpty)
+            layout: layout("Workers", section: "workers", access: access, notice: nil), rows: rows)
         return ("workers", page)
     }
 
@@ -236,8 +235,7 @@ extension DashboardRenderer {
                 ))
         }
         let page = DashboardPages.Schedules(
-            layout: layout("Schedules", section: "schedules", access: access, notice: notice), rows: rows,
-            isEmpty: rows.isEmpty)
+            layout: layout("Schedules", section: "schedules", access: access, notice: notice), rows: rows)
         return ("schedules", page)
     }
 

@@ -73,7 +73,7 @@ enum DashboardTemplates {
         {{/rows}}
         </tbody>
         </table>
-        {{#isEmpty}}<p class="empty">No executions match.</p>{{/isEmpty}}
+        {{^rows}}<p class="empty">No executions match.</p>{{/rows}}
         {{#nextPage}}<p><a class="next" href="/ui?{{nextPage}}">Next page →</a></p>{{/nextPage}}
         {{/content}}{{/layout}}
         """
@@ -132,7 +132,7 @@ enum DashboardTemplates {
         {{/rows}}
         </tbody>
         </table>
-        {{#isEmpty}}<p class="empty">No worker is connected.</p>{{/isEmpty}}
+        {{^rows}}<p class="empty">No worker is connected.</p>{{/rows}}
         {{/content}}{{/layout}}
         """
 
@@ -148,7 +148,7 @@ enum DashboardTemplates {
         {{/rows}}
         </tbody>
         </table>
-        {{#isEmpty}}<p class="empty">No schedules.</p>{{/isEmpty}}
+        {{^rows}}<p class="empty">No schedules.</p>{{/rows}}
         {{/content}}{{/layout}}
         """
 
