@@ -6,7 +6,8 @@
 ///
 /// The one polling loop of the tests: every wait has a bound, and its failure says what did not happen. The bound
 /// only guards against a hang; conditions normally hold within milliseconds, but a CI machine running every suite
-/// at once on two cores can take many seconds.
+/// at once on two cores can take many seconds. Time the waiting task itself could not run (its sleeps overran)
+/// is added to the bound.
 ///
 /// ```swift
 /// try await eventually("the worker to connect") { server.pollConnectionCount == 1 }
@@ -19,10 +20,10 @@ public func eventually(
     checkingEvery interval: Duration = .milliseconds(10),
     _ condition: () async throws -> Bool
 ) async throws {
-    let deadline = ContinuousClock.now + limit
+    var deadline = StallAwareDeadline(limit: limit)
     while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw EventuallyTimeout(what: what(), limit: limit) }
-        try await Task.sleep(for: interval)
+        guard !deadline.hasPassed else { throw EventuallyTimeout(what: what(), limit: limit) }
+        try await deadline.sleep(for: interval)
     }
 }
 
@@ -38,11 +39,34 @@ public func eventuallyValue<Value>(
     checkingEvery interval: Duration = .milliseconds(10),
     _ produce: () async throws -> Value?
 ) async throws -> Value {
-    let deadline = ContinuousClock.now + limit
+    var deadline = StallAwareDeadline(limit: limit)
     while true {
         if let value = try await produce() { return value }
-        guard ContinuousClock.now < deadline else { throw EventuallyTimeout(what: what(), limit: limit) }
+        guard !deadline.hasPassed else { throw EventuallyTimeout(what: what(), limit: limit) }
+        try await deadline.sleep(for: interval)
+    }
+}
+
+/// The end of a bounded wait, moved later by the time its own sleeps overran.
+///
+/// A sleep that wakes seconds late means the whole process was starved of threads (every test of a run shares
+/// two cores in CI), so the code being waited for could not run either. That time is not counted against it.
+struct StallAwareDeadline {
+    private var end: ContinuousClock.Instant
+    /// Overruns up to this are ordinary scheduling delay and count.
+    private static let tolerance = Duration.milliseconds(100)
+
+    init(limit: Duration) {
+        end = .now + limit
+    }
+
+    var hasPassed: Bool { ContinuousClock.now >= end }
+
+    mutating func sleep(for interval: Duration) async throws {
+        let start = ContinuousClock.now
         try await Task.sleep(for: interval)
+        let overrun = ContinuousClock.now - start - interval
+        if overrun > Self.tolerance { end += overrun }
     }
 }
 

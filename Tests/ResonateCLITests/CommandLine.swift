@@ -96,7 +96,7 @@ final class CommandProcess: @unchecked Sendable {
     deinit {
         if exit.isRunning {
             process.terminate()
-            if !exit.waitBlocking(timeout: .seconds(10)) { kill(process.processIdentifier, SIGKILL) }
+            exit.reapInBackground(killingAfter: .seconds(10))
         }
         try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: stdoutPath).deletingLastPathComponent().path)
     }

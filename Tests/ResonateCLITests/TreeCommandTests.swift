@@ -164,7 +164,8 @@ struct TreeCommandTests {
     /// Splits a table's lines into cells at the columns where the header's words start, trimming each cell: this
     /// only works (and so checks) when every row is aligned under the header.
     static func table(_ lines: [some StringProtocol]) -> [[String]] {
-        guard let header = lines.first.map(Array.init) else { return [] }
+        guard let first = lines.first else { return [] }
+        let header = Array(first)
         var starts: [Int] = []
         for index in header.indices where header[index] != " " && (index == 0 || header[index - 1] == " ") {
             // Multi-word headers ("PROMISE ID") are separated by one space only.

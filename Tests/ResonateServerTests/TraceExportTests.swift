@@ -42,8 +42,7 @@ struct TraceExportTests {
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
             #expect(response.status.code == 200)
             // Spans are exported in batches; a graceful stop flushes the last one.
-            server.terminate()
-            #expect(try await server.child.waitForExit(timeout: .seconds(30)) == 0)
+            #expect(try await server.child.stop() == 0)
             return try await collector.waitForBody(containing: "traced-promise", timeout: .seconds(60))
         }
         // OTLP/protobuf stores strings as UTF-8 and ids as raw bytes, so both can be found in the body.

@@ -76,10 +76,18 @@ final class PollRegistry: Sendable {
     func deliver(_ bytes: [UInt8], to address: Address) -> DeliveryOutcome {
         let load = self.load
         let candidates = state.withLock { $0.candidates(for: address, load: load) }
-        guard !candidates.isEmpty else { return .unreachable }
+        var anyFull = false
         for connection in candidates {
-            if case .enqueued = connection.continuation.yield(.message(bytes)) { return .delivered }
+            switch connection.continuation.yield(.message(bytes)) {
+            case .enqueued: return .delivered
+            case .dropped: anyFull = true
+            // A stream that has ended but is not yet unregistered: as good as no connection.
+            case .terminated: continue
+            @unknown default: continue
+            }
         }
+        // Parked rather than lost: the next connection of the group receives it.
+        guard anyFull else { return .unreachable }
         logger.warning("poll buffers full; message dropped", metadata: ["address": "\(address)"])
         return .dropped
     }

@@ -70,6 +70,8 @@ extension ResonateServer {
                         // The client went away mid-write; nothing more to send.
                         return
                     }
+                    // Forgotten before the last write, which can wait on a connection already going away.
+                    unregistration.run()
                     try? await writer.finish(nil)
                 }
             )

@@ -93,18 +93,30 @@ public final class ChildProcess: @unchecked Sendable {
     /// Whether the process is still running (see ``ProcessExitWatch``).
     public var isRunning: Bool { exit.isRunning }
 
-    /// Kills the process with SIGKILL, if it is still running: no shutdown code runs. Waits up to 10 s for it.
+    /// Kills the process with SIGKILL, if it is still running: no shutdown code runs. Waits up to 10 s for it to
+    /// leave, which takes milliseconds (no code of its own runs), so that a test can reuse its files and port.
     public func kill9() {
         guard isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
         exit.waitBlocking(timeout: .seconds(10))
     }
 
-    /// Asks the process to stop (SIGTERM) and waits up to `timeout` for it; then kills it with SIGKILL.
+    /// Asks the process to stop (SIGTERM) and returns at once; it is killed with SIGKILL if it still runs after
+    /// `timeout`. For cleanup in `defer` and `deinit`; a test that needs the process gone awaits ``stop(timeout:)``.
     public func terminate(timeout: Duration = .seconds(30)) {
         guard isRunning else { return }
         process.terminate()
-        if !exit.waitBlocking(timeout: timeout) { kill9() }
+        exit.reapInBackground(killingAfter: timeout)
+    }
+
+    /// Asks the process to stop (SIGTERM) and waits for it, polling; after `timeout` it is killed with SIGKILL.
+    /// Returns its exit status (the signal number if a signal ended it).
+    @discardableResult
+    public func stop(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        if isRunning { process.terminate() }
+        if let status = try await exit.wait(timeout: timeout) { return status }
+        kill(process.processIdentifier, SIGKILL)
+        return try await waitForExit(timeout: .seconds(10))
     }
 
     deinit {

@@ -67,8 +67,25 @@ public final class ProcessExitWatch: @unchecked Sendable {
         }
     }
 
-    /// Waits for the exit, blocking the calling thread (for `deinit` and other synchronous callers); `false` after
+    /// Reaps the process on a thread of its own and returns at once; kills it with SIGKILL if it still runs after
     /// `timeout`.
+    ///
+    /// For `deinit` and `defer`, which cannot await: a blocking wait there holds one of the threads of Swift's
+    /// cooperative pool, which has only as many threads as cores. Two such waits on a two-core CI machine stalled
+    /// every other test of the run, servers included, for as long as a graceful shutdown took.
+    public func reapInBackground(killingAfter timeout: Duration) {
+        guard isRunning else { return }
+        let thread = Thread { [self] in
+            guard !waitBlocking(timeout: timeout) else { return }
+            kill(process.processIdentifier, SIGKILL)
+            waitBlocking(timeout: .seconds(10))
+        }
+        thread.name = "reap \(process.processIdentifier)"
+        thread.start()
+    }
+
+    /// Waits for the exit, blocking the calling thread; `false` after `timeout`. Never call it from a task: see
+    /// ``reapInBackground(killingAfter:)``.
     @discardableResult
     public func waitBlocking(timeout: Duration) -> Bool {
         let deadline = ContinuousClock.now + timeout
