@@ -165,6 +165,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The physical-limit probes `resonate bench` measures against (disk fsyncs, PostgreSQL WAL flushes): the
+        // benchmark's own machinery, so not a product.
+        .target(
+            name: "ResonateBenchSupport",
+            dependencies: [
+                "ResonateEngine",
+                "ResonatePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // This repository's own test machinery (child processes, PostgreSQL, a TCP balancer, a local HTTP server,
         // raw sockets): shared by the test targets, not a product.
         .target(
@@ -184,6 +195,7 @@ let package = Package(
             dependencies: [
                 "Resonate",
                 "ResonateAuth",
+                "ResonateBenchSupport",
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "ResonateProtocol",
@@ -278,6 +290,7 @@ let package = Package(
             name: "ResonatePostgresTests",
             dependencies: [
                 "Resonate",
+                "ResonateBenchSupport",
                 "ResonateProtocol",
                 "ResonateEngine",
                 "ResonatePostgres",

@@ -1,9 +1,9 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import Logging
+package import Logging
 import NIOCore
-import PostgresNIO
+package import PostgresNIO
 
 extension PostgresConnection {
     /// Runs one statement and returns all of its rows; reading them to the end also surfaces errors the server
@@ -18,7 +18,7 @@ extension PostgresConnection {
     ///
     /// - Throws: ``ConnectionClosedBeforeSending`` when the connection had closed: the statement certainly did
     ///   not run. Otherwise the driver's `PSQLError`.
-    func statement(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+    package func statement(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
         try await eventLoop.flatSubmit { () -> EventLoopFuture<PostgresQueryResult> in
             guard !self.isClosed else { return self.eventLoop.makeFailedFuture(ConnectionClosedBeforeSending()) }
             return self.query(query, logger: logger)
@@ -26,7 +26,7 @@ extension PostgresConnection {
     }
 
     /// Runs one statement to completion and discards its rows.
-    func run(_ query: PostgresQuery, logger: Logger) async throws {
+    package func run(_ query: PostgresQuery, logger: Logger) async throws {
         _ = try await statement(query, logger: logger)
     }
 }

@@ -192,7 +192,7 @@ public final class PostgresReplicaBus: ReplicaBus {
             messages.map { Self.relayChannel($0.replica) } + acknowledgements.map { Self.relayChannel($0.replica) }
         let payloads = messages.map(Self.payload) + acknowledgements.map(Self.payload)
         // One statement for the whole batch; notifications are sent when it commits.
-        try await store.write { transaction in
+        _ = try await store.write { transaction in
             try await transaction.rows(
                 "SELECT pg_notify(c, p) FROM unnest(\(channels)::text[], \(payloads)::text[]) AS n(c, p)"
             )

@@ -113,7 +113,7 @@ extension PostgresStore {
         }
 
         /// Checks the values a URL cannot express.
-        func validate() throws(PostgresStoreError) {
+        package func validate() throws(PostgresStoreError) {
             guard maximumConnections >= 1 else {
                 throw PostgresStoreError(
                     .invalidConfiguration, "the pool size must be at least 1, got \(maximumConnections)")

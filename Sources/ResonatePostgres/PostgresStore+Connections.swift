@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import NIOSSL
-import PostgresNIO
+package import PostgresNIO
 
 extension PostgresStore.Configuration {
     /// Settings sent in every connection's startup packet; they take precedence over the server's, the
@@ -34,7 +34,7 @@ extension PostgresStore.Configuration {
     }
 
     /// The settings of a single connection outside the pool (migrations, the commit probe).
-    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    package func connectionConfiguration() throws -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS
         do {
             switch self.tls {

@@ -270,7 +270,7 @@ public final class PostgresStore: Store, Service {
         return .microseconds(Int.random(in: 0...(ceiling * 1000)))
     }
 
-    static func storeError(
+    package static func storeError(
         _ error: any Error,
         context: String,
         code: PostgresStoreError.Code = .queryFailed

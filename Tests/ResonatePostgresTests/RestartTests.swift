@@ -3,6 +3,7 @@
 
 import Logging
 import PostgresNIO
+import ResonateBenchSupport
 import ResonateEngine
 import ResonateProtocol
 import ResonateTestSupport

@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Resonate
+import ResonateBenchSupport
 import ResonateEngine
 import ResonatePostgres
 import ResonateProtocol

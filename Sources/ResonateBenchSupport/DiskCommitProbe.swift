@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+import ResonateEngine
 
 /// Measures the physical limit of durable writes on a disk: single-row SQLite commits per second in WAL mode
 /// with `synchronous=FULL`, one fsync each — the rate a server without group commit could not exceed.
@@ -21,7 +22,7 @@ public enum DiskCommitProbe {
         var commits = 0
         while clock.now - start < duration {
             try connection.execute("BEGIN IMMEDIATE")
-            try connection.statement("INSERT INTO probe (payload) VALUES (?)").bind("payload-\(commits)").run()
+            try connection.execute("INSERT INTO probe (payload) VALUES ('payload-\(commits)')")
             try connection.execute("COMMIT")
             commits += 1
         }

@@ -3,6 +3,7 @@
 
 public import Logging
 import PostgresNIO
+public import ResonatePostgres
 
 /// Measures the physical limit of durable writes on a PostgreSQL server: single-row commits per second from one
 /// client with `synchronous_commit = on` — one WAL flush each, the rate a server that commits one request at a
