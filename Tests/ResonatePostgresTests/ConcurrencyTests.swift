@@ -95,7 +95,7 @@ struct ConcurrencyTests {
                             _ = try await transaction.promise(id: first)
                             if attempt <= 2 {
                                 locked[me].open()
-                                await locked[1 - me].wait()
+                                try await locked[1 - me].wait(for: "the other transaction to lock its row")
                             }
                             _ = try await transaction.promise(id: second)
                             try await transaction.settlePromise(
@@ -126,7 +126,7 @@ struct ConcurrencyTests {
                             let existing = try await transaction.promise(id: "dup")
                             if attempt <= 2 {
                                 latches[me].open()
-                                await latches[other].wait()
+                                try await latches[other].wait(for: "the other transaction to read the id")
                             }
                             if let existing { return "found \(existing.tags["by"] ?? "?")" }
                             try await transaction.insertPromise(
@@ -203,12 +203,12 @@ struct ConcurrencyTests {
             let (woken, suspended): ([String], String)
             if settlementFirst {
                 async let first = settle()
-                await firstHoldsTheRow.wait()
+                try await firstHoldsTheRow.wait(for: "the first transaction to hold the row")
                 async let second = suspend()
                 (woken, suspended) = (try await first, try await second)
             } else {
                 async let first = suspend()
-                await firstHoldsTheRow.wait()
+                try await firstHoldsTheRow.wait(for: "the first transaction to hold the row")
                 async let second = settle()
                 (woken, suspended) = (try await second, try await first)
             }

@@ -73,10 +73,10 @@ struct ReplicaTests {
                 let claimed = try await transaction.expiredPromises(at: 1_000, limit: 12).map(\.id)
                 firstClaimed.open()
                 // Hold the claim (and its row locks) until the second pass has claimed.
-                await secondDone.wait()
+                try await secondDone.wait(for: "the second pass to claim")
                 return claimed
             }
-            await firstClaimed.wait()
+            try await firstClaimed.wait(for: "the first pass to claim")
             let second = try await store.write { transaction in
                 try await transaction.expiredPromises(at: 1_000, limit: 12).map(\.id)
             }

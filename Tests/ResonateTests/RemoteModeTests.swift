@@ -197,14 +197,8 @@ struct RemoteModeTests {
             }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await resonate.run() }
-                while true {
-                    do {
-                        _ = try await resonate.beginRun("slow-1", slow)
-                        break
-                    } catch let error as ResonateError where error.code == .notRunning {
-                        await Task.yield()
-                    }
-                }
+                try await resonate.waitUntilRunning()
+                _ = try await resonate.beginRun("slow-1", slow)
                 var iterator = started.stream.makeAsyncIterator()
                 await iterator.next()
                 await resonate.stop()

@@ -82,10 +82,17 @@ struct TaskRunner: Sendable {
         }
         var records: [PromiseRecord] = []
         for id in awaited {
-            guard let reply = try? await runtime.transport.send(.promiseGet(id: id)), reply.status == 200,
-                let record = reply.promiseRecord
-            else { return nil }
-            records.append(record)
+            do {
+                let reply = try await runtime.transport.send(.promiseGet(id: id))
+                guard reply.status == 200, let record = reply.promiseRecord else { return nil }
+                records.append(record)
+            } catch {
+                // Nothing is lost: the task replays from its checkpoints instead of continuing in memory.
+                runtime.logger.debug(
+                    "cannot read an awaited promise; replaying instead",
+                    metadata: ["promise": "\(id)", "error": "\(error)"])
+                return nil
+            }
         }
         return records
     }

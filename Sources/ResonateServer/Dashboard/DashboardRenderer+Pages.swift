@@ -159,7 +159,7 @@ extension DashboardRenderer {
                     tags: promise.tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                         .joined(separator: "\n"),
                     indent: "\(Double(depth) * 1.2)em",
-                    task: promise.target == nil ? nil : await storedTask(promise.id).map { taskInfo($0, now: now) },
+                    task: promise.target == nil ? nil : try await storedTask(promise.id).map { taskInfo($0, now: now) },
                     isSettleable: settleable,
                     offset: String(format: "%.2f", Double(promise.createdAt - start) / span * 100),
                     width: String(format: "%.2f", Double((promise.settledAt ?? now) - promise.createdAt) / span * 100)

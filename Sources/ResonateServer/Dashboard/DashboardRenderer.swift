@@ -157,9 +157,9 @@ struct DashboardRenderer<S: Store>: Sendable {
         return task
     }
 
-    /// The stored task, with its lease's expiry or next retry; `nil` when there is none or it cannot be read.
-    func storedTask(_ id: String) async -> TaskRow? {
-        try? await server.engine.storedTask(id: id)
+    /// The stored task, with its lease's expiry or next retry; `nil` when there is none.
+    func storedTask(_ id: String) async throws -> TaskRow? {
+        try await server.engine.storedTask(id: id)
     }
 
     func searchPromises(_ search: PromiseSearch) async throws -> (records: [PromiseRecord], cursor: String?) {

@@ -53,24 +53,16 @@ enum PostgresFixtures {
 
 /// A one-shot event that store closures (which must be `@Sendable`) use to take turns.
 final class Latch: Sendable {
-    private let state = Mutex<(isOpen: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let isOpen = Atomic<Bool>(false)
 
     func open() {
-        let waiters = state.withLock { state in
-            state.isOpen = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
+        isOpen.store(true, ordering: .releasing)
     }
 
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let isOpen = state.withLock { state in
-                if !state.isOpen { state.waiters.append(continuation) }
-                return state.isOpen
-            }
-            if isOpen { continuation.resume() }
+    /// Waits until the latch is open; after `limit`, throws naming `what` was awaited.
+    func wait(for what: String, within limit: Duration = .seconds(60)) async throws {
+        try await eventually(what, within: limit, checkingEvery: .milliseconds(1)) {
+            isOpen.load(ordering: .acquiring)
         }
     }
 }

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+import ResonateTesting
 
 #if canImport(Glibc)
 import Glibc
@@ -226,19 +227,23 @@ public final class PostgresProcess: Sendable {
             .appendingPathComponent("resonate-pg-tool-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let pid = try spawn(executable, arguments, outputPath: outputPath)
-        var status: Int32 = 0
-        while true {
+        let command = ([executable] + arguments).joined(separator: " ")
+        // pg_ctl waits for the server itself (60 s by default for start and stop): twice that is a hang.
+        let status = try await eventuallyValue(
+            "\(command) to exit", within: .seconds(120), checkingEvery: .milliseconds(5)
+        ) {
+            () throws -> Int32? in
+            var status: Int32 = 0
             let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid { break }
+            if reaped == pid { return status }
             if reaped == -1 && errno != EINTR {
                 throw PostgresProcessError(description: "waitpid(\(pid)) failed: errno \(errno)")
             }
-            try await Task.sleep(for: .milliseconds(5))
+            return nil
         }
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         // Exited normally with status 0: the low 7 bits hold the signal, the next 8 the exit status.
         guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
-            let command = ([executable] + arguments).joined(separator: " ")
             throw PostgresProcessError(description: "\(command) failed (wait status \(status)):\n\(text)")
         }
         return text
