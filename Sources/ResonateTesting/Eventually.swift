@@ -22,7 +22,7 @@ public func eventually(
 ) async throws {
     var deadline = StallAwareDeadline(limit: limit)
     while try await !condition() {
-        guard !deadline.hasPassed else { throw EventuallyTimeout(what: what(), limit: limit) }
+        guard !deadline.hasPassed else { throw EventuallyTimeout(what: what(), limit: limit, stalled: deadline.stalled) }
         try await deadline.sleep(for: interval)
     }
 }
@@ -42,7 +42,7 @@ public func eventuallyValue<Value>(
     var deadline = StallAwareDeadline(limit: limit)
     while true {
         if let value = try await produce() { return value }
-        guard !deadline.hasPassed else { throw EventuallyTimeout(what: what(), limit: limit) }
+        guard !deadline.hasPassed else { throw EventuallyTimeout(what: what(), limit: limit, stalled: deadline.stalled) }
         try await deadline.sleep(for: interval)
     }
 }
@@ -53,6 +53,8 @@ public func eventuallyValue<Value>(
 /// two cores in CI), so the code being waited for could not run either. That time is not counted against it.
 struct StallAwareDeadline {
     private var end: ContinuousClock.Instant
+    /// The overruns added so far.
+    private(set) var stalled = Duration.zero
     /// Overruns up to this are ordinary scheduling delay and count.
     private static let tolerance = Duration.milliseconds(100)
 
@@ -66,7 +68,10 @@ struct StallAwareDeadline {
         let start = ContinuousClock.now
         try await Task.sleep(for: interval)
         let overrun = ContinuousClock.now - start - interval
-        if overrun > Self.tolerance { end += overrun }
+        if overrun > Self.tolerance {
+            end += overrun
+            stalled += overrun
+        }
     }
 }
 
@@ -76,6 +81,11 @@ public struct EventuallyTimeout: Error, CustomStringConvertible {
     public let what: String
     /// How long it was awaited.
     public let limit: Duration
+    /// How much longer the wait went on because the waiting task itself could not run (see the overview).
+    public let stalled: Duration
 
-    public var description: String { "timed out after \(limit) waiting for \(what)" }
+    public var description: String {
+        let starved = stalled > .zero ? " (and \(stalled) more while the waiting task itself could not run)" : ""
+        return "timed out after \(limit)\(starved) waiting for \(what)"
+    }
 }
