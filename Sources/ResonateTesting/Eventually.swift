@@ -22,7 +22,9 @@ public func eventually(
 ) async throws {
     var deadline = StallAwareDeadline(limit: limit)
     while try await !condition() {
-        guard !deadline.hasPassed else { throw EventuallyTimeout(what: what(), limit: limit, stalled: deadline.stalled) }
+        guard !deadline.hasPassed else {
+            throw EventuallyTimeout(what: what(), limit: limit, stalled: deadline.stalled)
+        }
         try await deadline.sleep(for: interval)
     }
 }
@@ -42,7 +44,9 @@ public func eventuallyValue<Value>(
     var deadline = StallAwareDeadline(limit: limit)
     while true {
         if let value = try await produce() { return value }
-        guard !deadline.hasPassed else { throw EventuallyTimeout(what: what(), limit: limit, stalled: deadline.stalled) }
+        guard !deadline.hasPassed else {
+            throw EventuallyTimeout(what: what(), limit: limit, stalled: deadline.stalled)
+        }
         try await deadline.sleep(for: interval)
     }
 }

@@ -26,6 +26,7 @@ extension Context {
     /// ```
     ///
     /// Outside a canceled execution's cleanup the scope changes nothing.
+    @discardableResult
     public func nonCancellable<T>(_ body: () async throws -> T) async rethrows -> T {
         try await CancellationShield.$isActive.withValue(true) { try await body() }
     }
