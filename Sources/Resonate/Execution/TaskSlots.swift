@@ -3,50 +3,30 @@
 
 import Synchronization
 
-/// Caps the number of tasks a process executes at once (`maxConcurrentTasks`).
+/// Caps the number of tasks a process executes at once (`maxConcurrentTasks`): the shell of ``TaskSlotsState``.
 final class TaskSlots: Sendable {
-    private struct State {
-        var available: Int
-        var waiters: [CheckedContinuation<Void, Never>] = []
-    }
-
-    private let state: Mutex<State>
+    private let state: Mutex<TaskSlotsState<CheckedContinuation<Void, Never>>>
     let count: Int
 
     init(count: Int) {
-        self.count = max(1, count)
-        state = Mutex(State(available: max(1, count)))
+        let state = TaskSlotsState<CheckedContinuation<Void, Never>>(count: count)
+        self.count = state.count
+        self.state = Mutex(state)
     }
 
-    /// Whether at least a quarter of the slots are free and no task waits for one: an execution may then keep
-    /// its slot through a short wait without delaying anyone.
+    /// See ``TaskSlotsState/hasSpareCapacity``.
     var hasSpareCapacity: Bool {
-        state.withLock { $0.waiters.isEmpty && $0.available * 4 >= count }
+        state.withLock { $0.hasSpareCapacity }
     }
 
     func acquire() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let granted = state.withLock { state -> Bool in
-                if state.available > 0 {
-                    state.available -= 1
-                    return true
-                }
-                state.waiters.append(continuation)
-                return false
-            }
-            if granted { continuation.resume() }
+            if state.withLock({ $0.acquire(continuation) }) { continuation.resume() }
         }
     }
 
     func release() {
-        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if state.waiters.isEmpty {
-                state.available += 1
-                return nil
-            }
-            return state.waiters.removeFirst()
-        }
-        next?.resume()
+        state.withLock { $0.release() }?.resume()
     }
 }
 
