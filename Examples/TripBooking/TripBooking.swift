@@ -36,7 +36,7 @@ struct TripBooking {
                 booked.append(try await ctx.run(book, "flight to \(city)"))
                 let payment = try await ctx.promise(Int.self, timeout: .days(2))
                 try await ctx.run(askForPayment, payment.id)
-                return "paid \(try await payment.value) for \(city)"
+                return "paid \(try await payment.result()) for \(city)"
             } catch is CancellationError {
                 // Canceled: compensate in reverse order. These steps run despite the cancellation, durably.
                 try await ctx.nonCancellable {
@@ -53,7 +53,7 @@ struct TripBooking {
             // Stand in for a customer who changes their mind while the trip waits for the payment.
             try await handle.cancel(reason: "the customer changed their mind")
             do {
-                _ = try await handle.result()
+                try await handle.result()
             } catch {
                 print(error)  // canceled: the promise trip-1 was canceled: the customer changed their mind
             }

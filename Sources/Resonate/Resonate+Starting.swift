@@ -89,7 +89,7 @@ extension Resonate {
     ///
     /// ```swift
     /// let handle = try await resonate.beginRpc(
-    ///     id, "compute_something", id, cost, returning: Nothing.self, options: .target("workers"))
+    ///     id, "compute_something", id, cost, returning: Int.self, options: .target("workers"))
     /// ```
     public func beginRpc<each Arg: Encodable & Sendable, Output: Codable & Sendable>(
         _ id: String,
@@ -100,6 +100,21 @@ extension Resonate {
     ) async throws -> Handle<Output> {
         let encoded = try encodeArguments(repeat each arguments)
         return try await startRemote(id, name, encoded, version: options.version ?? 1, options)
+    }
+
+    /// Starts a function by name that returns nothing (in Python, `None`); `result()` of the handle waits for it.
+    ///
+    /// ```swift
+    /// let handle = try await resonate.beginRpc(id, "compute_something", id, cost, options: .target("workers"))
+    /// try await handle.result()
+    /// ```
+    public func beginRpc<each Arg: Encodable & Sendable>(
+        _ id: String,
+        _ name: String,
+        _ arguments: repeat each Arg,
+        options: CallOptions = CallOptions()
+    ) async throws -> Handle<Nothing> {
+        try await beginRpc(id, name, repeat each arguments, returning: Nothing.self, options: options)
     }
 
     /// Starts a function by name with arguments known only at run time, as JSON values (for tools and bridges).
@@ -114,6 +129,7 @@ extension Resonate {
     }
 
     /// Runs a registered function on any process of a group and waits for its result.
+    @discardableResult
     public func rpc<each Arg: Codable & Sendable, Output: Codable & Sendable>(
         _ id: String,
         _ function: DurableFunction<repeat each Arg, Output>,
@@ -132,6 +148,17 @@ extension Resonate {
         options: CallOptions = CallOptions()
     ) async throws -> Output {
         try await beginRpc(id, name, repeat each arguments, returning: Output.self, options: options).result()
+    }
+
+    /// Runs a function by name that returns nothing (in Python, `None`) on any process of a group, and waits until
+    /// it has run.
+    public func rpc<each Arg: Encodable & Sendable>(
+        _ id: String,
+        _ name: String,
+        _ arguments: repeat each Arg,
+        options: CallOptions = CallOptions()
+    ) async throws {
+        try await beginRpc(id, name, repeat each arguments, options: options).result()
     }
 
     /// A handle on the existing execution `id`.

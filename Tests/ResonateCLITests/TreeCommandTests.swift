@@ -105,7 +105,7 @@ struct TreeCommandTests {
                 _ = try await ctx.run(reserve, item)
                 let approval = try await ctx.promise(Bool.self)
                 approvals.continuation.yield(approval.id)
-                return try await approval.value ? "approved" : "denied"
+                return try await approval.result() ? "approved" : "denied"
             }
             try await workers.withRunning { _ in
                 let invoked = try await cli.run(

@@ -43,13 +43,13 @@ struct CancellationTests {
             }
             let hold = try resonate.register("hold") { (ctx: Context, n: Int) async throws -> Int in
                 counts.increment("hold")
-                return try await ctx.promise(Int.self).value + n
+                return try await ctx.promise(Int.self).result() + n
             }
             function = try resonate.register("booking") { (ctx: Context, n: Int) async throws -> Int in
                 let held = try await ctx.run(reserve, n)
                 do {
                     switch kind {
-                    case .latentPromise: _ = try await ctx.promise(Int.self).value
+                    case .latentPromise: _ = try await ctx.promise(Int.self).result()
                     case .sleep: try await ctx.sleep(for: .hours(1))
                     case .remoteCall: _ = try await ctx.rpc(hold, n)
                     }
@@ -138,11 +138,11 @@ struct CancellationTests {
         let counts = Counter()
         let background = try resonate.register("background") { (ctx: Context) async throws -> Int in
             counts.increment("background")
-            return try await ctx.promise(Int.self).value
+            return try await ctx.promise(Int.self).result()
         }
         let parent = try resonate.register("parent") { (ctx: Context) async throws -> String in
             let id = try await ctx.detached(background)
-            _ = try await ctx.promise(Int.self).value
+            _ = try await ctx.promise(Int.self).result()
             return id
         }
         try await resonate.withRunning { resonate in

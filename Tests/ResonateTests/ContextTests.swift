@@ -41,9 +41,8 @@ struct ContextTests {
     func structuredConcurrency() async throws {
         let resonate = try Resonate.local()
         let counter = Counter()
-        let child = try resonate.register("child") { (_: Context, tag: String) async throws -> Nothing in
+        let child = try resonate.register("child") { (_: Context, tag: String) async throws in
             counter.increment(tag)
-            return Nothing()
         }
         let parent = try resonate.register("parent") { (ctx: Context) async throws -> String in
             _ = try await ctx.beginRpc(child, "fire")
@@ -64,7 +63,7 @@ struct ContextTests {
         let approval = try resonate.register("approval") { (ctx: Context) async throws -> String in
             let decision = try await ctx.promise(Bool.self, timeout: .seconds(60))
             ids.continuation.yield(decision.id)
-            return try await decision.value ? "approved" : "rejected"
+            return try await decision.result() ? "approved" : "rejected"
         }
         let result = try await resonate.withRunning { resonate in
             let handle = try await resonate.beginRun("approve-1", approval)
@@ -90,7 +89,7 @@ struct ContextTests {
             }
             var results: [Int] = []
             for (first, second) in zip(local, remote) {
-                results.append(try await first.value + second.value)
+                results.append(try await first.result() + second.result())
             }
             return results
         }
@@ -155,7 +154,7 @@ struct ContextTests {
                     if sleeping { try await ctx.sleep(for: .milliseconds(20)) }
                     let approval = try await ctx.promise(Bool.self)
                     gate.yield(approval.id)
-                    _ = try await approval.value
+                    _ = try await approval.result()
                 }
                 return total
             }
@@ -222,7 +221,7 @@ struct ContextTests {
             let value = flag.isOn ? try await ctx.run(second) : try await ctx.run(first)
             let gate = try await ctx.promise(Bool.self)
             latch.continuation.yield(gate.id)
-            _ = try await gate.value
+            _ = try await gate.result()
             return value
         }
         try await resonate.withRunning { resonate in
@@ -254,7 +253,7 @@ struct ContextTests {
             observed.withLock { $0.append(line) }
             let gate = try await ctx.promise(Bool.self)
             latch.continuation.yield(gate.id)
-            _ = try await gate.value
+            _ = try await gate.result()
             return line
         }
         let result = try await resonate.withRunning { resonate in
@@ -297,9 +296,8 @@ struct ContextTests {
     func detached() async throws {
         let resonate = try Resonate.local()
         let done = AsyncStream.makeStream(of: String.self)
-        let background = try resonate.register("background") { (_: Context, note: String) async throws -> Nothing in
+        let background = try resonate.register("background") { (_: Context, note: String) async throws in
             done.continuation.yield(note)
-            return Nothing()
         }
         let launcher = try resonate.register("launcher") { (ctx: Context) async throws -> String in
             try await ctx.detached(background, "from launcher")

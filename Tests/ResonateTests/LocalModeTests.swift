@@ -57,6 +57,26 @@ struct LocalModeTests {
         #expect(attempts.count() == 0)
     }
 
+    @Test("a function that returns nothing is called, by reference and by name, and awaited with no placeholder type")
+    func functionsReturningNothing() async throws {
+        let resonate = try Resonate.local()
+        let marks = Counter()
+        let mark = try resonate.register("mark") { (_: Context, key: String) async throws in _ = marks.increment(key) }
+        let parent = try resonate.register("parent") { (ctx: Context) async throws in
+            try await ctx.run(mark, "step")
+            try await ctx.rpc("mark", "by name")
+            let later = try await ctx.beginRpc("mark", "future")
+            try await later.result()
+        }
+        try await resonate.withRunning { resonate in
+            try await resonate.run("parent-1", parent)
+            try await resonate.rpc("mark-1", "mark", "top by name")
+            let handle = try await resonate.beginRpc("mark-2", "mark", "handle")
+            try await handle.result()
+        }
+        #expect(["step", "by name", "future", "top by name", "handle"].map { marks.count($0) } == [1, 1, 1, 1, 1])
+    }
+
     @Test("a workflow's steps are checkpointed and run once each")
     func stepsRunOnce() async throws {
         let resonate = try Resonate.local()

@@ -49,7 +49,7 @@ struct RemoteModeTests {
                 try await ctx.sleep(for: .milliseconds(200))
                 let approval = try await ctx.promise(Int.self)
                 ids.continuation.yield(approval.id)
-                let c = try await approval.value
+                let c = try await approval.result()
                 return [a, b, c]
             }
             let result = try await resonate.withRunning { resonate in
@@ -189,11 +189,10 @@ struct RemoteModeTests {
             let resonate = Resonate(url: server.url, group: "workers")
             let finished = Counter()
             let started = AsyncStream.makeStream(of: Void.self)
-            let slow = try resonate.register("slow") { (_: Context) async throws -> Nothing in
+            let slow = try resonate.register("slow") { (_: Context) async throws in
                 started.continuation.yield()
                 try await Task.sleep(for: .milliseconds(300))
                 finished.increment()
-                return Nothing()
             }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await resonate.run() }

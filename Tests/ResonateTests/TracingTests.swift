@@ -43,7 +43,7 @@ struct TracingTests {
                     let stepped = try await ctx.run(step, value)
                     let approval = try await ctx.promise(Int.self)
                     approvals.continuation.yield(approval.id)
-                    return stepped + (try await approval.value)
+                    return stepped + (try await approval.result())
                 }
             }
 

@@ -33,7 +33,9 @@ final class DispatchProgress: Sendable {
         if let registry {
             for event in Event.allCases {
                 counters[event] = registry.makeCounter(
-                    name: "kafka_worker_records_\(event)_total", help: "requests \(event) by this worker")
+                    descriptor: MetricNameDescriptor(
+                        metricName: "kafka_worker_records_\(event)", unitName: "total",
+                        helpText: "requests \(event) by this worker"))
             }
         }
         self.counters = counters

@@ -108,7 +108,7 @@ struct RequestDispatcher: Service {
         var delay = Duration.milliseconds(500)
         while true {
             do {
-                _ = try await workflow.result()
+                try await workflow.result()
                 return true
             } catch let error as ResonateError where error.code == .unavailable || error.code == .server {
                 // The server is unreachable or failing: the outcome is unknown yet, ask again.

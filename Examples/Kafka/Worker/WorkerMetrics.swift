@@ -31,20 +31,24 @@ struct WorkerMetrics {
     private static func update(
         _ registry: PrometheusCollectorRegistry, inFlight: Permits, consumer: KafkaConsumer
     ) {
-        registry.makeGauge(name: "kafka_worker_in_flight", help: "workflows started and not yet finished")
+        registry.makeGauge(descriptor: Self.gauge("kafka_worker_in_flight", "workflows started and not yet finished"))
             .set(Double(inFlight.held))
-        registry.makeGauge(name: "kafka_worker_buffered", help: "fetched requests waiting for dispatch")
+        registry.makeGauge(descriptor: Self.gauge("kafka_worker_buffered", "fetched requests waiting for dispatch"))
             .set(Double(consumer.bufferedCount))
         registry.makeGauge(
-            name: "kafka_worker_fetch_paused", help: "1 while fetching is paused (the buffer stayed full)"
+            descriptor: Self.gauge("kafka_worker_fetch_paused", "1 while fetching is paused (the buffer stayed full)")
         )
         .set(consumer.isFetchPaused ? 1.0 : 0.0)
         for (partition, lag) in consumer.lag() {
             registry.makeGauge(
-                name: "kafka_consumer_lag",
-                labels: [("topic", partition.topic), ("partition", "\(partition.partition)")],
-                help: "requests in the partition not yet taken by this worker"
+                descriptor: Self.gauge("kafka_consumer_lag", "requests in the partition not yet taken by this worker"),
+                labels: [("topic", partition.topic), ("partition", "\(partition.partition)")]
             ).set(Double(lag))
         }
+    }
+
+    /// A gauge's name (without a unit suffix) and help text.
+    static func gauge(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 }

@@ -47,7 +47,6 @@ struct LoadBalancingClient: AsyncParsableCommand {
                     "compute_something",
                     id,
                     computeCost,
-                    returning: Nothing.self,
                     options: .target("workers")
                 )
                 print("dispatched \(id) (compute_cost=\(computeCost)s)")
@@ -55,7 +54,7 @@ struct LoadBalancingClient: AsyncParsableCommand {
             }
             guard wait else { return }
             for (id, handle) in handles {
-                _ = try await handle.result()
+                try await handle.result()
                 print("\(id) done")
             }
         }

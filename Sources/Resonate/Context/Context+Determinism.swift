@@ -14,7 +14,7 @@ extension Context {
             retryPolicy: .never,
             timeout: nil,
             concurrently: false
-        ) { [runtime] _ in runtime.clock.now() }.value
+        ) { [runtime] _ in runtime.clock.now() }.result()
         return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
@@ -26,7 +26,7 @@ extension Context {
             retryPolicy: .never,
             timeout: nil,
             concurrently: false
-        ) { _ in Double.random(in: 0..<1) }.value
+        ) { _ in Double.random(in: 0..<1) }.result()
     }
 
     /// A random integer in `range`, recorded so a replay draws the same number.
@@ -37,6 +37,6 @@ extension Context {
             retryPolicy: .never,
             timeout: nil,
             concurrently: false
-        ) { _ in Int.random(in: range) }.value
+        ) { _ in Int.random(in: range) }.result()
     }
 }

@@ -13,12 +13,13 @@ extension Context {
     /// ```swift
     /// let receipt = try await ctx.rpc(charge, order, options: .target("payments"))
     /// ```
+    @discardableResult
     public func rpc<each Arg: Codable & Sendable, Output: Codable & Sendable>(
         _ function: DurableFunction<repeat each Arg, Output>,
         _ arguments: repeat each Arg,
         options: CallOptions = CallOptions()
     ) async throws -> Output {
-        try await beginRpc(function, repeat each arguments, options: options).value
+        try await beginRpc(function, repeat each arguments, options: options).result()
     }
 
     /// Starts a remote call of a registered function; await the future's value later.
@@ -48,7 +49,20 @@ extension Context {
         returning: Output.Type = Output.self,
         options: CallOptions = CallOptions()
     ) async throws -> Output {
-        try await beginRpc(name, repeat each arguments, returning: Output.self, options: options).value
+        try await beginRpc(name, repeat each arguments, returning: Output.self, options: options).result()
+    }
+
+    /// Calls a function by name that returns nothing (in Python, `None`), and waits until it has run.
+    ///
+    /// ```swift
+    /// try await ctx.rpc("notify", orderID, options: .target("python-workers"))
+    /// ```
+    public func rpc<each Arg: Encodable & Sendable>(
+        _ name: String,
+        _ arguments: repeat each Arg,
+        options: CallOptions = CallOptions()
+    ) async throws {
+        try await beginRpc(name, repeat each arguments, options: options).result()
     }
 
     /// Starts a remote call of a function by name; await the future's value later.
@@ -60,6 +74,15 @@ extension Context {
     ) async throws -> DurableFuture<Output> {
         let encoded = try encodeArguments(repeat each arguments)
         return try await startRemote(name: name, arguments: encoded, version: options.version ?? 1, options: options)
+    }
+
+    /// Starts a remote call of a function by name that returns nothing; await the future's result to wait for it.
+    public func beginRpc<each Arg: Encodable & Sendable>(
+        _ name: String,
+        _ arguments: repeat each Arg,
+        options: CallOptions = CallOptions()
+    ) async throws -> DurableFuture<Nothing> {
+        try await beginRpc(name, repeat each arguments, returning: Nothing.self, options: options)
     }
 
     /// Starts a function on a group as a new, independent execution and returns its id without waiting.

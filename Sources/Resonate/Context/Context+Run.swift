@@ -30,7 +30,7 @@ extension Context {
             timeout: options.timeout,
             concurrently: false
         ) { context in try await body(context, repeat each arguments) }
-        return try await future.value
+        return try await future.result()
     }
 
     /// Starts a function in this process as a durable step that runs concurrently; await the future's value later.

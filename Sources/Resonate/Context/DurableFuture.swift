@@ -6,13 +6,13 @@ import Synchronization
 
 /// The eventual result of a durable call started with `beginRun`, `beginRpc` or `promise`.
 ///
-/// Its ``id`` is known as soon as the call returns. Awaiting ``value`` of a remote call that has not finished
+/// Its ``id`` is known as soon as the call returns. Awaiting ``result()`` of a remote call that has not finished
 /// suspends the execution; it resumes once the call is done — where it waited if this process still holds it in
 /// memory, else by replaying from its checkpoints.
 ///
 /// ```swift
 /// let futures = try await (1...3).asyncMap { try await ctx.beginRpc(double, $0) }
-/// let values = try await futures.asyncMap { try await $0.value }
+/// let values = try await futures.asyncMap { try await $0.result() }
 /// ```
 public struct DurableFuture<Output: Codable & Sendable>: Sendable {
     /// The durable promise's id.
@@ -38,19 +38,27 @@ public struct DurableFuture<Output: Codable & Sendable>: Sendable {
     }
 
     /// The call's result; throws the call's error, or suspends the execution while a remote call is pending.
-    public var value: Output {
-        get async throws {
-            switch source {
-            case .settled(let result):
-                return try result.get()
-            case .remote(let pass):
-                let record = try await pass.wait(for: id)
-                if let canceled = try await pass.cancellation(of: record) { throw canceled }
-                return try pass.runtime.outcome(of: record, as: Output.self)
-            case .local(let completion):
-                return try await completion.value()
-            }
+    /// For a function that returns nothing, `try await future.result()` just waits.
+    ///
+    /// The same name as ``Handle/result()``, for the same thing from outside a durable function.
+    @discardableResult
+    public func result() async throws -> Output {
+        switch source {
+        case .settled(let result):
+            return try result.get()
+        case .remote(let pass):
+            let record = try await pass.wait(for: id)
+            if let canceled = try await pass.cancellation(of: record) { throw canceled }
+            return try pass.runtime.outcome(of: record, as: Output.self)
+        case .local(let completion):
+            return try await completion.value()
         }
+    }
+
+    /// The call's result (see ``result()``).
+    @available(*, deprecated, renamed: "result()")
+    public var value: Output {
+        get async throws { try await result() }
     }
 }
 

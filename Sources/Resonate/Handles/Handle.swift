@@ -18,6 +18,8 @@ public struct Handle<Output: Codable & Sendable>: Sendable {
     /// Waits for the execution to finish and returns its result, or throws its error.
     ///
     /// Waiting survives disconnections: the SDK re-registers its interest after reconnecting and every minute.
+    /// For a function that returns nothing, `try await handle.result()` just waits.
+    @discardableResult
     public func result() async throws -> Output {
         let record = try await runtime.settledRecord(of: id)
         return try runtime.outcome(of: record, as: Output.self)

@@ -1,7 +1,7 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-package import CRdKafka
+import CRdKafka
 package import Logging
 import Synchronization
 

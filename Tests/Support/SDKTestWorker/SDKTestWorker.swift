@@ -45,9 +45,8 @@ func registerFunctions(_ resonate: Resonate, ledger: String?, blockAt: Int?) thr
         }
         return "\(run) looped \(total)"
     }
-    let mark = try resonate.register("mark") { (_: Context, run: String, text: String) async throws -> Nothing in
+    let mark = try resonate.register("mark") { (_: Context, run: String, text: String) async throws in
         try appendLine("\(run) \(text)", to: ledger)
-        return Nothing()
     }
     try resonate.register("napper") { (ctx: Context, run: String, milliseconds: Int) async throws -> String in
         try await ctx.run(mark, run, "before")
@@ -71,7 +70,7 @@ func registerFunctions(_ resonate: Resonate, ledger: String?, blockAt: Int?) thr
         let python = try await ctx.beginRpc("py_hold", run, returning: String.self, options: .target("py-workers"))
         do {
             try await ctx.sleep(for: .hours(1))
-            _ = try await (swift.value, python.value)
+            _ = try await (swift.result(), python.result())
             try await ctx.run(mark, run, "ship")
             return "\(run) shipped"
         } catch is CancellationError {
@@ -81,7 +80,7 @@ func registerFunctions(_ resonate: Resonate, ledger: String?, blockAt: Int?) thr
     }
     try resonate.register("hold") { (ctx: Context, run: String) async throws -> String in
         try await ctx.run(mark, run, "hold")
-        _ = try await ctx.promise(String.self).value
+        _ = try await ctx.promise(String.self).result()
         try await ctx.run(mark, run, "hold-after")
         return "\(run) held"
     }
