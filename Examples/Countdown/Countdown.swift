@@ -11,10 +11,9 @@ import Resonate
 @main
 struct Countdown {
     static func main() async throws {
-        let resonate =
-            try Resonate.Configuration.fromEnvironment().url == nil
-            ? Resonate.local(path: "countdown.db")
-            : Resonate.fromEnvironment()
+        var configuration = try Resonate.Configuration.fromEnvironment()
+        if case .local = configuration.mode { configuration.mode = .local(path: "countdown.db") }
+        let resonate = try Resonate(configuration: configuration)
 
         let notify = try resonate.register("notify") { (ctx: Context, number: Int) async throws in
             print("Countdown: \(number)")

@@ -53,7 +53,8 @@ extension Resonate {
         }
     }
 
-    /// Waits until this instance accepts work (``beginRun(_:_:_:options:)`` and friends throw before that).
+    /// Waits until this instance accepts work. ``beginRun(_:_:_:options:)`` and friends wait for start-up once
+    /// ``run()`` has been called, and throw before.
     ///
     /// For services that run next to this one in a `ServiceGroup` and start executions:
     ///
@@ -172,8 +173,15 @@ extension Resonate {
         if action.finishesWork { workContinuation.finish() }
     }
 
-    func ensureRunning() throws {
-        guard lifecycle.withLock({ $0.acceptsWork }) else {
+    /// Returns once new work may start: at once while running, after start-up while starting (a caller racing
+    /// ``run()`` in a `ServiceGroup` just waits); throws before ``run()`` and once stopping.
+    func ensureRunning() async throws {
+        switch lifecycle.withLock({ $0.admission }) {
+        case .accept:
+            return
+        case .afterStartUp:
+            try await waitUntilRunning()
+        case .refuse:
             throw ResonateError(
                 .notRunning,
                 "this Resonate instance is not running; call run() (as a Service), serve() or withRunning(_:) first"

@@ -21,7 +21,7 @@ extension Resonate {
         options: CallOptions = CallOptions()
     ) async throws -> Handle<Output> {
         try runtime.idScheme.validateRoot(id)
-        try ensureRunning()
+        try await ensureRunning()
         let encoded = try encodeArguments(repeat each arguments)
         let create = rootPromise(
             id: id,
@@ -168,7 +168,7 @@ extension Resonate {
         _ id: String,
         returning: Output.Type = Output.self
     ) async throws -> Handle<Output> {
-        try ensureRunning()
+        try await ensureRunning()
         let reply = try await runtime.transport.send(.promiseGet(id: id))
         guard reply.status == 200, let record = reply.promiseRecord else { throw reply.unexpected("promise.get \(id)") }
         runtime.subscriptions.remember(record)
@@ -183,7 +183,7 @@ extension Resonate {
         _ options: CallOptions
     ) async throws -> Handle<Output> {
         try runtime.idScheme.validateRoot(id)
-        try ensureRunning()
+        try await ensureRunning()
         let create = rootPromise(id: id, function: name, arguments: arguments, version: version, options: options)
         let reply = try await runtime.transport.send(.promiseCreate(create))
         guard reply.status == 200, let record = reply.promiseRecord else {

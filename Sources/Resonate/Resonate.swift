@@ -75,7 +75,7 @@ public final class Resonate: Service, Sendable {
         logger: Logger = Logger(label: "resonate")
     ) {
         var configuration = Configuration()
-        configuration.url = url
+        configuration.mode = .remote(url: url)
         configuration.group = group
         if let pid { configuration.pid = pid }
         configuration.ttl = ttl
@@ -93,31 +93,36 @@ public final class Resonate: Service, Sendable {
         logger: Logger = Logger(label: "resonate")
     ) throws -> Resonate {
         var configuration = Configuration()
+        configuration.mode = .local(path: path)
         configuration.group = group
-        return try Resonate(configuration: configuration, storePath: path, logger: logger)
+        return try Resonate(configuration: configuration, logger: logger)
     }
 
     /// Connects as the environment says (see ``Configuration/fromEnvironment(_:)``); runs locally in memory when
-    /// no server is configured.
+    /// no server is configured, and logs that it does.
     public static func fromEnvironment(logger: Logger = Logger(label: "resonate")) throws -> Resonate {
-        try Resonate(configuration: .fromEnvironment(), logger: logger)
+        let configuration = try Configuration.fromEnvironment()
+        if case .local = configuration.mode {
+            logger.notice("neither RESONATE_URL nor RESONATE_HOST is set: running locally, in memory")
+        }
+        return try Resonate(configuration: configuration, logger: logger)
     }
 
     /// Creates an instance from a full configuration.
     ///
     /// - Parameters:
-    ///   - configuration: every setting; a `url` selects remote mode, none local mode.
-    ///   - storePath: local mode only: the SQLite file (`nil` for memory).
+    ///   - configuration: every setting, the mode (``Configuration/Mode``) first.
     ///   - clock: the clock for deadlines, sleeps and retries; inject a `ManualClock` in tests.
     ///   - logger: where the SDK logs.
+    /// - Throws: in local mode, when the SQLite file cannot be opened.
     public init(
         configuration: Configuration,
-        storePath: String? = nil,
         clock: any EngineClock = SystemClock(),
         logger: Logger = Logger(label: "resonate")
     ) throws {
         let transport: any Transport
-        if let url = configuration.url {
+        switch configuration.mode {
+        case .remote(let url):
             transport = HTTPTransport(
                 baseURL: url,
                 token: configuration.token,
@@ -136,7 +141,7 @@ public final class Resonate: Service, Sendable {
                 logger: logger
             )
             engine = nil
-        } else {
+        case .local(let storePath):
             var engineConfiguration = EngineConfiguration()
             engineConfiguration.idRules = configuration.idScheme == .colon ? .colon : .dot
             let store = try SQLiteStore(location: storePath.map { .file($0) } ?? .memory)

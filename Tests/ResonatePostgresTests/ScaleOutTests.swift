@@ -144,7 +144,7 @@ final class Cluster: Sendable {
 
     private func sdk(group: String, pid: String) throws -> Resonate {
         var configuration = Resonate.Configuration()
-        configuration.url = balancer.url
+        configuration.mode = .remote(url: balancer.url)
         configuration.group = group
         configuration.pid = pid
         // Leases long enough that a machine busy with three servers and a database does not let them lapse.

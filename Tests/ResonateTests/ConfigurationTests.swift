@@ -16,7 +16,7 @@ struct ConfigurationTests {
             "RESONATE_TTL": "30s",
             "RESONATE_ID_RULES": "dot",
         ])
-        #expect(configured.url == "http://resonate.internal:9000")
+        #expect(configured.mode == .remote(url: "http://resonate.internal:9000"))
         #expect(configured.group == "billing")
         #expect(configured.pid == "worker-7")
         #expect(configured.token == "jwt")
@@ -24,9 +24,9 @@ struct ConfigurationTests {
         #expect(configured.idScheme == .dot)
 
         let fromHost = try Resonate.Configuration.fromEnvironment(["RESONATE_HOST": "h", "RESONATE_PORT": "8002"])
-        #expect(fromHost.url == "http://h:8002")
+        #expect(fromHost.mode == .remote(url: "http://h:8002"))
         let local = try Resonate.Configuration.fromEnvironment([:])
-        #expect(local.url == nil)
+        #expect(local.mode == .local(path: nil))
         #expect(local.group == "default")
         #expect(local.pid.count == 32)
     }

@@ -67,58 +67,58 @@ struct LifecycleStateMachineTests {
         var event: Event
         var outcome: Outcome
         var phase: Machine.Phase
-        var acceptsWork: Bool
+        var admission: Machine.Admission
 
         var testDescription: String { "after \(before), \(event)" }
     }
 
     static let rows: [Row] = [
         // Starting.
-        Row(before: [], event: .start, outcome: .recover, phase: .starting, acceptsWork: false),
-        Row(before: [.start], event: .start, outcome: .refuse, phase: .starting, acceptsWork: false),
-        Row(before: [.start], event: .recovered, outcome: .resumeRunning([]), phase: .running, acceptsWork: true),
+        Row(before: [], event: .start, outcome: .recover, phase: .starting, admission: .afterStartUp),
+        Row(before: [.start], event: .start, outcome: .refuse, phase: .starting, admission: .afterStartUp),
+        Row(before: [.start], event: .recovered, outcome: .resumeRunning([]), phase: .running, admission: .accept),
         Row(
             before: [.start, .recovered, .beginStopping, .loopsEnded], event: .start, outcome: .refuse,
-            phase: .stopped, acceptsWork: false),
+            phase: .stopped, admission: .refuse),
         // Waiting for start-up: queued before, answered at once after.
-        Row(before: [], event: .waitUntilRunning(1), outcome: .nothing, phase: .idle, acceptsWork: false),
+        Row(before: [], event: .waitUntilRunning(1), outcome: .nothing, phase: .idle, admission: .refuse),
         Row(
             before: [.waitUntilRunning(1), .start, .waitUntilRunning(2)], event: .recovered,
-            outcome: .resumeRunning([1, 2]), phase: .running, acceptsWork: true),
+            outcome: .resumeRunning([1, 2]), phase: .running, admission: .accept),
         Row(
             before: [.start, .recovered], event: .waitUntilRunning(3), outcome: .resumeRunning([3]), phase: .running,
-            acceptsWork: true),
+            admission: .accept),
         Row(
             before: [.start, .waitUntilRunning(1)], event: .recoveryFailed, outcome: .fail([1]), phase: .stopped,
-            acceptsWork: false),
+            admission: .refuse),
         Row(
             before: [.start, .recovered, .beginStopping], event: .waitUntilRunning(4), outcome: .fail([4]),
-            phase: .stopping, acceptsWork: false),
+            phase: .stopping, admission: .refuse),
         // Stopping: only the first stop finishes the work; a stop during recovery fails the start waiters and wins.
-        Row(before: [], event: .beginStopping, outcome: .nothing, phase: .idle, acceptsWork: false),
+        Row(before: [], event: .beginStopping, outcome: .nothing, phase: .idle, admission: .refuse),
         Row(
             before: [.start, .recovered], event: .beginStopping, outcome: .finishWork(failing: []), phase: .stopping,
-            acceptsWork: false),
+            admission: .refuse),
         Row(
             before: [.start, .recovered, .beginStopping], event: .beginStopping, outcome: .nothing, phase: .stopping,
-            acceptsWork: false),
+            admission: .refuse),
         Row(
             before: [.waitUntilRunning(1), .start], event: .beginStopping, outcome: .finishWork(failing: [1]),
-            phase: .stopping, acceptsWork: false),
+            phase: .stopping, admission: .refuse),
         Row(
             before: [.start, .beginStopping], event: .recovered, outcome: .nothing, phase: .stopping,
-            acceptsWork: false),
+            admission: .refuse),
         // Waiting for the end: nothing to wait for before a start or after the end.
-        Row(before: [], event: .waitUntilStopped(1), outcome: .resumeAtOnce, phase: .idle, acceptsWork: false),
+        Row(before: [], event: .waitUntilStopped(1), outcome: .resumeAtOnce, phase: .idle, admission: .refuse),
         Row(
             before: [.start, .recovered], event: .waitUntilStopped(1), outcome: .waits, phase: .running,
-            acceptsWork: true),
+            admission: .accept),
         Row(
             before: [.start, .recovered, .waitUntilStopped(1), .beginStopping, .waitUntilStopped(2)],
-            event: .loopsEnded, outcome: .resumeStopped([1, 2]), phase: .stopped, acceptsWork: false),
+            event: .loopsEnded, outcome: .resumeStopped([1, 2]), phase: .stopped, admission: .refuse),
         Row(
             before: [.start, .recovered, .beginStopping, .loopsEnded], event: .waitUntilStopped(3),
-            outcome: .resumeAtOnce, phase: .stopped, acceptsWork: false),
+            outcome: .resumeAtOnce, phase: .stopped, admission: .refuse),
     ]
 
     @Test("each event from each phase", arguments: rows)
@@ -128,7 +128,7 @@ struct LifecycleStateMachineTests {
 
         #expect(Self.apply(row.event, to: &machine) == row.outcome)
         #expect(machine.phase == row.phase)
-        #expect(machine.acceptsWork == row.acceptsWork)
+        #expect(machine.admission == row.admission)
     }
 
     @Test("a waiter is resumed once: those answered by one event are not answered again by a later one")

@@ -107,7 +107,7 @@ struct RemoteModeTests {
         try await InProcessServer.with { server in
             let runs = Counter()
             var configuration = Resonate.Configuration()
-            configuration.url = server.url
+            configuration.mode = .remote(url: server.url)
             configuration.group = "workers"
             // Renewals every ttl / 3: the lease goes only after five seconds without one.
             configuration.ttl = .seconds(5)

@@ -15,7 +15,7 @@ import Tracing
 struct TracingTests {
     static func worker(_ url: String, pid: String, tracer: InMemoryTracer) -> Resonate {
         var configuration = Resonate.Configuration()
-        configuration.url = url
+        configuration.mode = .remote(url: url)
         configuration.group = "workers"
         configuration.pid = pid
         configuration.tracer = tracer
@@ -29,7 +29,7 @@ struct TracingTests {
             let first = Self.worker(server.url, pid: "first", tracer: tracer)
             let second = Self.worker(server.url, pid: "second", tracer: tracer)
             var clientConfiguration = Resonate.Configuration()
-            clientConfiguration.url = server.url
+            clientConfiguration.mode = .remote(url: server.url)
             clientConfiguration.group = "clients"
             clientConfiguration.tracer = tracer
             let client = try Resonate(configuration: clientConfiguration)

@@ -118,20 +118,19 @@ struct KafkaWorker: AsyncParsableCommand {
         }
         let logger = Logger(label: "kafka-worker")
         let url = resonateURL ?? ProcessInfo.processInfo.environment["RESONATE_URL"]
-        let resonate: Resonate
         var configuration = Resonate.Configuration()
         configuration.group = KafkaExample.resonateGroup
         configuration.maxParkedExecutions = parkedExecutions
         configuration.maxConcurrentTasks = concurrentTasks
         configuration.heldSleepLimit = .milliseconds(Int64(holdSleepsUnder * 1000))
         if let url, !url.isEmpty {
-            configuration.url = url
+            configuration.mode = .remote(url: url)
             if let pid { configuration.pid = pid }
             configuration.ttl = .milliseconds(Int64(ttl * 1000))
-            resonate = try Resonate(configuration: configuration)
         } else {
-            resonate = try Resonate(configuration: configuration, storePath: store)
+            configuration.mode = .local(path: store)
         }
+        let resonate = try Resonate(configuration: configuration)
 
         var producerConfiguration = KafkaProducerConfiguration(client: brokers.client)
         producerConfiguration.idempotent = true

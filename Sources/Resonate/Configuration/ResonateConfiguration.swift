@@ -8,8 +8,8 @@ extension Resonate {
     /// How a ``Resonate`` instance connects and executes. `init()` gives the defaults; `fromEnvironment()` reads
     /// the environment variables the other Resonate SDKs read.
     public struct Configuration: Sendable {
-        /// The server, e.g. `http://localhost:8001`; `nil` runs the engine in-process (local mode).
-        public var url: String?
+        /// Where executions run. Default `.local(path: nil)`: in this process, in memory.
+        public var mode = Mode.local(path: nil)
         /// The worker group this process joins: work targeted at the group may run here. Default `default`.
         public var group = "default"
         /// This process's id within the group. Default: a random 32-hex-digit id.
@@ -56,6 +56,16 @@ extension Resonate {
 
         public init() {}
 
+        /// Where a ``Resonate`` instance's executions run.
+        public enum Mode: Sendable, Hashable {
+            /// Against the server at `url`, e.g. `http://localhost:8001`: executions survive this process and
+            /// spread over every process of the group.
+            case remote(url: String)
+            /// With the engine in this process and its state in the SQLite file at `path` (`nil`: in memory, gone
+            /// with the process). Only one process may use the file at a time.
+            case local(path: String?)
+        }
+
         /// The configuration described by the environment:
         /// `RESONATE_URL` (or `RESONATE_HOST` with `RESONATE_SCHEME`, `http` or `https`, default `http`, and
         /// `RESONATE_PORT`, default 8001), `RESONATE_GROUP`, `RESONATE_PID`, `RESONATE_TOKEN`, `RESONATE_TTL` (e.g.
@@ -77,7 +87,7 @@ extension Resonate {
                 guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                     throw invalid("RESONATE_URL", "expected an http:// or https:// URL")
                 }
-                configuration.url = url
+                configuration.mode = .remote(url: url)
             } else if let host = value("RESONATE_HOST") {
                 let scheme = value("RESONATE_SCHEME") ?? "http"
                 guard scheme == "http" || scheme == "https" else {
@@ -87,7 +97,7 @@ extension Resonate {
                 guard let number = Int(port), (1...65_535).contains(number) else {
                     throw invalid("RESONATE_PORT", "expected a port number from 1 to 65535")
                 }
-                configuration.url = "\(scheme)://\(host):\(number)"
+                configuration.mode = .remote(url: "\(scheme)://\(host):\(number)")
             }
             if let group = value("RESONATE_GROUP") { configuration.group = group }
             if let pid = value("RESONATE_PID") { configuration.pid = pid }

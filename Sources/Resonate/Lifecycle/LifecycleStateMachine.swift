@@ -105,8 +105,18 @@ struct LifecycleStateMachine<StartWaiter, StopWaiter> {
         return stopWaiters
     }
 
-    /// Whether new executions may be started.
-    var acceptsWork: Bool { phase == .running }
+    /// Whether a new execution may start now, once start-up is done (a caller racing ``start()``), or not at all.
+    enum Admission: Equatable {
+        case accept, afterStartUp, refuse
+    }
+
+    var admission: Admission {
+        switch phase {
+        case .running: .accept
+        case .starting: .afterStartUp
+        case .idle, .stopping, .stopped: .refuse
+        }
+    }
 
     private mutating func takeStartWaiters() -> [StartWaiter] {
         defer { startWaiters.removeAll() }

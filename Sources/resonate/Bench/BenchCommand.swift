@@ -224,11 +224,8 @@ struct BenchCommand: AsyncParsableCommand {
         server.stop()
         var localConfiguration = Resonate.Configuration()
         localConfiguration.maxParkedExecutions = parkedExecutions
-        let local = try Resonate(
-            configuration: localConfiguration,
-            storePath: (scratch as NSString).appendingPathComponent("long-local.db"),
-            logger: Self.quietLogger
-        )
+        localConfiguration.mode = .local(path: (scratch as NSString).appendingPathComponent("long-local.db"))
+        let local = try Resonate(configuration: localConfiguration, logger: Self.quietLogger)
         let localBench = try LongExecutionBench(resonate: local)
         print("")
         print("local (engine in this process):")
@@ -253,7 +250,7 @@ struct BenchCommand: AsyncParsableCommand {
     /// An SDK instance of group `bench` against `server`.
     private static func remoteInstance(of server: BenchServer, parkedExecutions: Int? = nil) throws -> Resonate {
         var configuration = Resonate.Configuration()
-        configuration.url = server.baseURL
+        configuration.mode = .remote(url: server.baseURL)
         configuration.group = "bench"
         if let parkedExecutions { configuration.maxParkedExecutions = parkedExecutions }
         return try Resonate(configuration: configuration, logger: Self.quietLogger)
@@ -321,7 +318,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
 
         var configuration = Resonate.Configuration()
-        configuration.url = server.baseURL
+        configuration.mode = .remote(url: server.baseURL)
         configuration.group = "bench"
         configuration.maxConcurrentTasks = sizes.inFlight + 64
         let resonate = try Resonate(configuration: configuration, logger: Self.quietLogger)
@@ -380,7 +377,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         let instances = try servers.map { server in
             var configuration = Resonate.Configuration()
-            configuration.url = server.baseURL
+            configuration.mode = .remote(url: server.baseURL)
             configuration.group = "bench"
             configuration.maxConcurrentTasks = sizes.inFlight + 64
             return try Resonate(configuration: configuration, logger: Self.quietLogger)
@@ -413,9 +410,8 @@ struct BenchCommand: AsyncParsableCommand {
         var configuration = Resonate.Configuration()
         configuration.group = "bench"
         configuration.maxConcurrentTasks = sizes.inFlight + 64
-        let resonate = try Resonate(
-            configuration: configuration, storePath: (scratch as NSString).appendingPathComponent("local.db"),
-            logger: Self.quietLogger)
+        configuration.mode = .local(path: (scratch as NSString).appendingPathComponent("local.db"))
+        let resonate = try Resonate(configuration: configuration, logger: Self.quietLogger)
         let bench = try SDKBench(resonate: resonate)
         results.local = try await resonate.withRunning { _ in
             try await Self.measureSDK(bench, mode: "local", sizes: sizes, withMemory: false)
