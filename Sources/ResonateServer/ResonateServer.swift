@@ -53,7 +53,7 @@ public final class ResonateServer<S: Store>: Sendable {
                 bus: bus,
                 registry: registry,
                 serverURL: configuration.effectiveServerURL(),
-                readPromise: { [engine] id in try await engine.store.read { try await $0.promise(id: id) } },
+                readPromise: { [engine] id in try await engine.promise(id: id) },
                 connectionOpened: { [engine] group in engine.connectionOpened(group: group) },
                 relayAcknowledged: { [engine] acknowledgement in
                     engine.relayAcknowledged(

@@ -5,6 +5,7 @@ import Logging
 import ResonateEngine
 import ResonatePostgres
 import ResonateProtocol
+import ResonateServer
 import ResonateTestSupport
 import ResonateTesting
 import Testing

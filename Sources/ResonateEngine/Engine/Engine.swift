@@ -144,6 +144,16 @@ public final class Engine<S: Store>: Service, Sendable {
         try await store.read { transaction in try await transaction.task(id: id) }
     }
 
+    /// The stored promise `id`, if there is one.
+    public func promise(id: String) async throws -> PromiseRecord? {
+        try await store.read { transaction in try await transaction.promise(id: id) }
+    }
+
+    /// Whether the store answers (for a readiness probe).
+    public func isReady() async -> Bool {
+        await store.isReady()
+    }
+
     /// The earliest promise timeout, task timeout or schedule run in the store.
     public func nextDeadline() async throws -> Int64? {
         try await store.read { transaction in try await transaction.nextDeadline() }

@@ -8,12 +8,12 @@ import ResonateEngine
 extension ResonateServer {
     /// `GET /health` (liveness), `GET /ready` (storage answers), and 410 on the pre-2026 REST paths.
     func addOperationalRoutes(to router: Router<BasicRequestContext>) {
-        let store = engine.store
+        let engine = self.engine
         router.get("/health") { _, _ -> Response in
             Response(status: .ok)
         }
         router.get("/ready") { _, _ -> Response in
-            await store.isReady() ? Response(status: .ok) : Response(status: .serviceUnavailable)
+            await engine.isReady() ? Response(status: .ok) : Response(status: .serviceUnavailable)
         }
         let gone = Array(
             #"{"error":"This endpoint is no longer supported. Please update to the latest SDK."}"#.utf8

@@ -1,6 +1,7 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
+public import ResonateEngine
 public import ResonateProtocol
 
 /// A response ready to send: the HTTP status (equal to `head.status`), the JSON body, and the effects to publish
@@ -19,6 +20,8 @@ public struct EncodedResponse: Sendable {
     }
 }
 
+// The envelope (`kind`, `head`, `data`) is the HTTP binding's framing of a request: the server reads and writes it,
+// and the engine sees only the operation.
 extension Engine {
     /// Handles the body of a `POST /` request: parses the envelope, executes the operation and encodes the
     /// response envelope. Every failure becomes an error envelope; nothing throws. The caller publishes the
