@@ -124,14 +124,15 @@ public final class Resonate: Service, Sendable {
         switch configuration.mode {
         case .remote(let url):
             transport = HTTPTransport(
-                baseURL: url,
-                token: configuration.token,
-                tracer: configuration.tracer,
-                client: .sdk,
-                retryLimit: configuration.unavailableRetryLimit,
-                requestTimeout: configuration.requestTimeout,
-                logger: logger
-            )
+                client: ProtocolClient(
+                    baseURL: url,
+                    token: configuration.token,
+                    http: .sdk,
+                    requestTimeout: configuration.requestTimeout,
+                    retryLimit: configuration.unavailableRetryLimit,
+                    tracer: configuration.tracer,
+                    logger: logger
+                ))
             source = EventStreamSource(
                 baseURL: url.hasSuffix("/") ? String(url.dropLast()) : url,
                 group: configuration.group,

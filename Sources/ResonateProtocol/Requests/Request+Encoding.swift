@@ -143,6 +143,14 @@ extension Request {
         writer.endObject()
     }
 
+    /// The envelope of a request of `kind` whose `data` object is given as JSON text, for load generators that
+    /// write their requests' data directly. `dataJSON` must be one JSON object.
+    public static func envelope(kind: RequestKind, correlationID: String, auth: String?, dataJSON: String) -> [UInt8] {
+        var writer = JSONWriter(capacity: 128 + dataJSON.utf8.count)
+        writeEnvelope(kind: kind, correlationID: correlationID, auth: auth, to: &writer) { $0.raw(dataJSON.utf8) }
+        return writer.bytes
+    }
+
     private static func writeEnvelope(
         kind: RequestKind,
         correlationID: String,

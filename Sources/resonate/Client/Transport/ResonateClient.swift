@@ -2,21 +2,20 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import AsyncHTTPClient
-import Foundation
 import NIOCore
-import NIOHTTP1
+import Resonate
 import ResonateProtocol
 
-/// Sends one protocol request per call to a server's `POST /` and turns every failure into a ``ClientError``.
+/// Sends one protocol request per call to a server's `POST /`, through the SDK's ``ProtocolClient``, and turns
+/// every failure into a ``ClientError``.
 ///
-/// Unlike the SDK's transport it never retries: a person or a script is waiting, and a clear error now is more
-/// useful than a silent retry loop.
+/// Unlike the SDK it never retries: a person or a script is waiting, and a clear error now is more useful than a
+/// silent retry loop.
 struct ResonateClient: Sendable {
+    let client: ProtocolClient
+
     /// The server's base URL, without a trailing slash.
-    let serverURL: String
-    /// A JWT, sent in `head.auth` (raw) and as `Authorization: Bearer` (PROTOCOL §1.6).
-    let token: String?
-    var requestTimeout: Duration = .seconds(30)
+    var serverURL: String { client.baseURL }
 
     /// The process's HTTP client. Unlike `HTTPClient.shared` it does not retry failed connection attempts until the
     /// request's deadline: a server that refuses connections is reported at once. It lives as long as the process,
@@ -28,9 +27,9 @@ struct ResonateClient: Sendable {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 
+    /// - Parameter token: a JWT, sent in `head.auth` (raw) and as `Authorization: Bearer` (PROTOCOL §1.6).
     init(serverURL: String, token: String?) {
-        self.serverURL = serverURL
-        self.token = token
+        client = ProtocolClient(baseURL: serverURL, token: token, http: Self.http, correlationPrefix: "cli-")
     }
 
     /// Sends `request` and returns the payload of a success (2xx) answer.
@@ -39,40 +38,14 @@ struct ResonateClient: Sendable {
     ///   and status), ``ClientError/Code/unavailable`` when the server cannot be reached, answers 5xx, or answers
     ///   with something that is not a response envelope.
     func send(_ request: Request) async throws(ClientError) -> Reply.Payload {
-        let correlationID = "cli-" + UUID().uuidString.lowercased()
         let operation = request.kind.rawValue
-        var http = HTTPClientRequest(url: serverURL + "/")
-        http.method = .POST
-        http.headers.add(name: "Content-Type", value: "application/json")
-        if let token { http.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        http.body = .bytes(ByteBuffer(bytes: request.envelope(correlationID: correlationID, auth: token)))
-        let status: Int
-        let body: ByteBuffer
-        do {
-            let response = try await Self.http.execute(http, timeout: .nanoseconds(nanoseconds(requestTimeout)))
-            status = Int(response.status.code)
-            body = try await response.body.collect(upTo: 64 << 20)
-        } catch {
-            throw ClientError(
-                .unavailable,
-                "cannot reach \(serverURL): \(Self.reason(error))",
-                operation: operation
-            )
-        }
         let reply: Reply
         do {
-            reply = try ResponseEnvelope.decode(
-                body.readableBytesView, replyingTo: request, correlationID: correlationID)
+            reply = try await client.send(request)
         } catch {
-            // Not an envelope: a proxy's page, a 413 from the HTTP layer, the legacy REST API's 410….
-            let text = String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines).prefix(200)
-            let detail = text.isEmpty ? error.message : "\(error.message): \(text)"
-            throw ClientError(
-                (400..<500).contains(status) ? .refused : .unavailable,
-                "unreadable \(operation) response from \(serverURL) (HTTP \(status)): \(detail)",
-                status: status,
-                operation: operation
-            )
+            let status = error.status
+            let code: ClientError.Code = status.map { (400..<500).contains($0) } == true ? .refused : .unavailable
+            throw ClientError(code, error.message, status: status, operation: operation)
         }
         if case .error(let message) = reply.payload {
             throw ClientError(
@@ -83,25 +56,5 @@ struct ResonateClient: Sendable {
             )
         }
         return reply.payload
-    }
-
-    private func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-
-    /// A short reason for a transport failure: NIO's descriptions of connection errors are long and nested.
-    static func reason(_ error: any Error) -> String {
-        let text = String(describing: error)
-        for (needle, reason) in [
-            ("ECONNREFUSED", "connection refused"), ("Connection refused", "connection refused"),
-            ("connectTimeout", "connection timed out"), ("deadlineExceeded", "no response in time"),
-            ("remoteConnectionClosed", "the server closed the connection"),
-            ("NXDOMAIN", "unknown host"), ("Name or service not known", "unknown host"),
-            ("nodename nor servname", "unknown host"),
-        ] where text.contains(needle) {
-            return reason
-        }
-        return text
     }
 }
