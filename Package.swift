@@ -172,6 +172,7 @@ let package = Package(
             dependencies: [
                 "ResonateEngine",
                 "ResonatePostgres",
+                "ResonateProtocol",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

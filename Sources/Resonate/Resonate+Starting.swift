@@ -209,7 +209,7 @@ extension Resonate {
         let data = TaskData(function: function, args: arguments, version: version)
         return PromiseCreate(
             id: id,
-            timeoutAt: runtime.clock.now() + Runtime.milliseconds(options.timeout ?? CallOptions.defaultTimeout),
+            timeoutAt: runtime.clock.now() + (options.timeout ?? CallOptions.defaultTimeout).wholeMilliseconds,
             param: runtime.codec.value(ofJSON: data.json, headers: runtime.traceHeaders()),
             tags: tags
         )

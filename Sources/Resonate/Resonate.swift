@@ -156,7 +156,7 @@ public final class Resonate: Service, Sendable {
         runtime = Runtime(
             group: configuration.group,
             pid: configuration.pid,
-            ttl: Runtime.milliseconds(configuration.ttl),
+            ttl: configuration.ttl.wholeMilliseconds,
             idScheme: configuration.idScheme,
             defaultRetryPolicy: configuration.retryPolicy,
             transport: transport,

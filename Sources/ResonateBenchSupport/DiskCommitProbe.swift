@@ -3,6 +3,7 @@
 
 import Foundation
 import ResonateEngine
+import ResonateProtocol
 
 /// Measures the physical limit of durable writes on a disk: single-row SQLite commits per second in WAL mode
 /// with `synchronous=FULL`, one fsync each — the rate a server without group commit could not exceed.
@@ -27,7 +28,6 @@ public enum DiskCommitProbe {
             commits += 1
         }
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Double(commits) / seconds
+        return Double(commits) / elapsed.inSeconds
     }
 }

@@ -4,6 +4,7 @@
 public import Logging
 import PostgresNIO
 public import ResonatePostgres
+import ResonateProtocol
 
 /// Measures the physical limit of durable writes on a PostgreSQL server: single-row commits per second from one
 /// client with `synchronous_commit = on` — one WAL flush each, the rate a server that commits one request at a
@@ -49,8 +50,7 @@ public enum PostgresCommitProbe {
             let elapsed = clock.now - start
             try await connection.run("DROP TABLE \(unescaped: table)", logger: logger)
             try? await connection.close()
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            return Double(commits) / seconds
+            return Double(commits) / elapsed.inSeconds
         } catch {
             try? await connection.close()
             throw PostgresStore.storeError(error, context: "the commit probe failed")

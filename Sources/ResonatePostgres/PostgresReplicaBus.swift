@@ -5,6 +5,7 @@ import Foundation
 public import Logging
 import PostgresNIO
 public import ResonateEngine
+import ResonateProtocol
 import Synchronization
 
 /// The ``ReplicaBus`` of server replicas sharing one PostgreSQL database.
@@ -72,9 +73,7 @@ public final class PostgresReplicaBus: ReplicaBus {
 
     // MARK: Membership
 
-    var livenessSeconds: Double {
-        Double(livenessTimeout.components.seconds) + Double(livenessTimeout.components.attoseconds) / 1e18
-    }
+    var livenessSeconds: Double { livenessTimeout.inSeconds }
 
     public func heartbeat() async throws -> Bool {
         let seconds = livenessSeconds

@@ -5,6 +5,7 @@ public import Logging
 import Metrics
 import PostgresNIO
 public import ResonateEngine
+import ResonateProtocol
 public import ServiceLifecycle
 import Synchronization
 
@@ -207,7 +208,7 @@ public final class PostgresStore: Store, Service {
             } catch {
                 throw CommitFailure(underlying: error)
             }
-            if isWrite { commitDuration.recordNanoseconds(Self.nanoseconds(ContinuousClock.now - started)) }
+            if isWrite { commitDuration.recordNanoseconds((ContinuousClock.now - started).wholeNanoseconds) }
             return result
         }
     }
@@ -299,10 +300,6 @@ public final class PostgresStore: Store, Service {
         return parts.joined(separator: ": ")
     }
 
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
 }
 
 /// A failure of `COMMIT` itself, whose outcome may be unknown: kept apart from failures before it.

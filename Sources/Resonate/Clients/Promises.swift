@@ -43,7 +43,7 @@ public struct Promises: Sendable {
     ) async throws -> PromiseRecord {
         let create = PromiseCreate(
             id: id,
-            timeoutAt: runtime.clock.now() + Runtime.milliseconds(timeout),
+            timeoutAt: runtime.clock.now() + timeout.wholeMilliseconds,
             param: encodedParam,
             tags: tags
         )

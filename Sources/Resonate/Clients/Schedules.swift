@@ -67,7 +67,7 @@ public struct Schedules: Sendable {
             id: id,
             cron: cron,
             promiseId: "{{.id}}-{{.timestamp}}",
-            promiseTimeout: Runtime.milliseconds(options.timeout ?? CallOptions.defaultTimeout),
+            promiseTimeout: (options.timeout ?? CallOptions.defaultTimeout).wholeMilliseconds,
             promiseParam: runtime.codec.value(ofJSON: data.json),
             promiseTags: tags
         )

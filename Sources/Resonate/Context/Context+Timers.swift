@@ -17,7 +17,7 @@ extension Context {
     /// try await ctx.sleep(for: .seconds(5))
     /// ```
     public func sleep(for duration: Duration) async throws {
-        try await sleep(untilMilliseconds: runtime.clock.now() + Runtime.milliseconds(duration))
+        try await sleep(untilMilliseconds: runtime.clock.now() + duration.wholeMilliseconds)
     }
 
     /// Sleeps durably until `date` (see ``sleep(for:)``).

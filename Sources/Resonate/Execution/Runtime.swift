@@ -46,7 +46,7 @@ final class Runtime: Sendable {
         heldSleepLimit: Duration
     ) {
         self.slots = TaskSlots(count: maxConcurrentTasks)
-        self.heldSleepLimit = Self.milliseconds(heldSleepLimit)
+        self.heldSleepLimit = heldSleepLimit.wholeMilliseconds
         self.group = group
         self.pid = pid
         self.ttl = ttl
@@ -85,12 +85,7 @@ final class Runtime: Sendable {
 
     /// Sleeps on the runtime's clock.
     func sleep(for duration: Duration) async throws {
-        try await clock.sleep(until: clock.now() + Self.milliseconds(duration))
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        try await clock.sleep(until: clock.now() + duration.wholeMilliseconds)
     }
 
     /// The value of a settled promise as `Output`, or the error it was rejected with.

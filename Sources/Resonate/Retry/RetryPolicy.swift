@@ -57,10 +57,8 @@ public struct RetryPolicy: Sendable, Hashable, CustomStringConvertible {
             return retry <= maxRetries ? delay * retry : nil
         case .exponential(let delay, let factor, let maxDelay, let maxRetries):
             guard retry <= maxRetries else { return nil }
-            let grown = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
-            let seconds = grown * pow(factor, Double(retry - 1))
-            let cap = Double(maxDelay.components.seconds) + Double(maxDelay.components.attoseconds) / 1e18
-            return .milliseconds(Int64((min(seconds, cap) * 1000).rounded()))
+            let seconds = delay.inSeconds * pow(factor, Double(retry - 1))
+            return .milliseconds(Int64((min(seconds, maxDelay.inSeconds) * 1000).rounded()))
         }
     }
 

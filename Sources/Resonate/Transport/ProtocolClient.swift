@@ -123,7 +123,7 @@ package struct ProtocolClient: Sendable {
             http.headers.add(name: name, value: value)
         }
         http.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await self.http.execute(http, timeout: .nanoseconds(Self.nanoseconds(requestTimeout)))
+        let response = try await self.http.execute(http, timeout: .nanoseconds(requestTimeout.wholeNanoseconds))
         return (Int(response.status.code), try await response.body.collect(upTo: 64 << 20))
     }
 
@@ -144,8 +144,4 @@ package struct ProtocolClient: Sendable {
         }
     }
 
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
 }

@@ -236,7 +236,7 @@ public final class Engine<S: Store>: Service, Sendable {
 
     /// Routes again the relayed messages whose acknowledgement is overdue.
     func routeUnacknowledgedRelays() {
-        let timeout = Self.milliseconds(configuration.relayAcknowledgementTimeout)
+        let timeout = configuration.relayAcknowledgementTimeout.wholeMilliseconds
         let maximumAttempts = configuration.maximumRelayAttempts
         let now = clock.now()
         let (overdue, givenUp) = outbox.withLock {
@@ -328,7 +328,7 @@ public final class Engine<S: Store>: Service, Sendable {
     }
 
     private func runTimerLoop() async {
-        let maximumWait = max(Self.milliseconds(configuration.maximumTimerWait), 1)
+        let maximumWait = max(configuration.maximumTimerWait.wholeMilliseconds, 1)
         while !Task.isCancelled {
             if outbox.withLock({ $0.isPaused }) {
                 await timerSignal.wait(until: clock.now() + 60_000, clock: clock)
@@ -356,7 +356,7 @@ public final class Engine<S: Store>: Service, Sendable {
 
     private func runOutboxLoop() async {
         var lastExpiry = clock.now()
-        let lifetime = Self.milliseconds(configuration.parkedMessageLifetime)
+        let lifetime = configuration.parkedMessageLifetime.wholeMilliseconds
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(50))
             let now = clock.now()
@@ -380,10 +380,6 @@ public final class Engine<S: Store>: Service, Sendable {
         }
     }
 
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
 }
 
 extension Engine {

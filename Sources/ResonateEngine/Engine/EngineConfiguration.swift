@@ -28,8 +28,5 @@ public struct EngineConfiguration: Sendable {
 
     public init() {}
 
-    var retryTimeoutMilliseconds: Int64 {
-        let (seconds, attoseconds) = retryTimeout.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
+    var retryTimeoutMilliseconds: Int64 { retryTimeout.wholeMilliseconds }
 }

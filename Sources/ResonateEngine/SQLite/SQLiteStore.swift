@@ -4,6 +4,7 @@
 import CSQLite
 import Foundation
 import Metrics
+import ResonateProtocol
 import Synchronization
 
 /// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`.
@@ -191,7 +192,7 @@ public final class SQLiteStore: Store {
         if isWrite {
             batches.add(1, ordering: .relaxed)
             batchSizes.record(batch.count)
-            commitDuration.recordNanoseconds(Self.nanoseconds(ContinuousClock.now - started))
+            commitDuration.recordNanoseconds((ContinuousClock.now - started).wholeNanoseconds)
         }
         let next = queue.withLock { $0.finishBatch() }
         // The leader's own job was resumed with `.lead` already; every other job learns its outcome here.
@@ -199,11 +200,6 @@ public final class SQLiteStore: Store {
             job.continuation.resume(returning: .done)
         }
         next?.continuation.resume(returning: .lead)
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
     private static func runBatch(_ batch: [WriteJob], on transaction: SQLiteTransaction, isWrite: Bool) async {

@@ -46,8 +46,7 @@ public enum DurationText {
 
     /// Writes a duration in the same syntax, using the largest units that divide it (`90000ms` → `1m30s`).
     public static func format(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        var milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        var milliseconds = duration.wholeMilliseconds
         if milliseconds == 0 { return "0s" }
         var text = milliseconds < 0 ? "-" : ""
         milliseconds = abs(milliseconds)

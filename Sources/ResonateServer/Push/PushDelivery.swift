@@ -7,6 +7,7 @@ import Metrics
 import NIOCore
 import NIOHTTP1
 import ResonateEngine
+import ResonateProtocol
 import ServiceLifecycle
 
 /// Delivers messages to `http://` and `https://` addresses with `POST`, a bounded number at a time.
@@ -64,7 +65,7 @@ final class PushDelivery: Service, Sendable {
         request.body = .bytes(ByteBuffer(bytes: item.body))
         let status: String
         do {
-            let response = try await client.execute(request, timeout: .nanoseconds(Self.nanoseconds(timeout)))
+            let response = try await client.execute(request, timeout: .nanoseconds(timeout.wholeNanoseconds))
             status = (200..<300).contains(Int(response.status.code)) ? "success" : "error"
             if status == "error" {
                 logger.info("push target answered \(response.status.code)", metadata: ["url": "\(item.url)"])
@@ -76,8 +77,4 @@ final class PushDelivery: Service, Sendable {
         Counter(label: "resonate_deliveries_total", dimensions: [("status", status)]).increment()
     }
 
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
 }

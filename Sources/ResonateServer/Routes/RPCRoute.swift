@@ -113,7 +113,6 @@ extension ResonateServer {
 
 extension Metrics.Timer {
     func recordInterval(since start: ContinuousClock.Instant) {
-        let (seconds, attoseconds) = (ContinuousClock.now - start).components
-        recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        recordNanoseconds((ContinuousClock.now - start).wholeNanoseconds)
     }
 }

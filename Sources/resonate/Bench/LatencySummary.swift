@@ -25,15 +25,3 @@ struct LatencySummary: Codable, Sendable {
         "p50 \(BenchFormat.milliseconds(p50)) ms, p99 \(BenchFormat.milliseconds(p99)) ms (n=\(count))"
     }
 }
-
-extension Duration {
-    /// This duration in (fractional) milliseconds.
-    var inMilliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
-    }
-
-    /// This duration in (fractional) seconds.
-    var inSeconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

@@ -56,9 +56,9 @@ struct InvokeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let invocation = try makeInvocation()
-        let timeout = ArgumentParsing.milliseconds(try ArgumentParsing.duration(self.timeout, flag: "--timeout"))
+        let timeout = (try ArgumentParsing.duration(self.timeout, flag: "--timeout")).wholeMilliseconds
         let delay = try self.delay.map { text throws(ClientError) in
-            ArgumentParsing.milliseconds(try ArgumentParsing.duration(text, flag: "--delay"))
+            (try ArgumentParsing.duration(text, flag: "--delay")).wholeMilliseconds
         }
         let client = try options.client()
         let now = TimeText.now

@@ -31,10 +31,6 @@ enum ArgumentParsing {
     }
 
     /// The number of milliseconds in `duration`.
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
 
     /// Merges tag arguments: each is a JSON object of strings (`{"env":"prod"}`) or one `key=value` pair.
     static func tags(_ arguments: [String], flag: String) throws(ClientError) -> [String: String] {

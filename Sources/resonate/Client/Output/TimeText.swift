@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+import ResonateProtocol
 
 /// Times and durations for people: ISO-8601 timestamps in the local time zone, short humanized durations.
 enum TimeText {
@@ -38,8 +39,7 @@ enum TimeText {
 
     /// A duration (`Duration`) humanized as ``duration(milliseconds:)``.
     static func duration(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        return self.duration(milliseconds: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        self.duration(milliseconds: duration.wholeMilliseconds)
     }
 
     /// Milliseconds as seconds with `fractionDigits` (1 or 2) digits after the point, truncated.

@@ -45,7 +45,7 @@ struct PromiseCreateCommand: AsyncParsableCommand {
         let client = try options.client()
         let create = PromiseCreate(
             id: id,
-            timeoutAt: TimeText.now + ArgumentParsing.milliseconds(timeout),
+            timeoutAt: TimeText.now + timeout.wholeMilliseconds,
             param: param ?? .empty,
             tags: tags
         )

@@ -67,7 +67,7 @@ struct ScheduleCreateCommand: AsyncParsableCommand {
                 id: id,
                 cron: cron,
                 promiseId: promiseId,
-                promiseTimeout: ArgumentParsing.milliseconds(timeout),
+                promiseTimeout: timeout.wholeMilliseconds,
                 promiseParam: param ?? .empty,
                 promiseTags: tags
             )
