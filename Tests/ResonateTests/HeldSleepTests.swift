@@ -115,7 +115,7 @@ struct HeldSleepTests {
                 await Self.expectEventually("suspension \(suspension)") {
                     resonate.resumeStatistics.suspended == suspension && resonate.resumeStatistics.parked == 1
                 }
-                clock.advance(by: 500)
+                clock.advance(by: .milliseconds(500))
             }
             let ended = try await handle.result()
             // Both resumes continued the execution in memory (counted just after each resume began).

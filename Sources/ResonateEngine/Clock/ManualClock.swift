@@ -1,6 +1,7 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
+import ResonateProtocol
 import Synchronization
 
 /// A clock that only moves when told to, for deterministic tests of timers.
@@ -45,6 +46,15 @@ public final class ManualClock: EngineClock {
     /// Moves time forward by `milliseconds`.
     public func advance(by milliseconds: Int64) {
         advance(to: now() + milliseconds)
+    }
+
+    /// Moves time forward by `duration` (in whole milliseconds, the clock's resolution).
+    ///
+    /// ```swift
+    /// clock.advance(by: .hours(1))   // a one-hour durable sleep ends now
+    /// ```
+    public func advance(by duration: Duration) {
+        advance(by: duration.wholeMilliseconds)
     }
 
     /// The number of tasks currently sleeping on this clock.
