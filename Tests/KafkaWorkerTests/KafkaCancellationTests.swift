@@ -53,8 +53,8 @@ struct KafkaCancellationTests {
         let environment = try await KafkaWorkerEnvironment("cancel-failover")
         let slow = try await environment.produce(count: 1, rows: 300)
         let id = try #require(slow.keys.first)
-        let one = try environment.startWorker("one", ["--batch-sleep", "1"])
-        let two = try environment.startWorker("two", ["--batch-sleep", "1"])
+        let one = try environment.startWorker("one", ["--batch-sleep", "1"] + KafkaWorkerEnvironment.quickFailover)
+        let two = try environment.startWorker("two", ["--batch-sleep", "1"] + KafkaWorkerEnvironment.quickFailover)
         try await eventually("a worker to start \(id)", within: .seconds(120)) {
             [one, two].contains { $0.output.contains("kicked off workflow for record \(id)") }
         }

@@ -114,11 +114,19 @@ final class KafkaWorkerEnvironment: Sendable {
         return offsets
     }
 
+    /// Worker arguments for tests that kill a worker: its workflows move to another 2 s after it dies, not 10 s.
+    static let quickFailover = ["--ttl", "2"]
+
     /// Starts a worker with quick settings for tests; `arguments` override or add to them.
+    ///
+    /// Its lease is the worker's default, 10 s: a run that kills no worker asserts that no batch runs twice,
+    /// which holds only while the worker keeps its leases, and a CI machine running every suite at once on two
+    /// cores once starved a worker with 2 s leases past them (ten batches ran twice). Tests that kill a worker
+    /// add ``quickFailover``.
     func startWorker(_ name: String, _ arguments: [String] = []) throws -> ChildProcess {
         var base = [
             "--brokers", brokers, "--database", database, "--ledger", ledgerPath, "--batch-sleep", "0.2",
-            "--failure-rate", "0", "--retry-delay", "0.1", "--ttl", "2", "--session-timeout", "6",
+            "--failure-rate", "0", "--retry-delay", "0.1", "--ttl", "10", "--session-timeout", "6",
         ]
         if let server {
             base += ["--resonate-url", server.url]

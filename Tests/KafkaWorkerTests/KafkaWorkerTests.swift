@@ -58,7 +58,8 @@ struct KafkaWorkerTests {
     func killAndRestart() async throws {
         let environment = try await KafkaWorkerEnvironment("restart")
         let offsets = try await environment.produce(count: 10, rows: 40)
-        let first = try environment.startWorker("first", ["--batch-sleep", "0.5"])
+        let first = try environment.startWorker(
+            "first", ["--batch-sleep", "0.5"] + KafkaWorkerEnvironment.quickFailover)
         // Kill in the middle: some batches done, most to go (10 records × 4 batches).
         try await eventually("12 batches in the ledger", within: .seconds(120)) {
             (try? environment.ledger().count) ?? 0 >= 12
@@ -105,8 +106,8 @@ struct KafkaWorkerTests {
     func survivorFinishes() async throws {
         let environment = try await KafkaWorkerEnvironment("survivor")
         let offsets = try await environment.produce(count: 12, rows: 30)
-        let one = try environment.startWorker("one", ["--batch-sleep", "1"])
-        let two = try environment.startWorker("two", ["--batch-sleep", "1"])
+        let one = try environment.startWorker("one", ["--batch-sleep", "1"] + KafkaWorkerEnvironment.quickFailover)
+        let two = try environment.startWorker("two", ["--batch-sleep", "1"] + KafkaWorkerEnvironment.quickFailover)
         // The member holding the partition dispatches every request; it is the victim.
         try await eventually("one member to dispatch all twelve requests", within: .seconds(120)) {
             [one, two].contains { $0.output.components(separatedBy: "kicked off workflow").count == 13 }
