@@ -4,6 +4,8 @@
 import ResonateProtocol
 import Synchronization
 
+public import struct Foundation.Date
+
 /// A clock that only moves when told to, for deterministic tests of timers.
 ///
 /// ```swift
@@ -24,8 +26,14 @@ public final class ManualClock: EngineClock {
 
     private let state: Mutex<State>
 
+    /// A clock standing at `now`, in milliseconds since 1970 (the protocol's time).
     public init(now: Int64) {
         state = Mutex(State(now: now))
+    }
+
+    /// A clock standing at `date` (to the millisecond).
+    public convenience init(now date: Date) {
+        self.init(now: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
     }
 
     public func now() -> Int64 {
@@ -51,7 +59,7 @@ public final class ManualClock: EngineClock {
     /// Moves time forward by `duration` (in whole milliseconds, the clock's resolution).
     ///
     /// ```swift
-    /// clock.advance(by: .hours(1))   // a one-hour durable sleep ends now
+    /// clock.advance(by: .seconds(3_600))   // a one-hour durable sleep ends now
     /// ```
     public func advance(by duration: Duration) {
         advance(by: duration.wholeMilliseconds)

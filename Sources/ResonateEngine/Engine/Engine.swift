@@ -224,9 +224,9 @@ public final class Engine<S: Store>: Service, Sendable {
         }
     }
 
-    /// How late, in milliseconds, the latest timer pass that timed out promises fired the latest of them.
-    public var recentTimerLateness: Int64 {
-        latestTimerLateness.load(ordering: .relaxed)
+    /// How late the latest timer pass that timed out promises fired the latest of them.
+    public var recentTimerLateness: Duration {
+        .milliseconds(latestTimerLateness.load(ordering: .relaxed))
     }
 
     /// The number of messages relayed to other replicas and not yet acknowledged.

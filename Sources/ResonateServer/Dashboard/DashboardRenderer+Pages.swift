@@ -114,7 +114,7 @@ extension DashboardRenderer {
             connections: server.pollConnectionCount,
             schedules: statistics.schedules,
             requestsPerSecond: String(format: "%.1f", server.requestRate.perSecond()),
-            timerLateness: "\(server.engine.recentTimerLateness)ms")
+            timerLateness: "\(server.engine.recentTimerLateness.wholeMilliseconds)ms")
     }
 
     // MARK: One execution
