@@ -24,11 +24,11 @@ extension Resonate {
         let interval = max(runtime.ttl / 3, 100)
         while !Task.isCancelled {
             do {
-                try await runtime.clock.sleep(until: runtime.clock.now() + interval)
+                try await runtime.clock.sleep(untilMilliseconds: runtime.clock.now.milliseconds + interval)
             } catch {
                 return
             }
-            let due = runtime.heartbeats.due(at: runtime.clock.now())
+            let due = runtime.heartbeats.due(at: runtime.clock.now.milliseconds)
             guard !due.isEmpty else { continue }
             do {
                 _ = try await runtime.transport.send(.taskHeartbeat(TaskHeartbeat(pid: runtime.pid, tasks: due)))

@@ -209,7 +209,8 @@ extension Resonate {
         let data = TaskData(function: function, args: arguments, version: version)
         return PromiseCreate(
             id: id,
-            timeoutAt: runtime.clock.now() + (options.timeout ?? CallOptions.defaultTimeout).wholeMilliseconds,
+            timeoutAt: runtime.clock.now.milliseconds
+                + (options.timeout ?? CallOptions.defaultTimeout).wholeMilliseconds,
             param: runtime.codec.value(ofJSON: data.json, headers: runtime.traceHeaders()),
             tags: tags
         )

@@ -35,7 +35,7 @@ public final class ResonateServer<S: Store>: Sendable {
         self.engine = engine
         self.configuration = configuration
         self.logger = logger
-        requestRate = RequestRate(clock: { [engine] in engine.clock.now() })
+        requestRate = RequestRate(clock: { [engine] in engine.clock.now.milliseconds })
         // Anycast weighs processes by their leased tasks: counted over the cluster when there are replicas (the
         // coordinator reads them from the store), else as this engine sees them.
         let clusterLoad = Mutex<ClusterCoordinator?>(nil)

@@ -233,7 +233,8 @@ struct ConcurrencyTests {
                 let id = "r\(round)"
                 let created = await engines[0].execute(
                     .promiseCreate(
-                        PromiseCreate(id: id, timeoutAt: clock.now() + 60_000, tags: [Tag.target: "poll://any@w"])))
+                        PromiseCreate(
+                            id: id, timeoutAt: clock.now.milliseconds + 60_000, tags: [Tag.target: "poll://any@w"])))
                 #expect(created.status == 200)
                 let acquisitions = await withTaskGroup(of: Int.self) { group in
                     for (index, engine) in engines.enumerated() {
@@ -290,12 +291,13 @@ struct ConcurrencyTests {
                     .taskCreate(
                         TaskCreate(
                             pid: "p", ttl: 60_000,
-                            promise: PromiseCreate(id: workflow, timeoutAt: clock.now() + 600_000, tags: tags))))
+                            promise: PromiseCreate(
+                                id: workflow, timeoutAt: clock.now.milliseconds + 600_000, tags: tags))))
                 #expect(created.status == 200)
                 _ = await engines[0].execute(
                     .promiseCreate(
                         PromiseCreate(
-                            id: child, timeoutAt: clock.now() + 600_000,
+                            id: child, timeoutAt: clock.now.milliseconds + 600_000,
                             tags: [Tag.origin: workflow, Tag.branch: child, Tag.parent: workflow])))
                 async let settle = engines[0].execute(.promiseSettle(PromiseSettle(id: child, state: .resolved)))
                 async let suspend = engines[1].execute(

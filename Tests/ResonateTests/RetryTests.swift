@@ -15,11 +15,12 @@ final class RecordingClock: EngineClock {
         (sleeps, continuation) = AsyncStream.makeStream(of: Int64.self)
     }
 
-    func now() -> Int64 { manual.now() }
+    var now: EpochInstant { manual.now }
+    var minimumResolution: Duration { manual.minimumResolution }
 
-    func sleep(until deadline: Int64) async throws {
-        continuation.yield(deadline - manual.now())
-        try await manual.sleep(until: deadline)
+    func sleep(until deadline: EpochInstant, tolerance: Duration?) async throws {
+        continuation.yield(deadline.milliseconds - manual.now.milliseconds)
+        try await manual.sleep(until: deadline, tolerance: tolerance)
     }
 }
 
@@ -65,7 +66,7 @@ struct RetryTests {
         let attempts = Mutex<[Int64]>([])
         let flaky = try resonate.register("flaky", retry: .exponential(delay: .seconds(1), factor: 2)) {
             (ctx: Context) async throws -> Int in
-            attempts.withLock { $0.append(clock.now()) }
+            attempts.withLock { $0.append(clock.now.milliseconds) }
             if ctx.info.attempt < 3 { throw Flaky() }
             return ctx.info.attempt
         }

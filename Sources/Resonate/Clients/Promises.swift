@@ -43,7 +43,7 @@ public struct Promises: Sendable {
     ) async throws -> PromiseRecord {
         let create = PromiseCreate(
             id: id,
-            timeoutAt: runtime.clock.now() + timeout.wholeMilliseconds,
+            timeoutAt: runtime.clock.now.milliseconds + timeout.wholeMilliseconds,
             param: encodedParam,
             tags: tags
         )

@@ -14,7 +14,7 @@ extension Context {
             retryPolicy: .never,
             timeout: nil,
             concurrently: false
-        ) { [runtime] _ in runtime.clock.now() }.result()
+        ) { [runtime] _ in runtime.clock.now.milliseconds }.result()
         return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 

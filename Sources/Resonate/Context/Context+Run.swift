@@ -85,7 +85,7 @@ extension Context {
         // In an execution's first run the step has no checkpoint to find: it is written once, when the step ends
         // (see Pass+Checkpoints).
         let timeoutAt: Int64
-        let startedAt = runtime.clock.now()
+        let startedAt = runtime.clock.now.milliseconds
         if pass.deferCheckpoint(create) {
             timeoutAt = create.timeoutAt
         } else {

@@ -17,7 +17,7 @@ extension Context {
     /// try await ctx.sleep(for: .seconds(5))
     /// ```
     public func sleep(for duration: Duration) async throws {
-        try await sleep(untilMilliseconds: runtime.clock.now() + duration.wholeMilliseconds)
+        try await sleep(untilMilliseconds: runtime.clock.now.milliseconds + duration.wholeMilliseconds)
     }
 
     /// Sleeps durably until `date` (see ``sleep(for:)``).
@@ -42,12 +42,12 @@ extension Context {
         guard !record.state.isSettled else { return try Self.sleepEnded(record) }
         runtime.sleeping.withLock { _ = $0.insert(id) }
         defer { runtime.sleeping.withLock { _ = $0.remove(id) } }
-        if record.timeoutAt - runtime.clock.now() <= runtime.heldSleepLimit, !pass.observesCancellation,
+        if record.timeoutAt - runtime.clock.now.milliseconds <= runtime.heldSleepLimit, !pass.observesCancellation,
             runtime.slots.hasSpareCapacity
         {
             // Held: the deadline is recorded, so waiting here is as durable as suspending, and cheaper. The
             // promise resolves at its deadline on the server without anyone waiting for it.
-            try await runtime.clock.sleep(until: record.timeoutAt)
+            try await runtime.clock.sleep(untilMilliseconds: record.timeoutAt)
             return
         }
         pass.addPendingRemote(id)

@@ -69,7 +69,7 @@ public final class Context: Sendable {
 
     /// A child's deadline: `now + timeout`, never later than this execution's own deadline.
     func childDeadline(_ timeout: Duration?) -> Int64 {
-        let requested = runtime.clock.now() + (timeout ?? CallOptions.defaultTimeout).wholeMilliseconds
+        let requested = runtime.clock.now.milliseconds + (timeout ?? CallOptions.defaultTimeout).wholeMilliseconds
         return min(requested, timeoutAt)
     }
 

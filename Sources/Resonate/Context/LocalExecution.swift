@@ -30,7 +30,7 @@ struct LocalExecution<Output: Sendable> {
                 if Self.isControlFlow(error) || pass.isAbandoned { return .failure(error) }
                 guard !context.madeDurableCalls, !(error is any NonRetryableError), !Self.isPermanent(error),
                     let delay = policy.delay(beforeRetry: attempt),
-                    runtime.clock.now() + delay.wholeMilliseconds < deadline
+                    runtime.clock.now.milliseconds + delay.wholeMilliseconds < deadline
                 else { return .failure(error) }
                 context.logger.info(
                     "attempt \(attempt) failed; retrying in \(delay)",

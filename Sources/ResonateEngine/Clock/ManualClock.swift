@@ -36,9 +36,9 @@ public final class ManualClock: EngineClock {
         self.init(now: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
     }
 
-    public func now() -> Int64 {
-        state.withLock { $0.now }
-    }
+    public var minimumResolution: Duration { .milliseconds(1) }
+
+    public var now: EpochInstant { EpochInstant(milliseconds: state.withLock { $0.now }) }
 
     /// Moves time forward (never backward) and wakes the sleepers that are due.
     public func advance(to time: Int64) {
@@ -53,7 +53,7 @@ public final class ManualClock: EngineClock {
 
     /// Moves time forward by `milliseconds`.
     public func advance(by milliseconds: Int64) {
-        advance(to: now() + milliseconds)
+        advance(to: now.milliseconds + milliseconds)
     }
 
     /// Moves time forward by `duration` (in whole milliseconds, the clock's resolution).
@@ -70,7 +70,8 @@ public final class ManualClock: EngineClock {
         state.withLock { $0.sleepers.count }
     }
 
-    public func sleep(until deadline: Int64) async throws {
+    public func sleep(until instant: EpochInstant, tolerance: Duration? = nil) async throws {
+        let deadline = instant.milliseconds
         let token = state.withLock { state -> Int in
             state.nextToken += 1
             return state.nextToken

@@ -18,7 +18,11 @@ public final class SystemClock: EngineClock {
 
     public init() {}
 
-    public func now() -> Int64 {
+    public var minimumResolution: Duration { .milliseconds(1) }
+
+    public var now: EpochInstant { EpochInstant(milliseconds: currentMilliseconds()) }
+
+    private func currentMilliseconds() -> Int64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         let wall = Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
@@ -35,10 +39,10 @@ public final class SystemClock: EngineClock {
         return current
     }
 
-    public func sleep(until deadline: Int64) async throws {
-        let remaining = deadline - now()
+    public func sleep(until deadline: EpochInstant, tolerance: Duration? = nil) async throws {
+        let remaining = deadline.milliseconds - currentMilliseconds()
         if remaining > 0 {
-            try await Task.sleep(for: .milliseconds(remaining), tolerance: .milliseconds(1))
+            try await Task.sleep(for: .milliseconds(remaining), tolerance: tolerance ?? .milliseconds(1))
         }
     }
 }

@@ -103,7 +103,7 @@ public final class Engine<S: Store>: Service, Sendable {
             let effects = EffectsCollector()
             let transition = Transition(
                 transaction: transaction,
-                now: fixedNow ?? clock.now(),
+                now: fixedNow ?? clock.now.milliseconds,
                 retryTimeout: retryTimeout,
                 idRules: idRules,
                 effects: effects
@@ -125,7 +125,7 @@ public final class Engine<S: Store>: Service, Sendable {
             let effects = EffectsCollector()
             let transition = Transition(
                 transaction: transaction,
-                now: time ?? clock.now(),
+                now: time ?? clock.now.milliseconds,
                 retryTimeout: retryTimeout,
                 idRules: idRules,
                 effects: effects
@@ -172,7 +172,7 @@ public final class Engine<S: Store>: Service, Sendable {
     func deliver(_ deliveries: [Delivery]) {
         guard !deliveries.isEmpty, let sink = sink.withLock({ $0 }) else { return }
         if outbox.withLock({ $0.isPaused }) { return }
-        let now = clock.now()
+        let now = clock.now.milliseconds
         for delivery in deliveries {
             guard let address = try? Address(parsing: delivery.entry.address) else {
                 // Stored before addresses were checked, or by another build: it can never be delivered.
@@ -238,7 +238,7 @@ public final class Engine<S: Store>: Service, Sendable {
     func routeUnacknowledgedRelays() {
         let timeout = configuration.relayAcknowledgementTimeout.wholeMilliseconds
         let maximumAttempts = configuration.maximumRelayAttempts
-        let now = clock.now()
+        let now = clock.now.milliseconds
         let (overdue, givenUp) = outbox.withLock {
             $0.takeUnacknowledged(now: now, timeout: timeout, maximumAttempts: maximumAttempts)
         }
@@ -331,11 +331,11 @@ public final class Engine<S: Store>: Service, Sendable {
         let maximumWait = max(configuration.maximumTimerWait.wholeMilliseconds, 1)
         while !Task.isCancelled {
             if outbox.withLock({ $0.isPaused }) {
-                await timerSignal.wait(until: clock.now() + 60_000, clock: clock)
+                await timerSignal.wait(until: clock.now.milliseconds + 60_000, clock: clock)
                 continue
             }
             do {
-                let now = clock.now()
+                let now = clock.now.milliseconds
                 if let next = try await nextDeadline(), next <= now {
                     var result = try await runTimerPass()
                     while result.hasMore && !Task.isCancelled {
@@ -355,11 +355,11 @@ public final class Engine<S: Store>: Service, Sendable {
     }
 
     private func runOutboxLoop() async {
-        var lastExpiry = clock.now()
+        var lastExpiry = clock.now.milliseconds
         let lifetime = configuration.parkedMessageLifetime.wholeMilliseconds
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(50))
-            let now = clock.now()
+            let now = clock.now.milliseconds
             if now - lastExpiry >= 5_000 {
                 lastExpiry = now
                 _ = outbox.withLock { $0.expireParked(now: now, lifetime: lifetime) }
@@ -395,7 +395,7 @@ extension Engine {
             let effects = EffectsCollector()
             let transition = Transition(
                 transaction: transaction,
-                now: clock.now(),
+                now: clock.now.milliseconds,
                 retryTimeout: retryTimeout,
                 idRules: idRules,
                 effects: effects

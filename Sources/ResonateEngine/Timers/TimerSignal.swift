@@ -36,9 +36,9 @@ final class TimerSignal: Sendable {
             return effective
         }
         defer { state.withLock { $0.armed = nil } }
-        guard effective > clock.now() else { return }
+        guard effective > clock.now.milliseconds else { return }
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await clock.sleep(until: effective) }
+            group.addTask { try? await clock.sleep(untilMilliseconds: effective) }
             group.addTask { await self.waitForHint() }
             await group.next()
             group.cancelAll()

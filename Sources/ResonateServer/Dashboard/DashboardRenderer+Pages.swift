@@ -88,7 +88,7 @@ extension DashboardRenderer {
     }
 
     private func row(_ promise: PromiseRecord) async -> DashboardPages.ExecutionRow {
-        let now = server.engine.clock.now()
+        let now = server.engine.clock.now.milliseconds
         let task = promise.target == nil ? nil : await task(promise.id)
         return DashboardPages.ExecutionRow(
             id: promise.id,
@@ -134,7 +134,7 @@ extension DashboardRenderer {
             cursor = page.cursor
         } while cursor != nil && promises.count < 20_000
         let tree = CallTree(root: root, promises: promises)
-        let now = server.engine.clock.now()
+        let now = server.engine.clock.now.milliseconds
         let lines = tree.lines
         let start = lines.map(\.node.promise.createdAt).min() ?? now
         let end = max(lines.map { $0.node.promise.settledAt ?? now }.max() ?? now, start + 1)

@@ -144,7 +144,7 @@ struct EngineHarness: Sendable {
         }
     }
 
-    var now: Int64 { clock.now() }
+    var now: Int64 { clock.now.milliseconds }
 
     @discardableResult
     func send(_ request: Request) async -> Reply {
