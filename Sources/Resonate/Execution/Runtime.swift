@@ -85,7 +85,7 @@ final class Runtime: Sendable {
 
     /// Sleeps on the runtime's clock.
     func sleep(for duration: Duration) async throws {
-        try await clock.sleep(untilMilliseconds: clock.now.milliseconds + duration.wholeMilliseconds)
+        try await clock.sleep(for: duration)
     }
 
     /// The value of a settled promise as `Output`, or the error it was rejected with.
