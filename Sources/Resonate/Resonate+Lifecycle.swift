@@ -71,7 +71,7 @@ extension Resonate {
     }
 
     func runLoops() async {
-        let runner = TaskRunner(runtime: runtime, parked: parked, counters: resumeCounters)
+        let runner = TaskRunner(runtime: runtime, registry: registry, parked: parked, counters: resumeCounters)
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { background in
                 if let engine {

@@ -28,7 +28,7 @@ extension Resonate {
             } catch {
                 return
             }
-            let due = runtime.heartbeats.due(at: runtime.clock.now.milliseconds)
+            let due = runtime.tasks.heartbeats.due(at: runtime.clock.now.milliseconds)
             guard !due.isEmpty else { continue }
             do {
                 _ = try await runtime.transport.send(.taskHeartbeat(TaskHeartbeat(pid: runtime.pid, tasks: due)))

@@ -26,7 +26,7 @@ extension Resonate {
         _ body: @escaping @Sendable (Context, repeat each Arg) async throws -> Output
     ) throws -> DurableFunction<repeat each Arg, Output> {
         let codec = runtime.codec
-        try runtime.registry.add(
+        try registry.add(
             RegisteredFunction(name: name, version: version, retryPolicy: retry) { context, arguments in
                 let decoder = ArgumentDecoder(arguments, function: name)
                 let decoded = (repeat try decoder.next((each Arg).self))

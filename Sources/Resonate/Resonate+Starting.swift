@@ -39,11 +39,11 @@ extension Resonate {
             if task.state == .acquired {
                 // The lease runs from now: renew it while the execution waits for a task slot, or a busy process
                 // would lose it and the task would run twice.
-                runtime.heartbeats.add(task.id, version: task.version)
+                runtime.tasks.heartbeats.add(task.id, version: task.version)
                 do {
                     try submit(.run(task: task, promise: promise, preload: preload))
                 } catch {
-                    runtime.heartbeats.remove(task.id, version: task.version)
+                    runtime.tasks.heartbeats.remove(task.id, version: task.version)
                     await runtime.releaseTask(task.id, version: task.version, logger: runtime.logger)
                     throw error
                 }

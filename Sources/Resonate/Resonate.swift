@@ -40,6 +40,8 @@ public final class Resonate: Service, Sendable {
     let workContinuation: AsyncStream<WorkItem>.Continuation
     let lifecycle = Mutex(Lifecycle())
     let parked: ParkedPasses
+    /// The functions registered here: what this process can run.
+    let registry = FunctionRegistry()
     let resumeCounters = ResumeCounters()
     let listenerRefreshInterval: Duration
 

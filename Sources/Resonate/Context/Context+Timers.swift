@@ -40,10 +40,11 @@ extension Context {
         try checkReplay(record, expected: .sleep)
         if let canceled = try await pass.cancellation(of: record) { throw canceled }
         guard !record.state.isSettled else { return try Self.sleepEnded(record) }
-        runtime.sleeping.withLock { _ = $0.insert(id) }
-        defer { runtime.sleeping.withLock { _ = $0.remove(id) } }
-        if record.timeoutAt - runtime.clock.now.milliseconds <= runtime.heldSleepLimit, !pass.observesCancellation,
-            runtime.slots.hasSpareCapacity
+        runtime.tasks.sleeping.withLock { _ = $0.insert(id) }
+        defer { runtime.tasks.sleeping.withLock { _ = $0.remove(id) } }
+        if record.timeoutAt - runtime.clock.now.milliseconds <= runtime.tasks.heldSleepLimit,
+            !pass.observesCancellation,
+            runtime.tasks.slots.hasSpareCapacity
         {
             // Held: the deadline is recorded, so waiting here is as durable as suspending, and cheaper. The
             // promise resolves at its deadline on the server without anyone waiting for it.

@@ -7,7 +7,10 @@ import ResonateProtocol
 import Synchronization
 import Tracing
 
-/// Everything the pieces of one ``Resonate`` instance share.
+/// What the parts of one ``Resonate`` instance share: its identity (group, pid, lease length, id scheme), its
+/// connection and clock, its codecs, the handles' subscriptions, the tasks it holds (``HeldTasks``), and the
+/// dependencies registered for functions. What a single part needs stays with that part (the function registry
+/// with registration and the task runner, parked executions with the runner).
 final class Runtime: Sendable {
     let group: String
     let pid: String
@@ -19,17 +22,11 @@ final class Runtime: Sendable {
     let clock: any EngineClock
     let logger: Logger
     private let configuredTracer: (any Tracer)?
-    let registry = FunctionRegistry()
     let codec = PayloadCodec()
     let errors = ErrorCoding()
     let subscriptions = Subscriptions()
-    let heartbeats = Heartbeats()
-    /// The durable sleeps executions of this process are waiting on now (see ``TaskRunner/acquireAndRun``).
-    let sleeping = Mutex<Set<String>>([])
-    /// The task slots of this process (`maxConcurrentTasks`).
-    let slots: TaskSlots
-    /// Sleeps up to this long, in milliseconds, are held in the process (``Resonate/Configuration/heldSleepLimit``).
-    let heldSleepLimit: Int64
+    /// The tasks this process holds: leases, slots and held sleeps.
+    let tasks: HeldTasks
     private let dependencies = Mutex<[ObjectIdentifier: any Sendable]>([:])
 
     init(
@@ -45,8 +42,7 @@ final class Runtime: Sendable {
         maxConcurrentTasks: Int,
         heldSleepLimit: Duration
     ) {
-        self.slots = TaskSlots(count: maxConcurrentTasks)
-        self.heldSleepLimit = heldSleepLimit.wholeMilliseconds
+        tasks = HeldTasks(maxConcurrentTasks: maxConcurrentTasks, heldSleepLimit: heldSleepLimit.wholeMilliseconds)
         self.group = group
         self.pid = pid
         self.ttl = ttl

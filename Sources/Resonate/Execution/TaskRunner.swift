@@ -16,6 +16,8 @@ import Tracing
 /// An active execution holds one of the ``TaskSlots``; a parked one holds none.
 struct TaskRunner: Sendable {
     let runtime: Runtime
+    /// The functions this process can run.
+    let registry: FunctionRegistry
     let parked: ParkedPasses
     let counters: ResumeCounters
 
@@ -25,9 +27,9 @@ struct TaskRunner: Sendable {
         // A sleep's own task (it has one because the reference server times out only promises with a target):
         // the server settles it at its deadline whether or not anyone holds it, so when an execution of this
         // process waits on it, acquiring it would only hold a lease until then, at a request per sleep.
-        if runtime.sleeping.withLock({ $0.contains(taskID) }) { return }
-        await runtime.slots.acquire()
-        let hold = SlotHold(acquiredFrom: runtime.slots)
+        if runtime.tasks.sleeping.withLock({ $0.contains(taskID) }) { return }
+        await runtime.tasks.slots.acquire()
+        let hold = SlotHold(acquiredFrom: runtime.tasks.slots)
         var acquire = TaskAcquire(id: taskID, version: version, pid: runtime.pid, ttl: runtime.ttl)
         // A parked pass knows its branch already.
         acquire.omitsPreload = parked.contains(taskID)
@@ -66,8 +68,8 @@ struct TaskRunner: Sendable {
 
     /// Runs a task acquired elsewhere (`task.create`), once a slot is free.
     func runAcquired(task: TaskRecord, promise: PromiseRecord, preload: [PromiseRecord]) async {
-        await runtime.slots.acquire()
-        await run(task: task, promise: promise, preload: preload, holding: SlotHold(acquiredFrom: runtime.slots))
+        await runtime.tasks.slots.acquire()
+        await run(task: task, promise: promise, preload: preload, holding: SlotHold(acquiredFrom: runtime.tasks.slots))
     }
 
     /// The records of the remote promises a parked pass awaits, as they are now.
@@ -105,14 +107,14 @@ struct TaskRunner: Sendable {
         if promise.isTimer {
             // A durable sleep's task: the server resolves it at its deadline. Holding the lease until then keeps
             // the task from being handed out again and again in the meantime.
-            runtime.heartbeats.add(task.id, version: task.version, until: promise.timeoutAt)
+            runtime.tasks.heartbeats.add(task.id, version: task.version, until: promise.timeoutAt)
             return
         }
         let invocation: TaskData
         let function: RegisteredFunction
         do {
             invocation = try TaskData(json: try runtime.codec.jsonDocument(in: promise.param))
-            guard let found = runtime.registry.function(named: invocation.function, version: invocation.version) else {
+            guard let found = registry.function(named: invocation.function, version: invocation.version) else {
                 throw ResonateError(
                     .functionNotFound,
                     "no function '\(invocation.function)' (version \(invocation.version)) is registered in group "
@@ -124,9 +126,9 @@ struct TaskRunner: Sendable {
             // Another process of the group may know the function: give the task back after a pause, so an
             // unknown task does not bounce between processes in a tight loop.
             logger.error("cannot run task", metadata: ["error": "\(error)"])
-            runtime.heartbeats.add(task.id, version: task.version)
+            runtime.tasks.heartbeats.add(task.id, version: task.version)
             try? await runtime.sleep(for: .seconds(5))
-            runtime.heartbeats.remove(task.id, version: task.version)
+            runtime.tasks.heartbeats.remove(task.id, version: task.version)
             await runtime.releaseTask(task.id, version: task.version, logger: logger)
             return
         }
@@ -141,7 +143,7 @@ struct TaskRunner: Sendable {
             parked.take(canceledID)?.pass.abandon()
             canceled = record
         }
-        runtime.heartbeats.add(task.id, version: task.version)
+        runtime.tasks.heartbeats.add(task.id, version: task.version)
         // Each run of an execution is a span in the trace of the call that started it: the caller's context
         // travels in the promise's param headers, so a resumption on another process joins the same trace.
         let tracer = runtime.tracer
@@ -167,7 +169,7 @@ struct TaskRunner: Sendable {
                     invocation: invocation, hold: hold, logger: logger)
                 // Resumes on this process moved the lease on.
                 task.version = pass.version
-                runtime.heartbeats.remove(task.id, version: task.version)
+                runtime.tasks.heartbeats.remove(task.id, version: task.version)
                 switch outcome {
                 case .completed(let resolved, let value):
                     span.attributes["resonate.outcome"] = resolved ? "resolved" : "rejected"
@@ -180,7 +182,7 @@ struct TaskRunner: Sendable {
                     case .suspended, .failed: return
                     case .settled:
                         // Something is already done: run again from the top, with the same lease.
-                        runtime.heartbeats.add(task.id, version: task.version)
+                        runtime.tasks.heartbeats.add(task.id, version: task.version)
                         preload = []
                     }
                 case .abandoned:
@@ -292,7 +294,7 @@ struct TaskRunner: Sendable {
                 switch await suspend(pass.taskID, version: version, on: awaiting, logger: logger) {
                 case .suspended:
                     counters.count(.suspended)
-                    runtime.heartbeats.remove(pass.taskID, version: version)
+                    runtime.tasks.heartbeats.remove(pass.taskID, version: version)
                     hold.release()
                     pass.markParked()
                     let evictions = parked.insert(
@@ -301,7 +303,7 @@ struct TaskRunner: Sendable {
                     switch await pass.waitWhileParked() {
                     case .resumed(let version):
                         hold.adopt()
-                        runtime.heartbeats.add(pass.taskID, version: version)
+                        runtime.tasks.heartbeats.add(pass.taskID, version: version)
                     case .abandoned:
                         break  // the jobs unwind; `.finished` follows
                     }
