@@ -143,6 +143,30 @@ public final class ResonateServer<S: Store>: Sendable {
         return application
     }
 
+    /// Assembles a server on `store` — its engine, then the server — and runs it until SIGINT or SIGTERM (see
+    /// ``run(metrics:metricsPort:services:onListening:)``). `resonate serve` and `resonate dev` start this way.
+    ///
+    /// ```swift
+    /// try await ResonateServer.serve(store: try SQLiteStore(location: .file("resonate.db")), logger: logger)
+    /// ```
+    ///
+    /// For several replicas on one PostgreSQL database, configure `engine` and `configuration` with a
+    /// `PostgresReplication` first, and pass the store in `services` so that it starts first and stops last.
+    public static func serve(
+        store: S,
+        engine engineConfiguration: EngineConfiguration = EngineConfiguration(),
+        configuration: ServerConfiguration = ServerConfiguration(),
+        metrics: PrometheusCollectorRegistry? = nil,
+        metricsPort: Int = 0,
+        services: [any Service] = [],
+        logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let engine = Engine(store: store, configuration: engineConfiguration, logger: logger)
+        let server = ResonateServer(engine: engine, configuration: configuration, logger: logger)
+        try await server.run(metrics: metrics, metricsPort: metricsPort, services: services, onListening: onListening)
+    }
+
     /// Runs the server until SIGINT or SIGTERM, then shuts down gracefully.
     ///
     /// - Parameters:

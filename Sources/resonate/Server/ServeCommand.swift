@@ -129,10 +129,11 @@ enum ServerLauncher {
                 "auth runs with --auth-publickey none: token signatures are NOT checked, anyone can mint an admin token"
             )
         }
-        let engine = Engine(store: store, configuration: settings.engine, logger: logger)
-        let server = ResonateServer(engine: engine, configuration: settings.server, logger: logger)
         let host = settings.server.host
-        try await server.run(metrics: registry, metricsPort: settings.metricsPort, services: services) { port in
+        try await ResonateServer.serve(
+            store: store, engine: settings.engine, configuration: settings.server, metrics: registry,
+            metricsPort: settings.metricsPort, services: services, logger: logger
+        ) { port in
             var metadata: Logger.Metadata = [
                 "store": "\(settings.store)",
                 "mode": "\(mode)",
