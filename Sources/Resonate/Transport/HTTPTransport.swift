@@ -10,8 +10,6 @@ import ResonateProtocol
 struct HTTPTransport: Transport {
     let client: ProtocolClient
 
-    var baseURL: String { client.baseURL }
-
     func send(_ request: Request) async throws -> Reply {
         do {
             return try await client.send(request)

@@ -88,11 +88,12 @@ package struct ProtocolClient: Sendable {
     }
 
     /// Sends a request of `kind` whose `data` is JSON text the caller wrote, once; returns the HTTP status and the
-    /// raw answer. For load generators, which write their requests directly to keep their own cost low.
+    /// raw answer. For load generators, which write their requests directly to keep their own cost low (and whose
+    /// tasks are short-lived, so they need no child task: see ``exchange(_:read:)``).
     package func post(_ kind: RequestKind, dataJSON: String) async throws -> (status: Int, body: ByteBuffer) {
         let correlationID = correlationPrefix + "raw"
-        let body = Request.envelope(kind: kind, correlationID: correlationID, auth: token, dataJSON: dataJSON)
-        return try await exchange(body) { status, answer in (status, answer) }
+        return try await post(
+            Request.envelope(kind: kind, correlationID: correlationID, auth: token, dataJSON: dataJSON))
     }
 
     /// One exchange, read by `read`, in a child task of its own.
