@@ -58,6 +58,12 @@ public final class PostgresProcess: Sendable {
         "postgres://postgres@127.0.0.1:\(port)/\(database)"
     }
 
+    /// The process id of the running server (its postmaster), from `postmaster.pid`.
+    public var serverProcessID: Int32? {
+        let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8)
+        return text?.split(separator: "\n").first.flatMap { Int32($0) }
+    }
+
     /// The server's log so far, for failure messages.
     public var log: String {
         (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
@@ -249,6 +255,16 @@ public final class PostgresProcess: Sendable {
         return text
     }
 
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np`, which its Swift module does not import.
+    private static let closeFromAction:
+        (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+            guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+            return unsafeBitCast(
+                symbol,
+                to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self
+            )
+        }()
+
     /// Starts `executable` with standard input from /dev/null and standard output and error into `outputPath`.
     private static func spawn(_ executable: String, _ arguments: [String], outputPath: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
@@ -257,6 +273,13 @@ public final class PostgresProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of the test process is inherited. The server outlives this call (pg_ctl starts it and
+        // returns), and every backend it forks would hold a copy of whatever sockets the test process had open at
+        // that moment: a connection a test then closes stays open in PostgreSQL, so its peer never sees the close
+        // (a poll stream stayed registered for a minute this way), and a closed listener keeps its port bound.
+        guard let closeFrom = closeFromAction, closeFrom(&actions, 3) == 0 else {
+            throw PostgresProcessError(description: "posix_spawn_file_actions_addclosefrom_np (glibc 2.34+) failed")
+        }
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         // In a process group of its own: `su` signals its process group when it ends, which must not reach the
