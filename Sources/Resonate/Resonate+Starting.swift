@@ -40,9 +40,12 @@ extension Resonate {
                 // The lease runs from now: renew it while the execution waits for a task slot, or a busy process
                 // would lose it and the task would run twice.
                 runtime.tasks.heartbeats.add(task.id, version: task.version)
+                // Runs here from now, so the handle's outcome needs no listener unless it leaves.
+                runtime.subscriptions.run(task.id)
                 do {
                     try submit(.run(task: task, promise: promise, preload: preload))
                 } catch {
+                    _ = runtime.subscriptions.leave(task.id)
                     runtime.tasks.heartbeats.remove(task.id, version: task.version)
                     await runtime.releaseTask(task.id, version: task.version, logger: runtime.logger)
                     throw error
@@ -56,8 +59,8 @@ extension Resonate {
         default:
             throw reply.unexpected("task.create \(id)")
         }
-        // Interest in the outcome is registered when someone asks for it (`Handle.result()`), so starting an
-        // execution that nobody waits for here costs one request.
+        // Interest in the outcome is registered when someone asks for it (`Handle.result()`), and only if the
+        // execution does not run here: starting and awaiting an execution of this process costs one request.
         return Handle(id: id, runtime: runtime)
     }
 

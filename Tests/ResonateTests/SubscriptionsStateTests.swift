@@ -18,6 +18,9 @@ struct SubscriptionsStateTests {
         /// A waiter (named by the string) waits on the id; `cancelled`: its task is cancelled already.
         case wait(String, waiter: String, cancelled: Bool = false)
         case cancel(String, waiter: String)
+        /// This process starts or stops running the execution.
+        case run(String)
+        case leave(String)
 
         var description: String {
             switch self {
@@ -27,6 +30,8 @@ struct SubscriptionsStateTests {
             case .gone(let id): "gone(\(id))"
             case .wait(let id, let waiter, let cancelled): "wait(\(id), \(waiter)\(cancelled ? ", cancelled" : ""))"
             case .cancel(let id, let waiter): "cancel(\(id), \(waiter))"
+            case .run(let id): "run(\(id))"
+            case .leave(let id): "leave(\(id))"
             }
         }
     }
@@ -34,6 +39,8 @@ struct SubscriptionsStateTests {
     /// What a step returned, flattened so that rows can compare it.
     enum Returned: Equatable, Sendable {
         case tracked(Bool)
+        /// What `leave` returned: whether the caller registers a listener now.
+        case registers(Bool)
         case nothing
         case resumes([String])
         case waits
@@ -74,6 +81,11 @@ struct SubscriptionsStateTests {
             case .cancel(let id, let waiter):
                 let removed = tokens[waiter].flatMap { state.cancelWait(id, token: $0) }
                 returned.append(.resumes(removed.map { [$0] } ?? []))
+            case .run(let id):
+                state.run(id)
+                returned.append(.nothing)
+            case .leave(let id):
+                returned.append(.registers(state.leave(id)))
             }
         }
         return (state, returned)
@@ -124,6 +136,28 @@ struct SubscriptionsStateTests {
             ),
             // A settlement of an id nobody tracks is not kept.
             ([.settle("a"), .wait("a", waiter: "w")], [.resumes([]), .resumedUntracked]),
+            // An execution that runs here needs no listener: its fulfill settles it, and leaving then asks for none.
+            (
+                [.run("a"), .track("a"), .wait("a", waiter: "w"), .settle("a"), .leave("a")],
+                [.nothing, .tracked(false), .waits, .resumes(["w"]), .registers(false)]
+            ),
+            // One that leaves unsettled (suspended, lease lost, given back) gets its listener then, once.
+            (
+                [.run("a"), .track("a"), .wait("a", waiter: "w"), .leave("a"), .leave("a"), .settle("a")],
+                [.nothing, .tracked(false), .waits, .registers(true), .registers(false), .resumes(["w"])]
+            ),
+            // Running again after leaving (a resume here) keeps the listener it has; a second handle adds none.
+            (
+                [.run("a"), .track("a"), .leave("a"), .run("a"), .track("a"), .leave("a")],
+                [.nothing, .tracked(false), .registers(true), .nothing, .tracked(false), .registers(false)]
+            ),
+            // Tracked before it runs here (a handle on an execution started elsewhere): the listener is there already.
+            (
+                [.track("a"), .run("a"), .leave("a")],
+                [.tracked(true), .nothing, .registers(false)]
+            ),
+            // Leaving with nobody waiting asks for nothing; a later handle registers at once.
+            ([.run("a"), .leave("a"), .track("a")], [.nothing, .registers(false), .tracked(true)]),
         ] as [([Step], [Returned])]
     )
     func steps(_ steps: [Step], returned: [Returned]) {
@@ -140,5 +174,13 @@ struct SubscriptionsStateTests {
         #expect(state.settled("b")?.id == "b" && state.settled("c")?.id == "c")
         #expect(state.pendingIDs == ["pending"])
         #expect(state.trackedCount == 3)
+    }
+
+    @Test("an id waited on while it runs here is not among those whose listeners a reconnection renews")
+    func runningNeedsNoRefresh() {
+        let (state, _) = Self.run([.run("local"), .track("local"), .track("remote")])
+
+        #expect(state.pendingIDs == ["remote"])
+        #expect(state.runningCount == 1)
     }
 }

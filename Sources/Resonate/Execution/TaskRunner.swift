@@ -101,6 +101,14 @@ struct TaskRunner: Sendable {
 
     /// Runs an acquired task to its outcome; `hold` is given back when it ends (and while it is parked).
     private func run(task: TaskRecord, promise: PromiseRecord, preload: [PromiseRecord], holding hold: SlotHold) async {
+        runtime.subscriptions.run(task.id)
+        await runToOutcome(task: task, promise: promise, preload: preload, holding: hold)
+        await runtime.executionLeft(task.id)
+    }
+
+    private func runToOutcome(
+        task: TaskRecord, promise: PromiseRecord, preload: [PromiseRecord], holding hold: SlotHold
+    ) async {
         defer { hold.release() }
         var logger = runtime.logger
         logger[metadataKey: "task"] = "\(task.id)"
@@ -296,6 +304,8 @@ struct TaskRunner: Sendable {
                     counters.count(.suspended)
                     runtime.tasks.heartbeats.remove(pass.taskID, version: version)
                     hold.release()
+                    // Its resume may go to another process of the group.
+                    await runtime.executionLeft(pass.taskID)
                     pass.markParked()
                     let evictions = parked.insert(
                         pass, taskID: pass.taskID, version: version, bytes: pass.approximateBytes)
@@ -303,6 +313,7 @@ struct TaskRunner: Sendable {
                     switch await pass.waitWhileParked() {
                     case .resumed(let version):
                         hold.adopt()
+                        runtime.subscriptions.run(pass.taskID)
                         runtime.tasks.heartbeats.add(pass.taskID, version: version)
                     case .abandoned:
                         break  // the jobs unwind; `.finished` follows

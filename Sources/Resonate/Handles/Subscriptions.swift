@@ -12,6 +12,11 @@ import Synchronization
 /// ``settledCapacity`` are remembered, so a process that starts millions of executions keeps a bounded table.
 /// A handle whose outcome was forgotten asks the server again (its listener registration answers with the
 /// settled record).
+///
+/// A handle on an execution that this process runs registers no listener while it runs here: the answer to the
+/// task's fulfill settles it. Only if the execution leaves (suspends, loses its lease, is given back) is a
+/// listener registered, since it may then finish elsewhere. A Kafka worker that starts and awaits one execution
+/// per record saves a request per record this way.
 final class Subscriptions: Sendable {
     private typealias Waiter = CheckedContinuation<PromiseRecord?, any Error>
 
@@ -25,10 +30,20 @@ final class Subscriptions: Sendable {
         self.state = Mutex(state)
     }
 
-    /// Starts tracking `id`; `true` if it was not tracked yet (the caller then registers a listener).
+    /// Starts tracking `id`; `true` when the caller registers a listener now (see ``SubscriptionsState/track(_:)``).
     @discardableResult
     func track(_ id: String) -> Bool {
         state.withLock { $0.track(id) }
+    }
+
+    /// This process runs the execution `id`: a handle on it needs no listener until it ``leave(_:)``s.
+    func run(_ id: String) {
+        state.withLock { $0.run(id) }
+    }
+
+    /// The execution `id` no longer runs here; `true` when the caller registers a listener for a handle now.
+    func leave(_ id: String) -> Bool {
+        state.withLock { $0.leave(id) }
     }
 
     /// Stops tracking `id` if it has neither an outcome nor waiters (its listener could not be registered).

@@ -14,9 +14,13 @@ struct SubscriptionsState<Waiter> {
     private struct Entry {
         var outcome: Result<PromiseRecord, any Error>?
         var waiters: [Int: Waiter] = [:]
+        /// Whether a listener was asked for; not while this process runs the execution itself.
+        var listening: Bool
     }
 
     private var entries: [String: Entry] = [:]
+    /// The executions this process runs now: their outcome reaches it without a listener (the fulfill's answer).
+    private var running: Set<String> = []
     /// Settled ids, oldest first: the next to forget.
     private var settledOrder = Deque<String>()
     private var lastToken = 0
@@ -26,10 +30,29 @@ struct SubscriptionsState<Waiter> {
         self.settledCapacity = max(1, settledCapacity)
     }
 
-    /// Starts tracking `id`; `true` if it was not tracked yet (the caller then registers a listener).
+    /// Starts tracking `id`; `true` when the caller registers a listener now: `id` was not tracked yet, and this
+    /// process does not run it. One that runs here gets its listener only if it leaves (``leave(_:)``).
     mutating func track(_ id: String) -> Bool {
         guard entries[id] == nil else { return false }
-        entries[id] = Entry()
+        let listening = !running.contains(id)
+        entries[id] = Entry(listening: listening)
+        return listening
+    }
+
+    /// This process runs the execution `id` (it holds the task's lease).
+    mutating func run(_ id: String) {
+        running.insert(id)
+    }
+
+    /// The execution `id` no longer runs here: it finished, suspended, lost its lease or was given back. `true`
+    /// when a handle tracks it without a listener and it has no outcome: the caller registers one now, since the
+    /// execution may end elsewhere.
+    mutating func leave(_ id: String) -> Bool {
+        guard running.remove(id) != nil, var entry = entries[id], entry.outcome == nil, !entry.listening else {
+            return false
+        }
+        entry.listening = true
+        entries[id] = entry
         return true
     }
 
@@ -90,10 +113,13 @@ struct SubscriptionsState<Waiter> {
         return record
     }
 
-    /// The tracked ids that are not settled yet.
+    /// The tracked ids that are not settled yet and have a listener (to register again after a reconnection).
     var pendingIDs: [String] {
-        entries.filter { $0.value.outcome == nil }.map(\.key)
+        entries.filter { $0.value.outcome == nil && $0.value.listening }.map(\.key)
     }
+
+    /// How many executions run here.
+    var runningCount: Int { running.count }
 
     /// How many ids are tracked, settled or not.
     var trackedCount: Int { entries.count }
