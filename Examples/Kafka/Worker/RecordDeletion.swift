@@ -17,6 +17,8 @@ struct RecordDeletion {
     var failureRate: Double
     var retryDelay: Duration
     var ledger: String?
+    /// Where the database and the ledger are written.
+    let disk = BlockingQueue(label: "kafka-worker.records")
 
     /// Registers `deleteBatch`, `enqueueCompletion` and `workflow`; returns the workflow.
     func register(with resonate: Resonate) throws -> DurableFunction<String, Int64, String> {
@@ -24,7 +26,7 @@ struct RecordDeletion {
         let retry = RetryPolicy.exponential(delay: retryDelay, maxDelay: .seconds(30))
         let deleteBatch = try resonate.register("deleteBatch", retry: retry) {
             (ctx: Context, recordID: String, batch: Int) async throws -> Bool in
-            try self.deleteBatch(recordID, batch: batch)
+            try await self.deleteBatch(recordID, batch: batch)
         }
         let enqueueCompletion = try resonate.register("enqueueCompletion", retry: retry) {
             (ctx: Context, recordID: String, offset: Int64) async throws in
@@ -62,15 +64,19 @@ struct RecordDeletion {
     /// Deletes batch number `batch` of the record's rows (those numbered below `batch × batchSize`, so running it
     /// twice deletes nothing more); `true` while rows remain. Fails at random, before touching anything, with
     /// probability `failureRate`, to show retries.
-    private func deleteBatch(_ recordID: String, batch: Int) throws -> Bool {
+    private func deleteBatch(_ recordID: String, batch: Int) async throws -> Bool {
         Output.line("deleting a batch of rows related to record \(recordID)")
         if Double.random(in: 0..<1) < failureRate {
             Output.line("simulated error while processing record \(recordID)")
             throw SimulatedError(message: "simulated error while processing record \(recordID)")
         }
-        let (_, remaining) = try database.deleteRows(of: recordID, below: batch * batchSize)
-        if let ledger { try Ledger.append("\(recordID) \(batch)", to: ledger) }
-        return remaining
+        let (database, ledger, below) = (self.database, self.ledger, batch * batchSize)
+        // The deletion commits with an fsync, as does the ledger's line: off the cooperative threads.
+        return try await disk.run {
+            let (_, remaining) = try database.deleteRows(of: recordID, below: below)
+            if let ledger { try Ledger.append("\(recordID) \(batch)", to: ledger) }
+            return remaining
+        }
     }
 
     /// Publishes `[recordID, offset]` (with `"canceled"` after them when the deletion was canceled) to
