@@ -102,6 +102,12 @@ public final class SQLiteStore: Store {
         // a savepoint inside the open transaction; a crash is recovered from the WAL. In memory it costs nothing
         // in durability.
         try writer.execute("PRAGMA temp_store = MEMORY")
+        // A checkpoint copies the WAL's pages into the database file and fsyncs it, on the writer, inside the commit
+        // that triggers it: every commit behind it waits. At SQLite's default (every 1,000 pages, 4 MB) the Kafka
+        // worker's load checkpointed twice a second, rewriting the same hot pages each time; every 10,000 pages
+        // (a WAL of up to 40 MB) the worker ran 8% more records/s (338 -> 368) for 3% less server CPU. The WAL is
+        // read at start-up only to recover, which its size barely changes.
+        try writer.execute("PRAGMA wal_autocheckpoint = 10000")
         try SQLiteSchema.migrate(writer)
         let lastSequence = try writer.scalarInteger(
             "SELECT max(seq) FROM (SELECT max(seq) AS seq FROM outgoing_execute UNION ALL SELECT max(seq) FROM outgoing_unblock)"
