@@ -67,4 +67,44 @@ struct ListenerTests {
             #expect(Self.requests("promise.register_listener", in: tracer, id: "approved-1") == 1)
         }
     }
+
+    @Test("an execution settled by another process while it runs here still reaches its handle, through a listener")
+    func settledElsewhereReachesHandle() async throws {
+        let tracer = InMemoryTracer()
+        try await InProcessServer.with(server: { $0.tracer = tracer }) { server in
+            let worker = Resonate(url: server.url, group: "workers")
+            let other = Resonate(url: server.url, group: "others")
+            let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
+            let (release, releaseContinuation) = AsyncStream.makeStream(of: Void.self)
+            let step = try worker.register("held") { (_: Context) async throws -> Int in
+                startedContinuation.yield()
+                for await _ in release { break }
+                return 1
+            }
+            let workflow = try worker.register("held-workflow") { (ctx: Context) async throws -> Int in
+                try await ctx.run(step)
+            }
+            let error = try await worker.withRunning { worker in
+                try await other.withRunning { other in
+                    let handle = try await worker.beginRun("held-1", workflow)
+                    async let outcome: Void = { _ = try await handle.result() }()
+                    var steps = started.makeAsyncIterator()
+                    await steps.next()
+                    // Canceled by another process while its step runs here: no answer to a fulfill of this process
+                    // will settle the handle. Once the step ends, the execution finds its lease gone and leaves.
+                    #expect(try await other.cancel("held-1", reason: "withdrawn") == .canceled)
+                    releaseContinuation.yield()
+                    do {
+                        try await outcome
+                        return nil as ResonateError?
+                    } catch let error as ResonateError {
+                        return error
+                    }
+                }
+            }
+
+            #expect(error?.code == .canceled)
+            #expect(Self.requests("promise.register_listener", in: tracer, id: "held-1") == 1)
+        }
+    }
 }
