@@ -139,4 +139,22 @@ struct OutboxStateTests {
         #expect(state.expireParked(now: 2_200, lifetime: 1_000) == 1)
         #expect(state.takeDeliveredRows().map(\.sequence) == [10])
     }
+
+    @Test("the next deadline is the earliest overdue acknowledgement or parked expiry, none when nothing waits")
+    func nextDeadline() {
+        var state = OutboxState()
+        #expect(state.nextDeadline(relayTimeout: 1_000, parkedLifetime: 60_000) == nil)
+        state.markDelivered(Self.job.entry)
+        #expect(state.hasDeliveredRows)
+        #expect(state.nextDeadline(relayTimeout: 1_000, parkedLifetime: 60_000) == nil)
+        state.park(Self.execute("late", version: 1, sequence: 10), group: "others", at: 1_200)
+        #expect(state.nextDeadline(relayTimeout: 1_000, parkedLifetime: 60_000) == 61_200)
+        state.relayed(Self.execute("far", version: 1, sequence: 11), at: 3_000)
+        state.relayed(Self.execute("near", version: 1, sequence: 12), at: 2_000)
+        #expect(state.nextDeadline(relayTimeout: 1_000, parkedLifetime: 60_000) == 3_000)
+        _ = state.takeUnacknowledged(now: 3_000, timeout: 1_000, maximumAttempts: 3)
+        #expect(state.nextDeadline(relayTimeout: 1_000, parkedLifetime: 60_000) == 4_000)
+        _ = state.takeDeliveredRows()
+        #expect(!state.hasDeliveredRows)
+    }
 }

@@ -70,6 +70,11 @@ public final class ManualClock: EngineClock {
         state.withLock { $0.sleepers.count }
     }
 
+    /// The deadlines the sleeping tasks wait for, earliest first.
+    public var sleeperDeadlines: [Int64] {
+        state.withLock { $0.sleepers.values.map(\.deadline).sorted() }
+    }
+
     public func sleep(until instant: EpochInstant, tolerance: Duration? = nil) async throws {
         let deadline = instant.milliseconds
         let token = state.withLock { state -> Int in

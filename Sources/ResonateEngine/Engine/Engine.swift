@@ -25,7 +25,9 @@ public final class Engine<S: Store>: Service, Sendable {
     public let configuration: EngineConfiguration
     public let clock: any EngineClock
     let logger: Logger
-    let timerSignal = TimerSignal()
+    let timerSignal = DeadlineSignal()
+    /// Wakes the outbox loop when a message is relayed or parked, or the first delivered row waits for deletion.
+    let outboxSignal = DeadlineSignal()
     let outbox = Mutex(OutboxState())
     private let sink = Mutex<(any MessageSink)?>(nil)
     private let leases = LeaseCounts()
@@ -179,14 +181,15 @@ public final class Engine<S: Store>: Service, Sendable {
                 logger.warning(
                     "dropping a message with an unreadable address",
                     metadata: ["address": "\(delivery.entry.address)", "message": "\(delivery.message.kind)"])
-                outbox.withLock { $0.markDelivered(delivery.entry) }
+                markDelivered(delivery.entry)
                 continue
             }
             switch sink.deliver(delivery.message, to: address) {
             case .delivered, .dropped:
-                outbox.withLock { $0.markDelivered(delivery.entry) }
+                markDelivered(delivery.entry)
             case .relayed:
                 outbox.withLock { $0.relayed(delivery, at: now) }
+                outboxSignal.hint(now + configuration.relayAcknowledgementTimeout.wholeMilliseconds)
             case .unreachable:
                 let group: String
                 switch address {
@@ -194,8 +197,18 @@ public final class Engine<S: Store>: Service, Sendable {
                 case .http: group = ""
                 }
                 outbox.withLock { $0.park(delivery, group: group, at: now) }
+                outboxSignal.hint(now + configuration.parkedMessageLifetime.wholeMilliseconds)
             }
         }
+    }
+
+    /// Schedules the row of a delivered message for deletion, waking the outbox loop for the first of a batch.
+    private func markDelivered(_ entry: OutboxEntry) {
+        let first = outbox.withLock { state in
+            defer { state.markDelivered(entry) }
+            return !state.hasDeliveredRows
+        }
+        if first { outboxSignal.hint(.min) }
     }
 
     /// Delivers the messages parked for `group` because nobody was connected; call when a process of the group
@@ -209,9 +222,13 @@ public final class Engine<S: Store>: Service, Sendable {
     /// `delivered` lets its row go; otherwise (the replica had no connection for it) it is routed again at once.
     public func relayAcknowledged(address: String, content: OutboxEntry.Content, delivered: Bool) {
         let maximumAttempts = configuration.maximumRelayAttempts
-        let action = outbox.withLock {
-            $0.acknowledge(address: address, content: content, delivered: delivered, maximumAttempts: maximumAttempts)
+        let (action, firstRow) = outbox.withLock { state in
+            let hadRows = state.hasDeliveredRows
+            let action = state.acknowledge(
+                address: address, content: content, delivered: delivered, maximumAttempts: maximumAttempts)
+            return (action, !hadRows && state.hasDeliveredRows)
         }
+        if firstRow { outboxSignal.hint(.min) }
         switch action {
         case .routeAgain(let delivery):
             deliver([delivery])
@@ -354,20 +371,35 @@ public final class Engine<S: Store>: Service, Sendable {
         }
     }
 
+    /// Expires parked messages and routes again relays whose acknowledgement is overdue, each when it falls due,
+    /// and deletes the rows of delivered messages. In between it sleeps on ``outboxSignal``, so an idle server
+    /// spends no CPU here.
     private func runOutboxLoop() async {
-        var lastExpiry = clock.now.milliseconds
         let lifetime = configuration.parkedMessageLifetime.wholeMilliseconds
+        let relayTimeout = configuration.relayAcknowledgementTimeout.wholeMilliseconds
         while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(50))
             let now = clock.now.milliseconds
-            if now - lastExpiry >= 5_000 {
-                lastExpiry = now
-                _ = outbox.withLock { $0.expireParked(now: now, lifetime: lifetime) }
+            let (hasRows, deadline) = outbox.withLock {
+                ($0.hasDeliveredRows, $0.nextDeadline(relayTimeout: relayTimeout, parkedLifetime: lifetime))
             }
-            routeUnacknowledgedRelays()
-            await flushDeliveredRows()
+            if let deadline, deadline <= now {
+                _ = outbox.withLock { $0.expireParked(now: now, lifetime: lifetime) }
+                routeUnacknowledgedRelays()
+            } else if hasRows {
+                // The first row waits for others so that one write deletes many. Real time, not the engine's
+                // clock: this batches writes and means nothing to the protocol.
+                try? await Task.sleep(for: Self.deliveredRowsDelay)
+                await flushDeliveredRows()
+            } else {
+                await outboxSignal.wait(until: deadline ?? now + Self.idleOutboxWait, clock: clock)
+            }
         }
     }
+
+    /// How long the first delivered row waits for others before their deletion is written.
+    static var deliveredRowsDelay: Duration { .milliseconds(50) }
+    /// The longest the outbox loop sleeps with nothing due (milliseconds); new work wakes it earlier.
+    static var idleOutboxWait: Int64 { 3_600_000 }
 
     /// Deletes the outbox rows of delivered messages; they ride along with other writes in a group commit.
     func flushDeliveredRows() async {

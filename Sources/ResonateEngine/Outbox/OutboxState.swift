@@ -157,12 +157,32 @@ struct OutboxState {
         }
     }
 
+    // MARK: Housekeeping
+
+    /// The earliest time a relayed message's acknowledgement falls overdue or a parked message expires; `nil` when
+    /// no message waits for either, and the outbox loop can sleep until new work arrives.
+    func nextDeadline(relayTimeout: Int64, parkedLifetime: Int64) -> Int64? {
+        var earliest: Int64?
+        for waiting in relayed.values {
+            earliest = min(earliest ?? .max, waiting.relayedAt + relayTimeout)
+        }
+        for entries in parked.values {
+            for waiting in entries.values {
+                earliest = min(earliest ?? .max, waiting.parkedAt + parkedLifetime)
+            }
+        }
+        return earliest
+    }
+
     // MARK: Delivered rows
 
     mutating func markDelivered(_ entry: OutboxEntry) {
         forgetRelay(entry)
         deliveredRows.append(entry)
     }
+
+    /// Whether delivered rows wait to be deleted.
+    var hasDeliveredRows: Bool { !deliveredRows.isEmpty }
 
     mutating func takeDeliveredRows() -> [OutboxEntry] {
         defer { deliveredRows.removeAll(keepingCapacity: true) }

@@ -10,10 +10,12 @@ import ResonateTesting
 import Synchronization
 import Testing
 
-/// A sink that records every message and accepts it.
+/// A sink that records every message and accepts it (or, for the groups a test names, reports it unreachable or
+/// relayed to another replica).
 final class RecordingSink: MessageSink {
     private let delivered = Mutex<[(Message, Address)]>([])
     private let unreachableGroups = Mutex<Set<String>>([])
+    private let relayingGroups = Mutex<Set<String>>([])
     /// Every delivered message, in order, for tests that wait for one to arrive.
     let stream: AsyncStream<Message>
     private let continuation: AsyncStream<Message>.Continuation
@@ -26,11 +28,21 @@ final class RecordingSink: MessageSink {
         switch address {
         case .anycast(let group, _), .unicast(let group, _):
             if unreachableGroups.withLock({ $0.contains(group) }) { return .unreachable }
+            if relayingGroups.withLock({ $0.contains(group) }) {
+                delivered.withLock { $0.append((message, address)) }
+                continuation.yield(message)
+                return .relayed
+            }
         case .http: break
         }
         delivered.withLock { $0.append((message, address)) }
         continuation.yield(message)
         return .delivered
+    }
+
+    /// Messages to `group` are recorded and reported relayed, so they await an acknowledgement.
+    func setRelaying(_ group: String) {
+        _ = relayingGroups.withLock { $0.insert(group) }
     }
 
     func setUnreachable(_ group: String, _ unreachable: Bool) {
@@ -72,6 +84,7 @@ protocol HarnessEngine: Sendable {
     func runTimerPass(at time: Int64?) async throws -> TimerPassResult
     func nextDeadline() async throws -> Int64?
     func leasedTaskCount(process pid: String) -> Int
+    var unacknowledgedRelayCount: Int { get }
     func run() async throws
     func storedPromise(_ id: String) async throws -> PromiseRecord?
     func storedTask(_ id: String) async throws -> TaskRow?

@@ -3,9 +3,10 @@
 
 import Synchronization
 
-/// Lets committed transactions wake the timer loop when they create a deadline earlier than the one it sleeps
-/// towards, so timers fire at their deadline instead of at the next periodic scan.
-final class TimerSignal: Sendable {
+/// Lets a loop that sleeps towards its next deadline be woken by whoever creates an earlier one: committed
+/// transactions wake the timer loop, so timers fire at their deadline instead of at the next periodic scan, and new
+/// outbox work wakes the outbox loop, which otherwise sleeps (an idle server does not poll).
+final class DeadlineSignal: Sendable {
     private struct State {
         /// The deadline the loop is sleeping towards, if it is sleeping.
         var armed: Int64?
@@ -16,7 +17,7 @@ final class TimerSignal: Sendable {
 
     private let state = Mutex(State())
 
-    /// Reports a deadline created by a committed transaction (or `Int64.min` to wake the loop unconditionally).
+    /// Reports a new deadline (or `Int64.min` to wake the loop unconditionally).
     func hint(_ deadline: Int64) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.earliestHint = min(state.earliestHint ?? deadline, deadline)
