@@ -27,6 +27,11 @@ public struct JSONWriter: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Makes room for at least `count` more bytes, so that writing a long run of them copies the buffer at most once.
+    public mutating func reserveCapacity(additional count: Int) {
+        bytes.reserveCapacity(bytes.count + count)
+    }
+
     /// The written document as text.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 

@@ -83,6 +83,10 @@ public struct PromiseRecord: Sendable, Hashable {
     public static func writeArray(_ records: [PromiseRecord], to writer: inout JSONWriter) {
         writer.beginArray()
         records.withUnsafeBufferPointer { buffer in
+            // One allocation of the right size up front: a growing buffer would copy a long preload several times.
+            var rendered = buffer.count + 64  // the separators and what closes the document
+            for index in buffer.indices { rendered += buffer[index].encodedJSON?.count ?? 0 }
+            writer.reserveCapacity(additional: rendered)
             for index in buffer.indices {
                 if let json = buffer[index].encodedJSON {
                     writer.raw(json)
