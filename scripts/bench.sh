@@ -129,7 +129,7 @@ if [[ $QUICK == 1 ]]; then
 else
     LONG_LENGTHS="25,100,400,1600,3200"
     SOAK=100000
-    PYTHON_LONG="50,200,800,1600"
+    PYTHON_LONG="50,200,800,3200"
 fi
 step "resonate bench, long executions"
 "$BIN" bench --directory "$SCRATCH/sqlite" --long-executions "$LONG_LENGTHS" --json "$OUT/long-executions.json" \

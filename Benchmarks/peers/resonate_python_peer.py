@@ -119,7 +119,7 @@ async def measure_long(url: str, server: Server, lengths: list[int]) -> dict:
         resonate.register(step_loop)
         run = uuid.uuid4().hex[:8]
         await resonate.run(f"py-{run}-long-warm", step_loop, 5).result()
-        for n in lengths:
+        for position, n in enumerate(lengths):
             # Short workflows run several times, so that every length spends enough server CPU for /proc's 10 ms
             # ticks to measure it to a few percent.
             runs = max(1, 1600 // n)
@@ -127,7 +127,9 @@ async def measure_long(url: str, server: Server, lengths: list[int]) -> dict:
             client_cpu = time.process_time()
             start = time.perf_counter()
             for index in range(runs):
-                await resonate.run(f"py-{run}-long-{n}-{index}", step_loop, n).result()
+                # The position keeps a length named twice (before and after a long one, say) from attaching
+                # to the finished workflows of its first measurement.
+                await resonate.run(f"py-{run}-long-{position}-{n}-{index}", step_loop, n).result()
             seconds = time.perf_counter() - start
             steps = n * runs
             rows.append(
