@@ -202,13 +202,21 @@ public final class Engine<S: Store>: Service, Sendable {
         }
     }
 
-    /// Schedules the row of a delivered message for deletion, waking the outbox loop for the first of a batch.
+    /// Schedules the row of a delivered message for deletion.
     private func markDelivered(_ entry: OutboxEntry) {
-        let first = outbox.withLock { state in
-            defer { state.markDelivered(entry) }
-            return !state.hasDeliveredRows
+        updateOutbox { $0.markDelivered(entry) }
+    }
+
+    /// Applies `change` to the outbox state, and wakes the outbox loop when it leaves delivered rows to delete where
+    /// there were none (the first row of a batch; later ones are deleted with it).
+    private func updateOutbox<Result: Sendable>(_ change: (inout OutboxState) -> Result) -> Result {
+        let (result, firstRow) = outbox.withLock { state in
+            let hadRows = state.hasDeliveredRows
+            let result = change(&state)
+            return (result, !hadRows && state.hasDeliveredRows)
         }
-        if first { outboxSignal.hint(.min) }
+        if firstRow { outboxSignal.hint(.min) }
+        return result
     }
 
     /// Delivers the messages parked for `group` because nobody was connected; call when a process of the group
@@ -222,13 +230,9 @@ public final class Engine<S: Store>: Service, Sendable {
     /// `delivered` lets its row go; otherwise (the replica had no connection for it) it is routed again at once.
     public func relayAcknowledged(address: String, content: OutboxEntry.Content, delivered: Bool) {
         let maximumAttempts = configuration.maximumRelayAttempts
-        let (action, firstRow) = outbox.withLock { state in
-            let hadRows = state.hasDeliveredRows
-            let action = state.acknowledge(
-                address: address, content: content, delivered: delivered, maximumAttempts: maximumAttempts)
-            return (action, !hadRows && state.hasDeliveredRows)
+        let action = updateOutbox {
+            $0.acknowledge(address: address, content: content, delivered: delivered, maximumAttempts: maximumAttempts)
         }
-        if firstRow { outboxSignal.hint(.min) }
         switch action {
         case .routeAgain(let delivery):
             deliver([delivery])
