@@ -94,6 +94,14 @@ struct BackpressureTests {
             // The first member fills its buffer and pauses before anyone reads.
             try await eventually("the first member to pause", within: .seconds(30)) { first.isFetchPaused }
             try await KafkaTestSupport.running(second) {
+                // Nobody reads until the group has rebalanced: the join completes while the first member's fetching
+                // is paused (its group session must stay alive for that), and the first cannot drain the whole
+                // backlog before the second has partitions (a slow machine once let it).
+                try await eventually("the second member to get partitions", within: .seconds(60)) {
+                    !second.assignedPartitions.isEmpty && !first.assignedPartitions.isEmpty
+                }
+                #expect(first.assignedPartitions.isDisjoint(with: second.assignedPartitions))
+                #expect(first.assignedPartitions.count + second.assignedPartitions.count == 4)
                 try await withThrowingTaskGroup { group in
                     for (name, consumer) in [("first", first), ("second", second)] {
                         group.addTask {
