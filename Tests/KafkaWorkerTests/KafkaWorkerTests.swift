@@ -58,15 +58,18 @@ struct KafkaWorkerTests {
     func killAndRestart() async throws {
         let environment = try await KafkaWorkerEnvironment("restart")
         let offsets = try await environment.produce(count: 10, rows: 40)
+        // The first worker stops every record inside its second batch: rows deleted, checkpoint not written. Killing
+        // it there (rather than after some number of batches, which a fast worker or a slow test can overshoot)
+        // leaves each record with one batch checkpointed, one interrupted and two to go.
         let first = try environment.startWorker(
-            "first", ["--batch-sleep", "0.5"] + KafkaWorkerEnvironment.quickFailover)
-        // Kill in the middle: some batches done, most to go (10 records × 4 batches).
-        try await eventually("12 batches in the ledger", within: .seconds(120)) {
-            (try? environment.ledger().count) ?? 0 >= 12
+            "first", ["--batch-sleep", "0.5", "--hang-after-batch", "2"] + KafkaWorkerEnvironment.quickFailover)
+        try await eventually("every record to hang in its second batch", within: .seconds(120)) {
+            first.output.components(separatedBy: "hanging after batch 2 of record").count == offsets.count + 1
         }
         first.kill9()
         let atKill = try environment.ledger()
-        #expect(atKill.count < 40)
+        #expect(atKill.count == 2 * offsets.count)
+        #expect(Set(atKill.map(\.batch)) == [1, 2])
 
         let second = try environment.startWorker("second", ["--batch-sleep", "0.5"])
         try await environment.waitForCompletions(of: Set(offsets.keys))
@@ -75,11 +78,15 @@ struct KafkaWorkerTests {
         let completions = try await environment.allCompletions()
         #expect(Set(completions.map(\.recordID)) == Set(offsets.keys))
         #expect(try environment.remainingRows(of: offsets.keys) == 0)
-        // No batch that completed before the kill ran again, except those whose checkpoints the kill interrupted.
+        // Batch 1 was checkpointed and never ran again; batch 2 was interrupted and ran once more; 3 and 4 ran once.
         try environment.expectOnlyInterruptedBatchesRepeated(ledgerAtKill: atKill)
-        #expect(Set(try environment.ledger().map { "\($0.recordID) \($0.batch)" }).count == 40)
-        // Records the first worker had started were finished by the second, resuming rather than restarting.
+        let ledger = try environment.ledger()
+        for id in offsets.keys {
+            #expect(ledger.filter { $0.recordID == id }.map(\.batch).sorted() == [1, 2, 2, 3, 4])
+        }
+        // The second worker finished the records the first had started, resuming rather than restarting.
         #expect(second.output.contains("processing record"))
+        #expect(!second.output.contains("hanging after batch"))
     }
 
     @Test("the same record requested twice runs one workflow and publishes one completion")
@@ -106,29 +113,26 @@ struct KafkaWorkerTests {
     func survivorFinishes() async throws {
         let environment = try await KafkaWorkerEnvironment("survivor")
         let offsets = try await environment.produce(count: 12, rows: 30)
-        let one = try environment.startWorker("one", ["--batch-sleep", "1"] + KafkaWorkerEnvironment.quickFailover)
-        let two = try environment.startWorker("two", ["--batch-sleep", "1"] + KafkaWorkerEnvironment.quickFailover)
-        // The member holding the partition dispatches every request; it is the victim.
-        try await eventually("one member to dispatch all twelve requests", within: .seconds(120)) {
-            [one, two].contains { $0.output.components(separatedBy: "kicked off workflow").count == 13 }
+        // The victim starts alone, so it holds the partition and runs every workflow, and it hangs each one inside
+        // its second batch: the kill below finds all twelve half done, however fast or slow this machine is.
+        let victim = try environment.startWorker(
+            "victim", ["--batch-sleep", "1", "--hang-after-batch", "2"] + KafkaWorkerEnvironment.quickFailover)
+        try await eventually("the victim to hang every record in its second batch", within: .seconds(120)) {
+            victim.output.components(separatedBy: "hanging after batch 2 of record").count == offsets.count + 1
         }
-        let (victim, survivor) =
-            one.output.components(separatedBy: "kicked off workflow").count == 13 ? (one, two) : (two, one)
-        try await eventually("8 batches in the ledger", within: .seconds(120)) {
-            (try? environment.ledger().count) ?? 0 >= 8
-        }
+        let survivor = try environment.startWorker(
+            "survivor", ["--batch-sleep", "1"] + KafkaWorkerEnvironment.quickFailover)
+        _ = try await survivor.waitForOutput(containing: "processor running")
         victim.kill9()
         let atKill = try environment.ledger()
-        let finishedByVictim = Set(
-            offsets.keys.filter { victim.output.contains("all rows deleted for record \($0)") }
-        )
-        #expect(finishedByVictim.count < offsets.count)
+        #expect(atKill.count == 2 * offsets.count)
+        #expect(victim.output.components(separatedBy: "kicked off workflow").count == offsets.count + 1)
 
         try await environment.waitForCompletions(of: Set(offsets.keys))
         survivor.terminate()
         let completions = try await environment.allCompletions()
         #expect(Set(completions.map(\.recordID)) == Set(offsets.keys))
-        for id in offsets.keys where !finishedByVictim.contains(id) {
+        for id in offsets.keys {
             #expect(survivor.output.contains("all rows deleted for record \(id)"))
         }
         #expect(try environment.remainingRows(of: offsets.keys) == 0)
@@ -225,12 +229,13 @@ struct KafkaWorkerTests {
     func localMode() async throws {
         let environment = try await KafkaWorkerEnvironment("local", local: true)
         let offsets = try await environment.produce(count: 8, rows: 30)
-        let first = try environment.startWorker("first", ["--batch-sleep", "0.5"])
-        try await eventually("8 batches in the ledger", within: .seconds(120)) {
-            (try? environment.ledger().count) ?? 0 >= 8
+        let first = try environment.startWorker("first", ["--batch-sleep", "0.5", "--hang-after-batch", "2"])
+        try await eventually("every record to hang in its second batch", within: .seconds(120)) {
+            first.output.components(separatedBy: "hanging after batch 2 of record").count == offsets.count + 1
         }
         first.kill9()
         let atKill = try environment.ledger()
+        #expect(atKill.count == 2 * offsets.count)
         let second = try environment.startWorker("second", ["--batch-sleep", "0.5"])
         try await environment.waitForCompletions(of: Set(offsets.keys))
         second.terminate()

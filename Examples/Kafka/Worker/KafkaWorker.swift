@@ -42,6 +42,14 @@ struct KafkaWorker: AsyncParsableCommand {
     @Option(help: "Append '<recordId> <batchNumber>' (fsynced) per completed batch to this file, for tests.")
     var ledger: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Simulate a stuck worker: once batch number <n> of a record is deleted, its step never returns (its "
+                + "checkpoint is never written). Kill the worker and start another to see the records resume."
+        )
+    )
+    var hangAfterBatch: Int?
+
     @Option(help: "Send malformed requests to this topic (they are logged and committed either way).")
     var deadLetterTopic: String?
 
@@ -95,6 +103,7 @@ struct KafkaWorker: AsyncParsableCommand {
         guard (0...1).contains(failureRate) else { throw ValidationError("`--failure-rate` must be within 0…1") }
         guard batchSleep >= 0 else { throw ValidationError("`--batch-sleep` must not be negative") }
         guard batchSize > 0 else { throw ValidationError("`--batch-size` must be positive") }
+        if let hangAfterBatch, hangAfterBatch < 1 { throw ValidationError("`--hang-after-batch` must be positive") }
         guard ttl >= 1 else { throw ValidationError("`--ttl` must be at least 1 second") }
         guard retryDelay > 0 else { throw ValidationError("`--retry-delay` must be positive") }
         guard sessionTimeout >= 1 else { throw ValidationError("`--session-timeout` must be at least 1 second") }
@@ -150,7 +159,8 @@ struct KafkaWorker: AsyncParsableCommand {
             batchSleep: .milliseconds(Int64(batchSleep * 1000)),
             failureRate: failureRate,
             retryDelay: .milliseconds(Int64(retryDelay * 1000)),
-            ledger: ledger
+            ledger: ledger,
+            hangAfterBatch: hangAfterBatch
         ).register(with: resonate)
         let metrics = metricsPort.map { _ in WorkerMetrics() }
         let progress = DispatchProgress(registry: metrics?.registry)

@@ -17,6 +17,8 @@ struct RecordDeletion {
     var failureRate: Double
     var retryDelay: Duration
     var ledger: String?
+    /// After deleting this batch of a record the step hangs until the process ends (`--hang-after-batch`).
+    var hangAfterBatch: Int?
     /// Where the database and the ledger are written.
     let disk = BlockingQueue(label: "kafka-worker.records")
 
@@ -72,11 +74,17 @@ struct RecordDeletion {
         }
         let (database, ledger, below) = (self.database, self.ledger, batch * batchSize)
         // The deletion commits with an fsync, as does the ledger's line: off the cooperative threads.
-        return try await disk.run {
+        let remaining = try await disk.run {
             let (_, remaining) = try database.deleteRows(of: recordID, below: below)
             if let ledger { try Ledger.append("\(recordID) \(batch)", to: ledger) }
             return remaining
         }
+        if batch == hangAfterBatch {
+            // A stuck process: the rows are gone, the checkpoint never comes. Only a shutdown (cancellation) ends it.
+            Output.line("hanging after batch \(batch) of record \(recordID) (--hang-after-batch)")
+            try await Task.sleep(for: .seconds(1_000_000_000))
+        }
+        return remaining
     }
 
     /// Publishes `[recordID, offset]` (with `"canceled"` after them when the deletion was canceled) to
