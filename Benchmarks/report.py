@@ -329,6 +329,20 @@ def flat_target(name: str, goal_ratio: float, small: dict[str, Any], large: dict
     )
 
 
+def averaged_by_length(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per length n, in order of n: a length measured more than once (the shortest, before and after the
+    long ones, so that a machine whose speed drifts during the run weighs the same on both sides) gets the mean of
+    each figure."""
+    by_length: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_length.setdefault(row["n"], []).append(row)
+    averaged = []
+    for n, same in sorted(by_length.items()):
+        keys = [key for key in same[0] if key != "n" and all(isinstance(row.get(key), (int, float)) for row in same)]
+        averaged.append({"n": n, **{key: sum(row[key] for row in same) / len(same) for key in keys}})
+    return averaged
+
+
 def collect_long(data: dict[str, Any], figures: list[Figure], targets: list[Target]) -> None:
     """Long executions (long-executions.json), the soak (soak.json) and the official Python SDK's sequential steps
     of growing length (python-long.json)."""
@@ -391,7 +405,7 @@ def collect_long(data: dict[str, Any], figures: list[Figure], targets: list[Targ
             )
     python = data.get("python-long")
     if python is not None and python["sequentialSteps"]:
-        rows = sorted(python["sequentialSteps"], key=lambda row: row["n"])
+        rows = averaged_by_length(python["sequentialSteps"])
         small, large = rows[0], rows[-1]
         figures.append(
             Figure("long", f"Python SDK sequential steps: ms per step at n = {large['n']:,}", large["msPerStep"], "ms",
@@ -401,6 +415,12 @@ def collect_long(data: dict[str, Any], figures: list[Figure], targets: list[Targ
             flat_target("Server CPU per fence, official Python SDK (full preload)", LONG_FLAT_RATIO, small, large,
                         "serverCpuMsPerFence", "ms")
         )
+        for key, place in (("serverUserCpuMsPerFence", "user space"), ("serverSystemCpuMsPerFence", "kernel")):
+            if key in small and key in large:
+                figures.append(
+                    Figure("long", f"Python SDK: server CPU per fence in {place} at n = {large['n']:,}", large[key],
+                           "ms", f"n = {small['n']:,}", small[key])
+                )
 
 
 def collect_kafka(kafka: dict[str, Any] | None, figures: list[Figure], targets: list[Target]) -> None:

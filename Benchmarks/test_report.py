@@ -158,8 +158,13 @@ class ReportTests(unittest.TestCase):
             {"workflows": 100000, "seconds": 10, "workerKiB": 50176, "serverKiB": 71680},
         ]}
         python = {"sequentialSteps": [
-            {"n": 50, "seconds": 0.1, "msPerStep": 2.2, "clientCpuMsPerStep": 1.0, "serverCpuMsPerFence": 0.5},
-            {"n": 1600, "seconds": 30, "msPerStep": 19.2, "clientCpuMsPerStep": 13.6, "serverCpuMsPerFence": 2.67},
+            {"n": 50, "seconds": 0.1, "msPerStep": 2.2, "clientCpuMsPerStep": 1.0, "serverCpuMsPerFence": 0.5,
+             "serverUserCpuMsPerFence": 0.2, "serverSystemCpuMsPerFence": 0.3},
+            {"n": 1600, "seconds": 30, "msPerStep": 19.2, "clientCpuMsPerStep": 13.6, "serverCpuMsPerFence": 2.67,
+             "serverUserCpuMsPerFence": 0.27, "serverSystemCpuMsPerFence": 2.4},
+            # n = 50 again after the long one: the two are averaged (0.5 and 0.7 give 0.6).
+            {"n": 50, "seconds": 0.1, "msPerStep": 2.2, "clientCpuMsPerStep": 1.0, "serverCpuMsPerFence": 0.7,
+             "serverUserCpuMsPerFence": 0.2, "serverSystemCpuMsPerFence": 0.5},
         ]}
         figures, targets = report.collect({"long-executions": long, "soak": soak, "python-long": python})
         verdicts = {target.name: target.met for target in targets}
@@ -174,6 +179,12 @@ class ReportTests(unittest.TestCase):
         self.assertFalse(verdicts["Soak: server RSS after 100,000 workflows"])
         overhead = next(figure for figure in figures if figure.name.startswith("Long executions, local"))
         self.assertAlmostEqual(overhead.ratio, 2.0)
+        # The Python SDK's server CPU per fence, split into user space and kernel, as figures beside the target.
+        split = {figure.name: figure.ratio for figure in figures if figure.name.startswith("Python SDK: server CPU")}
+        self.assertAlmostEqual(split["Python SDK: server CPU per fence in user space at n = 1,600"], 1.35)
+        self.assertAlmostEqual(split["Python SDK: server CPU per fence in kernel at n = 1,600"], 6.0)
+        flat = next(target for target in targets if target.name.startswith("Server CPU per fence, official Python"))
+        self.assertEqual(flat.measured, "4.45× (2.67 vs 0.60 ms)")
 
     def test_recovery_is_judged_by_the_workflows_over_the_lease_plus_five_seconds(self) -> None:
         def case(name: str, over: int, worst: float) -> dict:

@@ -125,11 +125,11 @@ mkdir -p "$SCRATCH/sqlite"
 if [[ $QUICK == 1 ]]; then
     LONG_LENGTHS="10,20"
     SOAK=200
-    PYTHON_LONG="10,20"
+    PYTHON_LONG="10,20,10"
 else
     LONG_LENGTHS="25,100,400,1600,3200"
     SOAK=100000
-    PYTHON_LONG="50,200,800,3200"
+    PYTHON_LONG="50,200,800,3200,50"
 fi
 step "resonate bench, long executions"
 "$BIN" bench --directory "$SCRATCH/sqlite" --long-executions "$LONG_LENGTHS" --json "$OUT/long-executions.json" \

@@ -56,8 +56,14 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """The server process's CPU time so far (user + system), from /proc."""
+        user, system = self.cpu_times()
+        return user + system
+
+    def cpu_times(self) -> tuple[float, float]:
+        """The server process's CPU time so far in user space and in the kernel, from /proc."""
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        tick = os.sysconf("SC_CLK_TCK")
+        return int(fields[11]) / tick, int(fields[12]) / tick
 
     def stop(self) -> None:
         if self.process.poll() is None:
