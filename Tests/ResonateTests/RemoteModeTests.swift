@@ -81,9 +81,11 @@ struct RemoteModeTests {
     func heartbeatsKeepLeases() async throws {
         try await InProcessServer.with { server in
             let runs = Counter()
-            // Renewals every ttl / 3: the lease goes only after five seconds without one.
-            let first = Resonate(url: server.url, group: "workers", ttl: .seconds(5))
-            let second = Resonate(url: server.url, group: "workers", ttl: .seconds(5))
+            // Renewals every ttl / 3. The test runs in one process with the server and the rest of the suite, whose
+            // load can delay a renewal by seconds; a lease lost that way would rightly run the step again, so the
+            // lease outlasts two missed renewals plus such a delay.
+            let first = Resonate(url: server.url, group: "workers", ttl: .seconds(20))
+            let second = Resonate(url: server.url, group: "workers", ttl: .seconds(20))
             for resonate in [first, second] {
                 try resonate.register("long") { (_: Context) async throws -> String in
                     runs.increment()
@@ -109,8 +111,8 @@ struct RemoteModeTests {
             var configuration = Resonate.Configuration()
             configuration.mode = .remote(url: server.url)
             configuration.group = "workers"
-            // Renewals every ttl / 3: the lease goes only after five seconds without one.
-            configuration.ttl = .seconds(5)
+            // Renewals every ttl / 3; long enough that the suite's load cannot delay one past the lease (see above).
+            configuration.ttl = .seconds(20)
             configuration.maxConcurrentTasks = 1
             let resonate = try Resonate(configuration: configuration)
             let blocker = try resonate.register("blocker") { (_: Context) async throws -> String in
