@@ -19,6 +19,7 @@ extension PostgresTransaction {
 
     public func deleteAll() async throws {
         forgetPromises(id: nil)
+        forgetTasks()
         // DELETE rather than TRUNCATE: TRUNCATE is not MVCC-safe and would take an exclusive lock on each table.
         try await rows("DELETE FROM promises")
         try await rows("DELETE FROM promise_tags")

@@ -9,9 +9,16 @@ extension PostgresTransaction {
     // MARK: Tasks
 
     public func task(id: String) async throws -> TaskRow? {
-        try await rows("SELECT \(unescaped: Self.taskColumns) FROM tasks WHERE id = \(id)\(unescaped: lockClause)")
-            .first
-            .map(Self.task)
+        switch knownTask(id: id) {
+        case .present(let task): return task
+        case .absent: return nil
+        case nil: break
+        }
+        let task = try await rows(
+            "SELECT \(unescaped: Self.taskColumns) FROM tasks WHERE id = \(id)\(unescaped: lockClause)"
+        ).first.map(Self.task)
+        remember(task, id: id)
+        return task
     }
 
     public func insertTask(_ task: TaskRow) async throws {
@@ -22,6 +29,7 @@ extension PostgresTransaction {
                     \(task.timeout.map { Int16($0.kind.rawValue) }), \(task.timeout?.at), \(task.wantsCleanup))
             """
         )
+        remember(task, id: task.id)
     }
 
     public func updateTask(_ task: TaskRow) async throws {
@@ -33,15 +41,19 @@ extension PostgresTransaction {
             WHERE id = \(task.id)
             """
         )
+        rememberUpdated(task)
     }
 
     public func expiredTasks(at time: Int64, limit: Int) async throws -> [TaskRow] {
-        try await rows(
-            """
-            SELECT \(unescaped: Self.taskColumns) FROM tasks
-            WHERE timeout_at IS NOT NULL AND timeout_at <= \(time) ORDER BY timeout_at, id LIMIT \(limit)\(unescaped: claimClause)
-            """
-        ).map(Self.task)
+        // Claimed rows are locked (or, read-only, from this transaction's snapshot): later reads by id can use them.
+        rememberAll(
+            try await rows(
+                """
+                SELECT \(unescaped: Self.taskColumns) FROM tasks
+                WHERE timeout_at IS NOT NULL AND timeout_at <= \(time) ORDER BY timeout_at, id LIMIT \(limit)\(unescaped: claimClause)
+                """
+            ).map(Self.task)
+        )
     }
 
     /// In a write transaction the rows are locked: a writer may update them from what it read.

@@ -48,9 +48,19 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
     /// reads a request's promise more than once (lazy timeout, then the operation), and each read saved is a
     /// round trip.
     private let readPromises = Mutex<[String: KnownPromise]>([:])
+    /// Task rows read by id (and so locked, in a write transaction) or found absent, kept up to date through this
+    /// transaction's own writes to them: nobody else can change a row this transaction has locked or inserted, so
+    /// what it wrote is what a read would return. The engine reads a request's task up to three times (the
+    /// request's checks, the transition, the resumption of awaiters), each a round trip.
+    private let knownTasks = Mutex<[String: KnownTask]>([:])
 
     enum KnownPromise {
         case present(PromiseRecord)
+        case absent
+    }
+
+    enum KnownTask {
+        case present(TaskRow)
         case absent
     }
 
@@ -62,9 +72,14 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
 
     var hasFailedStatement: Bool { failedStatement.load(ordering: .relaxed) }
 
+    /// Statements sent so far, each one round trip (for tests).
+    var statementCount: Int { statements.load(ordering: .relaxed) }
+    private let statements = Atomic<Int>(0)
+
     /// Runs one statement and returns all of its rows.
     @discardableResult
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        statements.add(1, ordering: .relaxed)
         do {
             return try await connection.statement(query, logger: logger)
         } catch {
@@ -78,6 +93,31 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
     func remember(_ promise: PromiseRecord?, id: String) {
         readPromises.withLock { $0[id] = promise.map(KnownPromise.present) ?? .absent }
     }
+
+    func knownTask(id: String) -> KnownTask? { knownTasks.withLock { $0[id] } }
+
+    /// Records `task` as the current content of its row, after reading it by id or after this transaction wrote it.
+    func remember(_ task: TaskRow?, id: String) {
+        knownTasks.withLock { $0[id] = task.map(KnownTask.present) ?? .absent }
+    }
+
+    /// After an update: the written row is current only if this transaction holds its lock from a read by id, an
+    /// insert or a claim; any other row is not remembered, since nothing here proves the update matched it.
+    func rememberUpdated(_ task: TaskRow) {
+        knownTasks.withLock { tasks in
+            if case .present = tasks[task.id] { tasks[task.id] = .present(task) }
+        }
+    }
+
+    /// Remembers rows a claim read (locked, in a write transaction) and returns them.
+    func rememberAll(_ tasks: [TaskRow]) -> [TaskRow] {
+        knownTasks.withLock { known in
+            for task in tasks { known[task.id] = .present(task) }
+        }
+        return tasks
+    }
+
+    func forgetTasks() { knownTasks.withLock { $0.removeAll() } }
 
     /// Forgets one promise (`id`) or all of them (`nil`), before writing them.
     func forgetPromises(id: String?) {
