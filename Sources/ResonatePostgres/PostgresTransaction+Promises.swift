@@ -6,16 +6,11 @@ public import ResonateProtocol
 
 extension PostgresTransaction {
     public func promise(id: String) async throws -> PromiseRecord? {
-        switch rememberedPromise(id: id) {
-        case .present(let promise): return promise
-        case .absent: return nil
-        case nil: break
+        try await row(known: rememberedPromise(id: id), remember: { self.remember($0, id: id) }) {
+            try await rows(
+                "SELECT \(unescaped: Self.promiseColumns) FROM promises WHERE id = \(id)\(unescaped: lockClause)"
+            ).first.map(Self.promise)
         }
-        let promise = try await rows(
-            "SELECT \(unescaped: Self.promiseColumns) FROM promises WHERE id = \(id)\(unescaped: lockClause)"
-        ).first.map(Self.promise)
-        remember(promise, id: id)
-        return promise
     }
 
     public func insertPromise(_ promise: PromiseRecord) async throws {

@@ -9,16 +9,10 @@ extension PostgresTransaction {
     // MARK: Tasks
 
     public func task(id: String) async throws -> TaskRow? {
-        switch knownTask(id: id) {
-        case .present(let task): return task
-        case .absent: return nil
-        case nil: break
+        try await row(known: knownTask(id: id), remember: { self.remember($0, id: id) }) {
+            try await rows("SELECT \(unescaped: Self.taskColumns) FROM tasks WHERE id = \(id)\(unescaped: lockClause)")
+                .first.map(Self.task)
         }
-        let task = try await rows(
-            "SELECT \(unescaped: Self.taskColumns) FROM tasks WHERE id = \(id)\(unescaped: lockClause)"
-        ).first.map(Self.task)
-        remember(task, id: id)
-        return task
     }
 
     public func insertTask(_ task: TaskRow) async throws {

@@ -47,20 +47,16 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
     /// first, and should it insert the row itself, the duplicate key makes the store run it again. The engine
     /// reads a request's promise more than once (lazy timeout, then the operation), and each read saved is a
     /// round trip.
-    private let readPromises = Mutex<[String: KnownPromise]>([:])
+    private let readPromises = Mutex<[String: KnownRow<PromiseRecord>]>([:])
     /// Task rows read by id (and so locked, in a write transaction) or found absent, kept up to date through this
     /// transaction's own writes to them: nobody else can change a row this transaction has locked or inserted, so
     /// what it wrote is what a read would return. The engine reads a request's task up to three times (the
     /// request's checks, the transition, the resumption of awaiters), each a round trip.
-    private let knownTasks = Mutex<[String: KnownTask]>([:])
+    private let knownTasks = Mutex<[String: KnownRow<TaskRow>]>([:])
 
-    enum KnownPromise {
-        case present(PromiseRecord)
-        case absent
-    }
-
-    enum KnownTask {
-        case present(TaskRow)
+    /// What this transaction knows of a row it read by id.
+    enum KnownRow<Row: Sendable>: Sendable {
+        case present(Row)
         case absent
     }
 
@@ -88,17 +84,32 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
         }
     }
 
-    func rememberedPromise(id: String) -> KnownPromise? { readPromises.withLock { $0[id] } }
-
-    func remember(_ promise: PromiseRecord?, id: String) {
-        readPromises.withLock { $0[id] = promise.map(KnownPromise.present) ?? .absent }
+    /// A row by id: what this transaction already knows of it (`known`), or else `read` from the database, which
+    /// `remember` then records.
+    func row<Row: Sendable>(
+        known: KnownRow<Row>?, remember: (Row?) -> Void, read: () async throws -> Row?
+    ) async throws -> Row? {
+        switch known {
+        case .present(let row): return row
+        case .absent: return nil
+        case nil: break
+        }
+        let row = try await read()
+        remember(row)
+        return row
     }
 
-    func knownTask(id: String) -> KnownTask? { knownTasks.withLock { $0[id] } }
+    func rememberedPromise(id: String) -> KnownRow<PromiseRecord>? { readPromises.withLock { $0[id] } }
+
+    func remember(_ promise: PromiseRecord?, id: String) {
+        readPromises.withLock { $0[id] = promise.map(KnownRow.present) ?? .absent }
+    }
+
+    func knownTask(id: String) -> KnownRow<TaskRow>? { knownTasks.withLock { $0[id] } }
 
     /// Records `task` as the current content of its row, after reading it by id or after this transaction wrote it.
     func remember(_ task: TaskRow?, id: String) {
-        knownTasks.withLock { $0[id] = task.map(KnownTask.present) ?? .absent }
+        knownTasks.withLock { $0[id] = task.map(KnownRow.present) ?? .absent }
     }
 
     /// After an update: the written row is current only if this transaction holds its lock from a read by id, an
