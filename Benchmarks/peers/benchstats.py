@@ -54,11 +54,6 @@ class Server:
         self.stop()
         raise RuntimeError("resonate serve did not start within 30 s")
 
-    def cpu_seconds(self) -> float:
-        """The server process's CPU time so far (user + system), from /proc."""
-        user, system = self.cpu_times()
-        return user + system
-
     def cpu_times(self) -> tuple[float, float]:
         """The server process's CPU time so far in user space and in the kernel, from /proc."""
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
