@@ -205,13 +205,40 @@ public final class PostgresReplicaBus: ReplicaBus {
             logger: logger
         )
         do {
-            try await listen(on: connection, handler)
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try await self.listen(on: connection, handler)
+                    return true
+                }
+                group.addTask {
+                    // A session whose LISTEN or first query never answers (seen on a database under heavy load)
+                    // would leave this replica unroutable with no error to retry on: give up on it and reconnect.
+                    try await Task.sleep(for: Self.setupTimeout)
+                    guard self.listenerPID.withLock({ $0 }) != nil else {
+                        self.logger.warning(
+                            "LISTEN session not set up in time; reconnecting",
+                            metadata: ["timeout": "\(Self.setupTimeout)"])
+                        try? await connection.close()
+                        throw PostgresStoreError(
+                            .connectionFailed, "the LISTEN session was not set up within \(Self.setupTimeout)")
+                    }
+                    return false
+                }
+                // The watchdog ends quietly once the session is set up; listening ends with the connection.
+                for try await listeningEnded in group where listeningEnded {
+                    group.cancelAll()
+                    return
+                }
+            }
         } catch {
             try? await connection.close()
             throw error
         }
         try? await connection.close()
     }
+
+    /// How long opening a `LISTEN` session may take, after the connection is made, before it is abandoned.
+    static let setupTimeout = Duration.seconds(10)
 
     private func listen(
         on connection: PostgresConnection, _ handler: @escaping @Sendable (ReplicaEvent) async -> Void

@@ -67,7 +67,7 @@ struct ReplicaBusTests {
                 defer { group.cancelAll() }
                 // A heartbeat records the replica's LISTEN session once it has one.
                 try await eventually(
-                    "both replicas to listen; failures: \(failures.latest)", within: .seconds(30)
+                    "both replicas to listen; failures: \(failures.latest)", within: .seconds(60)
                 ) {
                     for bus in buses { _ = try await bus.heartbeat() }
                     return try await store.read { transaction in
