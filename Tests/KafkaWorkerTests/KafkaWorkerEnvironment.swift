@@ -127,6 +127,8 @@ final class KafkaWorkerEnvironment: Sendable {
         var base = [
             "--brokers", brokers, "--database", database, "--ledger", ledgerPath, "--batch-sleep", "0.2",
             "--failure-rate", "0", "--retry-delay", "0.1", "--ttl", "10", "--session-timeout", "6",
+            // A worker left running when its test ends (its server and broker stopped) exits by itself soon.
+            "--shutdown-timeout", "10",
         ]
         if let server {
             base += ["--resonate-url", server.url]

@@ -227,6 +227,22 @@ struct KafkaWorkerTests {
         #expect(dispatched.first?.hasPrefix("kicked off workflow for record \(latest)") == true)
     }
 
+    @Test("a worker asked to stop after its server died exits once its shutdown timeout has passed")
+    func shutdownWithoutServer() async throws {
+        let environment = try await KafkaWorkerEnvironment("shutdown")
+        _ = try await environment.produce(count: 2, rows: 30)
+        let worker = try environment.startWorker("worker", ["--batch-sleep", "5", "--shutdown-timeout", "2"])
+        // Sleeping in its workflow, between two batches: its execution can neither finish nor suspend without
+        // the server.
+        try await eventually("a batch to be deleted", within: .seconds(60)) { try !environment.ledger().isEmpty }
+        try #require(environment.server).kill9()
+        let asked = ContinuousClock.now
+        // stop() sends SIGKILL after 30 s: the worker must have ended by itself long before.
+        let status = try await worker.stop(timeout: .seconds(30))
+        #expect(status != SIGKILL)
+        #expect(ContinuousClock.now - asked < .seconds(20))
+    }
+
     @Test("in local mode (no server) the worker also survives kill -9 and finishes every record")
     func localMode() async throws {
         let environment = try await KafkaWorkerEnvironment("local", local: true)

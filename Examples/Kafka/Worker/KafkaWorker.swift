@@ -93,6 +93,14 @@ struct KafkaWorker: AsyncParsableCommand {
     @Option(help: "Suspended workflows kept in memory, continued in place when they resume here (0: replay).")
     var parkedExecutions = 4_096
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a graceful shutdown (SIGTERM, SIGINT) may take; then the work still running is cancelled "
+                + "(its tasks resume on another worker once their leases lapse)."
+        )
+    )
+    var shutdownTimeout = 30.0
+
     @Option(help: "Seconds between two progress lines on the console (0: none).")
     var progressInterval = 5.0
 
@@ -113,6 +121,7 @@ struct KafkaWorker: AsyncParsableCommand {
         guard dispatchConcurrency > 0 else { throw ValidationError("`--dispatch-concurrency` must be positive") }
         guard fetchBuffer > 0 else { throw ValidationError("`--fetch-buffer` must be positive") }
         guard parkedExecutions >= 0 else { throw ValidationError("`--parked-executions` must not be negative") }
+        guard shutdownTimeout > 0 else { throw ValidationError("`--shutdown-timeout` must be positive") }
         guard progressInterval >= 0 else { throw ValidationError("`--progress-interval` must not be negative") }
         if let metricsPort, !(0...65_535).contains(metricsPort) {
             throw ValidationError("`--metrics-port` must be a port number")
@@ -189,13 +198,13 @@ struct KafkaWorker: AsyncParsableCommand {
                 port: metricsPort, inFlight: inFlight, consumer: consumer, logger: logger)
             services.append(.init(service: endpoint))
         }
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: services,
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
         )
-        try await group.run()
+        // A step that cannot finish or suspend (its server is gone) would otherwise hold the shutdown forever.
+        groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownTimeout * 1000))
+        try await ServiceGroup(configuration: groupConfiguration).run()
     }
 }
