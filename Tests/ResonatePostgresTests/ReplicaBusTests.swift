@@ -45,7 +45,11 @@ struct ReplicaBusTests {
     ) async throws {
         let store = try PostgresFixtures.store(try await PostgresFixtures.database())
         let buses = try ["first", "second"].map {
-            try PostgresReplicaBus(store: store, replicaID: $0, url: "http://\($0)", logger: PostgresFixtures.logger)
+            // A liveness timeout far above what a loaded machine may take to notice an ended session, so that
+            // "seen before the heartbeat lapses" holds by a wide margin.
+            try PostgresReplicaBus(
+                store: store, replicaID: $0, url: "http://\($0)", livenessTimeout: .seconds(30),
+                logger: PostgresFixtures.logger)
         }
         let events = [ReplicaEvents(), ReplicaEvents()]
         try await PostgresFixtures.running([store]) {
@@ -115,10 +119,10 @@ struct ReplicaBusTests {
                     "SELECT pg_terminate_backend(listener_pid) FROM replicas WHERE id = 'second'")
             }
             let ended = ContinuousClock.now
-            try await eventually("the second replica's connections to stop being routable", within: .seconds(10)) {
+            try await eventually("the second replica's connections to stop being routable", within: .seconds(25)) {
                 try await buses[0].peerConnections().isEmpty
             }
-            // The heartbeat's liveness timeout is 5 s; the session's end is seen well before.
+            // The session's end is seen before the heartbeat's liveness timeout could have dropped the replica.
             #expect(ContinuousClock.now - ended < buses[0].livenessTimeout)
         }
     }
