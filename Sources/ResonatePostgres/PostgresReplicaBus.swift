@@ -31,6 +31,9 @@ public final class PostgresReplicaBus: ReplicaBus {
     /// The URL this replica serves, recorded for operators (`SELECT * FROM replicas`).
     public let url: String
     public let livenessTimeout: Duration
+    /// How long opening a `LISTEN` session may take, once its connection is made, before it is closed and
+    /// ``listen(_:)`` fails (its caller listens again).
+    public let listenSetupTimeout: Duration
     private let store: PostgresStore
     private let logger: Logger
     /// The backend process id of this replica's `LISTEN` session, while it has one.
@@ -43,11 +46,13 @@ public final class PostgresReplicaBus: ReplicaBus {
     ///   - replicaID: this replica's id: lower-case letters, digits and `_`, at most 40 characters. Default: random.
     ///   - url: the URL this replica serves.
     ///   - livenessTimeout: how long a replica may go without a heartbeat before the others drop it.
+    ///   - listenSetupTimeout: how long setting up a `LISTEN` session may take.
     public init(
         store: PostgresStore,
         replicaID: String = PostgresReplicaBus.randomID(),
         url: String,
         livenessTimeout: Duration = .seconds(5),
+        listenSetupTimeout: Duration = .seconds(10),
         logger: Logger
     ) throws {
         guard !replicaID.isEmpty, replicaID.count <= 40,
@@ -61,6 +66,7 @@ public final class PostgresReplicaBus: ReplicaBus {
         self.replicaID = replicaID
         self.url = url
         self.livenessTimeout = livenessTimeout
+        self.listenSetupTimeout = listenSetupTimeout
         self.logger = logger
     }
 
@@ -204,41 +210,61 @@ public final class PostgresReplicaBus: ReplicaBus {
             id: 1,
             logger: logger
         )
-        do {
-            try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask {
+        let ends = await withTaskGroup(of: SessionEnd.self) { group in
+            group.addTask {
+                do {
                     try await self.listen(on: connection, handler)
-                    return true
-                }
-                group.addTask {
-                    // A session whose LISTEN or first query never answers (seen on a database under heavy load)
-                    // would leave this replica unroutable with no error to retry on: give up on it and reconnect.
-                    try await Task.sleep(for: Self.setupTimeout)
-                    guard self.listenerPID.withLock({ $0 }) != nil else {
-                        self.logger.warning(
-                            "LISTEN session not set up in time; reconnecting",
-                            metadata: ["timeout": "\(Self.setupTimeout)"])
-                        try? await connection.close()
-                        throw PostgresStoreError(
-                            .connectionFailed, "the LISTEN session was not set up within \(Self.setupTimeout)")
-                    }
-                    return false
-                }
-                // The watchdog ends quietly once the session is set up; listening ends with the connection.
-                for try await listeningEnded in group where listeningEnded {
-                    group.cancelAll()
-                    return
+                    return .ended
+                } catch {
+                    return .failed(error)
                 }
             }
-        } catch {
-            try? await connection.close()
-            throw error
+            group.addTask {
+                // A session whose LISTEN or first query never answers (seen on a database under heavy load) would
+                // leave this replica unroutable with no error to retry on: close it, so that the caller reconnects.
+                do { try await Task.sleep(for: self.listenSetupTimeout) } catch { return .setUp }
+                guard self.listenerPID.withLock({ $0 }) == nil else { return .setUp }
+                self.logger.warning(
+                    "LISTEN session not set up in time; reconnecting",
+                    metadata: ["timeout": "\(self.listenSetupTimeout)"])
+                try? await connection.close()
+                return .setupTimedOut
+            }
+            // Listening ends with the connection; then the watchdog, if still waiting, is not needed.
+            var ends: [SessionEnd] = []
+            for await end in group {
+                if end.isSessionEnd { group.cancelAll() }
+                ends.append(end)
+            }
+            return ends
         }
         try? await connection.close()
+        // The watchdog's verdict first: the session's own error is then only the closed connection.
+        if ends.contains(where: \.isSetupTimeout) {
+            throw PostgresStoreError(
+                .connectionFailed, "the LISTEN session was not set up within \(listenSetupTimeout)")
+        }
+        for case .failed(let error) in ends { throw error }
     }
 
-    /// How long opening a `LISTEN` session may take, after the connection is made, before it is abandoned.
-    static let setupTimeout = Duration.seconds(10)
+    /// How one part of a `LISTEN` session ended: the session itself, or the watchdog on its setup.
+    private enum SessionEnd: Sendable {
+        case ended
+        case failed(any Error)
+        case setUp
+        case setupTimedOut
+
+        var isSessionEnd: Bool {
+            switch self {
+            case .ended, .failed: true
+            case .setUp, .setupTimedOut: false
+            }
+        }
+
+        var isSetupTimeout: Bool {
+            if case .setupTimedOut = self { true } else { false }
+        }
+    }
 
     private func listen(
         on connection: PostgresConnection, _ handler: @escaping @Sendable (ReplicaEvent) async -> Void

@@ -126,4 +126,61 @@ struct ReplicaBusTests {
             #expect(ContinuousClock.now - ended < buses[0].livenessTimeout)
         }
     }
+
+    @Test("a LISTEN session not set up within its timeout is closed and reported, so that its caller listens again")
+    func listenSetupTimesOut() async throws {
+        let store = try PostgresFixtures.store(try await PostgresFixtures.database())
+        // No setup can be that fast: the watchdog finds the session unready.
+        let bus = try PostgresReplicaBus(
+            store: store, replicaID: "slow", url: "http://slow", listenSetupTimeout: .zero,
+            logger: PostgresFixtures.logger)
+        try await PostgresFixtures.running([store]) {
+            let error = await #expect(throws: PostgresStoreError.self) { try await bus.listen { _ in } }
+            #expect(error?.code == .connectionFailed)
+            #expect(error?.message.contains("LISTEN session was not set up within") == true)
+            // The replica is not routable: no session of it was ever recorded.
+            _ = try await bus.heartbeat()
+            let listener = try await store.read { transaction in
+                try await transaction.rows("SELECT listener_pid FROM replicas WHERE id = 'slow'").first?
+                    .decode(Int32?.self)
+            }
+            #expect(listener == .some(nil))
+        }
+    }
+
+    @Test("a LISTEN session set up in time outlives its setup timeout")
+    func listenOutlivesSetupTimeout() async throws {
+        let store = try PostgresFixtures.store(try await PostgresFixtures.database())
+        let timeout = Duration.seconds(2)
+        let bus = try PostgresReplicaBus(
+            store: store, replicaID: "steady", url: "http://steady", listenSetupTimeout: timeout,
+            logger: PostgresFixtures.logger)
+        let heard = ReplicaEvents()
+        try await PostgresFixtures.running([store]) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await bus.listen { heard.record($0) } }
+                defer { group.cancelAll() }
+                let listener = { () async throws -> Int32? in
+                    _ = try await bus.heartbeat()
+                    return try await store.read { transaction in
+                        try await transaction.rows("SELECT listener_pid FROM replicas WHERE id = 'steady'").first?
+                            .decode(Int32?.self)
+                    } ?? nil
+                }
+                let session = try await eventuallyValue("the session to be set up", within: .seconds(60)) {
+                    try await listener()
+                }
+                // Past the watchdog's deadline: the same session still listens, and hears what is relayed to it.
+                try await Task.sleep(for: timeout + .seconds(1))
+                #expect(try await listener() == session)
+                let message = RelayedMessage(
+                    replica: "steady", sender: "steady", process: "p1", address: "poll://any@workers",
+                    content: .execute(taskID: "job", version: 1))
+                try await bus.relay([message], acknowledgements: [])
+                try await eventually("the session to hear the message", within: .seconds(10)) {
+                    heard.relayed == [message]
+                }
+            }
+        }
+    }
 }
