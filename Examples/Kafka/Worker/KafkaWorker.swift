@@ -10,6 +10,10 @@ import ResonateKafka
 import ServiceLifecycle
 import UnixSignals
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The durable Kafka worker: consumes `records_to_be_deleted`, runs one durable workflow per record, and
 /// publishes each completion to `records_that_were_deleted`.
 @main
@@ -101,6 +105,14 @@ struct KafkaWorker: AsyncParsableCommand {
     )
     var shutdownTimeout = 30.0
 
+    @Option(
+        help: ArgumentHelp(
+            "glibc malloc arenas, at most (0: glibc's default, eight per core). Fewer arenas keep memory freed on "
+                + "one thread usable by the others."
+        )
+    )
+    var mallocArenas = 2
+
     @Option(help: "Seconds between two progress lines on the console (0: none).")
     var progressInterval = 5.0
 
@@ -121,6 +133,7 @@ struct KafkaWorker: AsyncParsableCommand {
         guard dispatchConcurrency > 0 else { throw ValidationError("`--dispatch-concurrency` must be positive") }
         guard fetchBuffer > 0 else { throw ValidationError("`--fetch-buffer` must be positive") }
         guard parkedExecutions >= 0 else { throw ValidationError("`--parked-executions` must not be negative") }
+        guard mallocArenas >= 0 else { throw ValidationError("`--malloc-arenas` must not be negative") }
         guard shutdownTimeout > 0 else { throw ValidationError("`--shutdown-timeout` must be positive") }
         guard progressInterval >= 0 else { throw ValidationError("`--progress-interval` must not be negative") }
         if let metricsPort, !(0...65_535).contains(metricsPort) {
@@ -128,7 +141,23 @@ struct KafkaWorker: AsyncParsableCommand {
         }
     }
 
+    #if canImport(Glibc)
+    /// `mallopt(M_ARENA_MAX, count)`; `<malloc.h>` is not part of Swift's Glibc module, so it is looked up.
+    private static func limitMallocArenas(to count: Int) {
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        let arenaMax: Int32 = -8  // M_ARENA_MAX in <malloc.h>
+        guard let symbol = dlsym(nil, "mallopt") else { return }  // nil: RTLD_DEFAULT
+        _ = unsafeBitCast(symbol, to: Mallopt.self)(arenaMax, Int32(clamping: count))
+    }
+    #endif
+
     func run() async throws {
+        #if canImport(Glibc)
+        // Allocations come from many threads (event loops, the cooperative pool, librdkafka's), and glibc gives
+        // contending threads arenas of their own whose free memory the others cannot reuse: with the default
+        // limit the resident peak of a 10,000-record backlog was 85-95 MB instead of 82-85 MB.
+        if mallocArenas > 0 { Self.limitMallocArenas(to: mallocArenas) }
+        #endif
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .notice
