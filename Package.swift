@@ -110,6 +110,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         // The SDK: durable functions against a server, or with the engine in-process (local mode).

@@ -6,6 +6,7 @@ public import Logging
 import NIOCore
 public import Prometheus
 public import ResonateEngine
+import ResonateProtocol
 public import ServiceLifecycle
 import Synchronization
 import UnixSignals
@@ -45,7 +46,10 @@ public final class ResonateServer<S: Store>: Sendable {
             logger: logger,
             load: { [engine] process in
                 clusterLoad.withLock { $0 }?.load(process) ?? engine.leasedTaskCount(process: process)
-            }
+            },
+            now: { [engine] in engine.clock.now.milliseconds },
+            handedWindow: engine.configuration.retryTimeout.wholeMilliseconds,
+            connectionEnded: { [engine] tasks in engine.retryUnacquired(tasks) }
         )
         self.registry = registry
         let cluster = configuration.replicaBus.map { bus in

@@ -24,7 +24,7 @@ struct ServerMessageSink: MessageSink {
                 guard let local = routed.local else { return routed.outcome }
                 target = local
             }
-            outcome = registry.deliver(message.json(serverURL: serverURL), to: target)
+            outcome = registry.deliver(message.json(serverURL: serverURL), to: target, task: message.task)
         case .http(let url):
             outcome = push.enqueue(message.json(serverURL: serverURL), to: url)
         }

@@ -4,6 +4,7 @@
 import Logging
 import ResonateEngine
 import ResonateProtocol
+import Synchronization
 import Testing
 
 @testable import ResonateServer
@@ -39,5 +40,26 @@ struct PollRegistryTests {
         #expect(registry.deliver([1], to: Self.anycast) == .delivered)
         #expect(registry.deliver([2], to: Self.anycast) == .dropped)
         connection.continuation.finish()
+    }
+
+    @Test("a connection that ends returns the executes it was handed within the window, and only those")
+    func endedConnectionReturnsHandedTasks() throws {
+        let now = Mutex<Int64>(0)
+        let returned = Mutex<[TaskReference]>([])
+        let registry = PollRegistry(
+            bufferSize: 8, maximumConnections: 10, logger: Logger(label: "test"), load: { _ in 0 },
+            now: { now.withLock { $0 } }, handedWindow: 1_000,
+            connectionEnded: { tasks in returned.withLock { $0.append(contentsOf: tasks) } })
+        let connection = try registry.register(group: "workers", process: "a")
+        let old = TaskReference(id: "old", version: 0)
+        let recent = TaskReference(id: "recent", version: 3)
+        #expect(registry.deliver([1], to: Self.anycast, task: old) == .delivered)
+        now.withLock { $0 = 1_500 }
+        #expect(registry.deliver([2], to: Self.anycast, task: recent) == .delivered)
+        // An unblock names no task to hand back.
+        #expect(registry.deliver([3], to: Self.anycast) == .delivered)
+
+        registry.unregister(connection)
+        #expect(returned.withLock { $0 } == [recent])
     }
 }

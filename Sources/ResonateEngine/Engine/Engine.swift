@@ -33,6 +33,8 @@ public final class Engine<S: Store>: Service, Sendable {
     private let leases = LeaseCounts()
     private let timerLateness = Recorder(label: "resonate_timer_lateness_milliseconds")
     private let latestTimerLateness = Atomic<Int64>(0)
+    /// Tasks to send again at once (``retryUnacquired(_:)``), taken by the timer loop.
+    private let unacquiredTasks = Mutex<Set<TaskReference>>([])
 
     public init(
         store: S,
@@ -226,6 +228,44 @@ public final class Engine<S: Store>: Service, Sendable {
         deliver(parked)
     }
 
+    /// Sends `execute` again, at once, for each of `tasks` still pending at its version, instead of at its retry
+    /// time; tasks acquired, settled or dispatched again since are left alone.
+    ///
+    /// For the messages handed to a connection that ended before its process acquired their tasks: the process
+    /// stopped or died with them unread, or still queued, and another process of the group can take them now.
+    /// Returns at once; the timer loop sends them.
+    public func retryUnacquired(_ tasks: [TaskReference]) {
+        guard !tasks.isEmpty else { return }
+        unacquiredTasks.withLock { $0.formUnion(tasks) }
+        timerSignal.hint(.min)
+    }
+
+    private func runUnacquiredRetries(_ tasks: [TaskReference]) async throws {
+        let retryTimeout = configuration.retryTimeoutMilliseconds
+        let idRules = configuration.idRules
+        let clock = self.clock
+        var retried = 0
+        for start in stride(from: 0, to: tasks.count, by: max(configuration.timerBatchSize, 1)) {
+            let batch = Array(tasks[start..<min(start + max(configuration.timerBatchSize, 1), tasks.count)])
+            let (count, effects) = try await store.write { transaction in
+                let effects = EffectsCollector()
+                let transition = Transition(
+                    transaction: transaction,
+                    now: clock.now.milliseconds,
+                    retryTimeout: retryTimeout,
+                    idRules: idRules,
+                    effects: effects
+                )
+                return (try await transition.retryUnacquired(batch), effects.effects)
+            }
+            publish(effects)
+            retried += count
+        }
+        logger.debug(
+            "sent again the unacquired tasks of a connection that ended",
+            metadata: ["tasks": "\(tasks.count)", "pending": "\(retried)"])
+    }
+
     /// Applies another replica's acknowledgement of a message relayed to it (see ``DeliveryOutcome/relayed``):
     /// `delivered` lets its row go; otherwise (the replica had no connection for it) it is routed again at once.
     public func relayAcknowledged(address: String, content: OutboxEntry.Content, delivered: Bool) {
@@ -356,6 +396,14 @@ public final class Engine<S: Store>: Service, Sendable {
                 continue
             }
             do {
+                let unacquired = unacquiredTasks.withLock { tasks in
+                    defer { tasks.removeAll() }
+                    return Array(tasks)
+                }
+                if !unacquired.isEmpty {
+                    try await runUnacquiredRetries(unacquired)
+                    continue
+                }
                 let now = clock.now.milliseconds
                 if let next = try await nextDeadline(), next <= now {
                     var result = try await runTimerPass()

@@ -46,10 +46,7 @@ extension Transition {
             else { continue }
             switch (timeout.kind, task.state) {
             case (.retry, .pending):
-                task.timeout = .retry(at: now + retryTimeout)
-                try await transaction.updateTask(task)
-                effects.noteDeadline(now + retryTimeout)
-                try await sendExecute(task)
+                try await retry(&task)
                 result.retriedTasks += 1
             case (.lease, .acquired):
                 try await makePending(&task)
@@ -71,5 +68,28 @@ extension Transition {
             result.hasMore = true
         }
         return result
+    }
+
+    /// Sends `execute` again, now rather than at their retry time, for the tasks still pending at the given
+    /// versions; returns how many. For messages handed to a connection that ended before its process acquired them:
+    /// a task acquired, settled or dispatched again since (a newer version) is left alone.
+    func retryUnacquired(_ references: [TaskReference]) async throws -> Int {
+        var retried = 0
+        for reference in references {
+            guard var task = try await transaction.task(id: reference.id), task.state == .pending,
+                task.version == reference.version
+            else { continue }
+            try await retry(&task)
+            retried += 1
+        }
+        return retried
+    }
+
+    /// Sends a pending task's `execute` to its promise's target (no process preferred) and sets its next retry.
+    private func retry(_ task: inout TaskRow) async throws {
+        task.timeout = .retry(at: now + retryTimeout)
+        try await transaction.updateTask(task)
+        effects.noteDeadline(now + retryTimeout)
+        try await sendExecute(task)
     }
 }

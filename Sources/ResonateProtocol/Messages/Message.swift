@@ -16,6 +16,12 @@ public enum Message: Sendable, Hashable {
         }
     }
 
+    /// The task to acquire, for an `execute`.
+    public var task: TaskReference? {
+        guard case .execute(let taskID, let version) = self else { return nil }
+        return TaskReference(id: taskID, version: version)
+    }
+
     /// Writes the message JSON; `serverURL` goes into an execute's head so push workers know where to call back.
     public func write(to writer: inout JSONWriter, serverURL: String?) {
         writer.beginObject()

@@ -309,7 +309,7 @@ final class ClusterCoordinator: Service, Sendable {
         default: target = address
         }
         let bytes = message.json(serverURL: serverURL.withLock { $0 })
-        guard registry.deliver(bytes, to: target) == .delivered else {
+        guard registry.deliver(bytes, to: target, task: message.task) == .delivered else {
             logger.debug("relayed message found no connection", metadata: ["address": "\(relayed.address)"])
             return false
         }

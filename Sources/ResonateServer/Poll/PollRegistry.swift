@@ -15,16 +15,36 @@ final class PollRegistry: Sendable {
     private let connectionsGauge = Gauge(label: "resonate_sse_connections")
     private let logger: Logger
     private let load: @Sendable (String) -> Int
+    private let now: @Sendable () -> Int64
+    private let handedWindow: Int64
+    private let connectionEnded: @Sendable ([TaskReference]) -> Void
     private let changeSignal: AsyncStream<Void>.Continuation
     /// Yields after connections open or close (coalesced: one pending signal at most).
     let changes: AsyncStream<Void>
 
-    /// - Parameter load: the number of tasks a process holds leased, for anycast's choice.
-    init(bufferSize: Int, maximumConnections: Int, logger: Logger, load: @escaping @Sendable (String) -> Int) {
+    /// - Parameters:
+    ///   - load: the number of tasks a process holds leased, for anycast's choice.
+    ///   - now: the time in milliseconds.
+    ///   - handedWindow: how long (milliseconds) a connection remembers the tasks it was handed; the engine's retry
+    ///     timeout, after which their retry timers send them again anyway.
+    ///   - connectionEnded: receives the tasks a connection that ended was handed within `handedWindow`, so that
+    ///     those its process never acquired go elsewhere at once.
+    init(
+        bufferSize: Int,
+        maximumConnections: Int,
+        logger: Logger,
+        load: @escaping @Sendable (String) -> Int,
+        now: @escaping @Sendable () -> Int64 = { 0 },
+        handedWindow: Int64 = 0,
+        connectionEnded: @escaping @Sendable ([TaskReference]) -> Void = { _ in }
+    ) {
         self.bufferSize = bufferSize
         self.maximumConnections = maximumConnections
         self.logger = logger
         self.load = load
+        self.now = now
+        self.handedWindow = handedWindow
+        self.connectionEnded = connectionEnded
         (changes, changeSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -62,24 +82,37 @@ final class PollRegistry: Sendable {
         }
     }
 
+    /// Removes a connection, however its stream ended, and hands the tasks it was recently given to
+    /// `connectionEnded`: a message queued or written to a connection going away is not known to have been read.
     func unregister(_ registration: Registration) {
         registration.continuation.finish()
-        let count = state.withLock { state in
-            state.unregister(group: registration.group, identifier: registration.identifier)
-            return state.connectionCount
+        let (count, handed) = state.withLock { [now, handedWindow] state in
+            let handed = state.unregister(
+                group: registration.group, identifier: registration.identifier, now: now(), window: handedWindow)
+            return (state.connectionCount, handed)
         }
         connectionsGauge.record(count)
         changeSignal.yield()
+        if !handed.isEmpty { connectionEnded(handed) }
     }
 
     /// Queues a message on a connection for `address`.
-    func deliver(_ bytes: [UInt8], to address: Address) -> DeliveryOutcome {
+    ///
+    /// - Parameter task: the task, when the message is its `execute`: remembered with the connection, which
+    ///   returns it should it end.
+    func deliver(_ bytes: [UInt8], to address: Address, task: TaskReference? = nil) -> DeliveryOutcome {
         let load = self.load
         let candidates = state.withLock { $0.candidates(for: address, load: load) }
         var anyFull = false
         for connection in candidates {
             switch connection.continuation.yield(.message(bytes)) {
-            case .enqueued: return .delivered
+            case .enqueued:
+                guard let task else { return .delivered }
+                let noted = state.withLock { [now, handedWindow] in
+                    $0.noteHanded(task, to: connection.identifier, at: now(), window: handedWindow)
+                }
+                // Unregistered between the two: its writer may be gone, so the next connection gets it too.
+                if noted { return .delivered }
             case .dropped: anyFull = true
             // A stream that has ended but is not yet unregistered: as good as no connection.
             case .terminated: continue

@@ -1,6 +1,7 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
+import DequeModule
 import ResonateEngine
 import ResonateProtocol
 
@@ -21,6 +22,9 @@ struct PollRegistryState {
     private var nextRoundRobin: [String: Int] = [:]
     private var nextIdentifier: UInt64 = 0
     private(set) var connectionCount = 0
+    /// The tasks whose `execute` each connection was handed, oldest first, with when: a connection that ends
+    /// returns them so that those still unacquired go to another process at once.
+    private var handedTasks: [UInt64: Deque<(task: TaskReference, at: Int64)>] = [:]
 
     enum RegisterResult {
         case registered(identifier: UInt64)
@@ -38,14 +42,30 @@ struct PollRegistryState {
         groups[group, default: []].append(
             Connection(identifier: nextIdentifier, process: process, continuation: continuation)
         )
+        handedTasks[nextIdentifier] = []
         connectionCount += 1
         return .registered(identifier: nextIdentifier)
     }
 
-    mutating func unregister(group: String, identifier: UInt64) {
+    /// Notes that connection `identifier` was handed the `execute` of `task` at `now`, forgetting what it was
+    /// handed more than `window` milliseconds ago (by then the task's retry timer has sent it again anyway).
+    /// Returns `false` when the connection has been unregistered meanwhile, so the message may not be read.
+    mutating func noteHanded(_ task: TaskReference, to identifier: UInt64, at now: Int64, window: Int64) -> Bool {
+        guard handedTasks[identifier] != nil else { return false }
+        handedTasks[identifier]?.append((task, now))
+        while let oldest = handedTasks[identifier]?.first, oldest.at < now - window {
+            handedTasks[identifier]?.removeFirst()
+        }
+        return true
+    }
+
+    /// Removes connection `identifier`; returns the tasks it was handed within the last `window` milliseconds.
+    @discardableResult
+    mutating func unregister(group: String, identifier: UInt64, now: Int64, window: Int64) -> [TaskReference] {
+        let handed = handedTasks.removeValue(forKey: identifier) ?? []
         guard var connections = groups[group],
             let index = connections.firstIndex(where: { $0.identifier == identifier })
-        else { return }
+        else { return [] }
         connections.remove(at: index)
         connectionCount -= 1
         if connections.isEmpty {
@@ -54,6 +74,7 @@ struct PollRegistryState {
         } else {
             groups[group] = connections
         }
+        return handed.filter { $0.at >= now - window }.map(\.task)
     }
 
     struct ConnectedProcess: Hashable, Sendable {
