@@ -28,7 +28,7 @@ public final class ResonateServer<S: Store>: Sendable {
     let push: PushDelivery
     let cluster: ClusterCoordinator?
     let logger: Logger
-    let metrics = ServerMetricHandles()
+    let metrics: ServerMetricHandles
     let requestRate: RequestRate
     private let boundPort = BoundPort()
 
@@ -36,6 +36,8 @@ public final class ResonateServer<S: Store>: Sendable {
         self.engine = engine
         self.configuration = configuration
         self.logger = logger
+        let metrics = ServerMetricHandles()
+        self.metrics = metrics
         requestRate = RequestRate(clock: { [engine] in engine.clock.now.milliseconds })
         // Anycast weighs processes by their leased tasks: counted over the cluster when there are replicas (the
         // coordinator reads them from the store), else as this engine sees them.
@@ -64,6 +66,7 @@ public final class ResonateServer<S: Store>: Sendable {
                         address: acknowledgement.address, content: acknowledgement.content,
                         delivered: acknowledgement.delivered)
                 },
+                metrics: metrics,
                 logger: logger
             )
         }

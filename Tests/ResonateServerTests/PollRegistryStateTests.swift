@@ -62,4 +62,21 @@ struct PollRegistryStateTests {
         #expect(state.candidates(for: .unicast(group: "workers", process: "b")).map(\.process) == ["b"])
         #expect(state.candidates(for: .anycast(group: "nobody", process: nil)).isEmpty)
     }
+
+    @Test("a connection remembers at most so many handed tasks, the newest")
+    func handedTasksAreBounded() {
+        var state = Self.registry(["a"])
+        let limit = PollRegistryState.maximumHandedTasks
+        for index in 0...limit {
+            let noted = state.noteHanded(TaskReference(id: "t\(index)", version: 0), to: 1, at: 0, window: 1_000)
+            #expect(noted)
+        }
+        let handed = state.unregister(group: "workers", identifier: 1, now: 0, window: 1_000)
+        #expect(handed.count == limit)
+        #expect(handed.first?.id == "t1")
+        #expect(handed.last?.id == "t\(limit)")
+        // Gone with its connection.
+        let late = state.noteHanded(TaskReference(id: "late", version: 0), to: 1, at: 0, window: 1_000)
+        #expect(!late)
+    }
 }

@@ -29,6 +29,7 @@ final class ClusterCoordinator: Service, Sendable {
     private let connectionOpened: @Sendable (String) -> Void
     private let relayAcknowledged: @Sendable (RelayAcknowledgement) -> Void
     private let logger: Logger
+    private let metrics: ServerMetricHandles
     private let relayedCounter = Counter(label: "resonate_relayed_messages_total", dimensions: [("direction", "out")])
     private let receivedCounter = Counter(label: "resonate_relayed_messages_total", dimensions: [("direction", "in")])
 
@@ -47,6 +48,7 @@ final class ClusterCoordinator: Service, Sendable {
         readPromise: @escaping @Sendable (String) async throws -> PromiseRecord?,
         connectionOpened: @escaping @Sendable (String) -> Void,
         relayAcknowledged: @escaping @Sendable (RelayAcknowledgement) -> Void,
+        metrics: ServerMetricHandles,
         logger: Logger
     ) {
         self.bus = bus
@@ -55,6 +57,7 @@ final class ClusterCoordinator: Service, Sendable {
         self.readPromise = readPromise
         self.connectionOpened = connectionOpened
         self.relayAcknowledged = relayAcknowledged
+        self.metrics = metrics
         self.logger = logger
         (outgoingSignals, outgoingSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         (refreshSignals, refreshSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -313,7 +316,7 @@ final class ClusterCoordinator: Service, Sendable {
             logger.debug("relayed message found no connection", metadata: ["address": "\(relayed.address)"])
             return false
         }
-        Counter(label: "resonate_messages_total", dimensions: [("kind", message.kind)]).increment()
+        metrics.messages(kind: message.kind).increment()
         return true
     }
 }

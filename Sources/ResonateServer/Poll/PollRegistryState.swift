@@ -47,15 +47,21 @@ struct PollRegistryState {
         return .registered(identifier: nextIdentifier)
     }
 
+    /// The most handed tasks a connection remembers (the oldest go first): a bound on memory under a flood, whose
+    /// forgotten tasks still have their retry timers.
+    static let maximumHandedTasks = 16_384
+
     /// Notes that connection `identifier` was handed the `execute` of `task` at `now`, forgetting what it was
     /// handed more than `window` milliseconds ago (by then the task's retry timer has sent it again anyway).
     /// Returns `false` when the connection has been unregistered meanwhile, so the message may not be read.
     mutating func noteHanded(_ task: TaskReference, to identifier: UInt64, at now: Int64, window: Int64) -> Bool {
-        guard handedTasks[identifier] != nil else { return false }
-        handedTasks[identifier]?.append((task, now))
-        while let oldest = handedTasks[identifier]?.first, oldest.at < now - window {
-            handedTasks[identifier]?.removeFirst()
+        // Taken out and put back, so that the deque is mutated in place rather than copied.
+        guard var handed = handedTasks.removeValue(forKey: identifier) else { return false }
+        handed.append((task, now))
+        while let oldest = handed.first, oldest.at < now - window || handed.count > Self.maximumHandedTasks {
+            handed.removeFirst()
         }
+        handedTasks[identifier] = handed
         return true
     }
 

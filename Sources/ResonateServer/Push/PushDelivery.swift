@@ -25,6 +25,9 @@ final class PushDelivery: Service, Sendable {
     private let concurrency: Int
     private let timeout: Duration
     private let logger: Logger
+    private let dropped = Counter(label: "resonate_deliveries_total", dimensions: [("status", "dropped")])
+    private let succeeded = Counter(label: "resonate_deliveries_total", dimensions: [("status", "success")])
+    private let failed = Counter(label: "resonate_deliveries_total", dimensions: [("status", "error")])
 
     init(concurrency: Int, timeout: Duration, queueLimit: Int = 10_000, logger: Logger) {
         (queue, continuation) = AsyncStream.makeStream(of: Item.self, bufferingPolicy: .bufferingOldest(queueLimit))
@@ -35,7 +38,7 @@ final class PushDelivery: Service, Sendable {
 
     func enqueue(_ body: [UInt8], to url: String) -> DeliveryOutcome {
         if case .enqueued = continuation.yield(Item(url: url, body: body)) { return .delivered }
-        Counter(label: "resonate_deliveries_total", dimensions: [("status", "dropped")]).increment()
+        dropped.increment()
         return .dropped
     }
 
@@ -63,18 +66,18 @@ final class PushDelivery: Service, Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: item.body))
-        let status: String
         do {
             let response = try await client.execute(request, timeout: .nanoseconds(timeout.wholeNanoseconds))
-            status = (200..<300).contains(Int(response.status.code)) ? "success" : "error"
-            if status == "error" {
+            if (200..<300).contains(Int(response.status.code)) {
+                succeeded.increment()
+            } else {
+                failed.increment()
                 logger.info("push target answered \(response.status.code)", metadata: ["url": "\(item.url)"])
             }
         } catch {
-            status = "error"
+            failed.increment()
             logger.info("push delivery failed", metadata: ["url": "\(item.url)", "error": "\(error)"])
         }
-        Counter(label: "resonate_deliveries_total", dimensions: [("status", status)]).increment()
     }
 
 }
