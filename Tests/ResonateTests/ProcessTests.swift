@@ -86,6 +86,46 @@ struct ProcessTests {
         #expect(lines.filter { $0 == "crash-1 4" }.count == 1)
     }
 
+    @Test("work a killed worker received but never started goes to another worker at once, not at its retry")
+    func unstartedWorkOfAKilledWorkerMovesOn() async throws {
+        let scratch = try Scratch()
+        // Retries an hour away: whatever reaches the second worker within the test was handed over by the server
+        // when the first worker's stream ended, or (the blocked execution) came back when its lease expired.
+        let server = try await ServerProcess(
+            arguments: ["serve", "--store", "sqlite:" + scratch.path("server.db"), "--retry-timeout", "3600s"],
+            logPath: scratch.path("server.log")
+        )
+        defer { server.terminate() }
+        // One execution at a time, and it blocks: the first worker holds the others' executes unacquired.
+        let first = try Self.worker(
+            scratch, server: server, name: "first", extra: ["--block-at", "1", "--concurrent-tasks", "1"])
+        try await first.waitForOutput(containing: "READY")
+        let client = Resonate(url: server.url, group: "clients")
+        let results = try await client.withRunning { client in
+            var handles: [Handle<String>] = []
+            for index in 0..<5 {
+                handles.append(
+                    try await client.beginRpc(
+                        "queued-\(index)", "steps", "queued-\(index)", 1, returning: String.self,
+                        options: .target("workers")))
+            }
+            let ledger = scratch.path("ledger")
+            try await eventually("an execution blocked in the first worker, ledger \(Self.ledgerLines(ledger))") {
+                Self.ledgerLines(ledger).contains { $0.hasSuffix(" 1 blocked") }
+            }
+            first.kill9()
+            let second = try Self.worker(scratch, server: server, name: "second")
+            defer { second.terminate() }
+            let started = ContinuousClock.now
+            var results: [String] = []
+            for handle in handles { results.append(try await handle.result()) }
+            // The lease of the blocked execution (2 s) is the longest wait; nothing waits for a retry.
+            #expect(ContinuousClock.now - started < .seconds(30))
+            return results
+        }
+        #expect(results == (0..<5).map { "queued-\($0) done 1" })
+    }
+
     @Test("a long execution whose worker is killed half-way is resumed by replay elsewhere, no step running twice")
     func longExecutionResumesElsewhere() async throws {
         // The first worker runs 150 iterations (continuing each from memory after its sleep), then blocks in the

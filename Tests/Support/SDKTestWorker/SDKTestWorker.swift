@@ -110,9 +110,16 @@ struct Serve: AsyncParsableCommand {
     @Option var ttlMilliseconds = 60_000
     @Option var ledger: String?
     @Option var blockAt: Int?
+    @Option(help: "Executions run at once, at most; the others wait, unacquired.") var concurrentTasks = 64
 
     func run() async throws {
-        let resonate = Resonate(url: url, group: group, pid: pid, ttl: .milliseconds(ttlMilliseconds))
+        var configuration = Resonate.Configuration()
+        configuration.mode = .remote(url: url)
+        configuration.group = group
+        if let pid { configuration.pid = pid }
+        configuration.ttl = .milliseconds(ttlMilliseconds)
+        configuration.maxConcurrentTasks = concurrentTasks
+        let resonate = try Resonate(configuration: configuration)
         try registerFunctions(resonate, ledger: ledger, blockAt: blockAt)
         say("READY \(resonate.pid)")
         try await resonate.serve()
