@@ -100,32 +100,20 @@ public final class Engine<S: Store>: Service, Sendable {
     }
 
     private func run(_ request: Request, at fixedNow: Int64?) async throws -> (Reply, Effects) {
-        let retryTimeout = configuration.retryTimeoutMilliseconds
-        let idRules = configuration.idRules
-        let clock = self.clock
-        let body: @Sendable (S.Transaction) async throws -> (Reply, Effects) = { transaction in
-            let effects = EffectsCollector()
-            let transition = Transition(
-                transaction: transaction,
-                now: fixedNow ?? clock.now.milliseconds,
-                retryTimeout: retryTimeout,
-                idRules: idRules,
-                effects: effects
-            )
-            let reply = try await transition.apply(request)
-            return (reply, effects.effects)
-        }
-        return request.kind.isReadOnly ? try await store.read(body) : try await store.write(body)
+        try await transition(at: fixedNow, readOnly: request.kind.isReadOnly) { try await $0.apply(request) }
     }
 
-    /// Runs one timer pass at `time` (now if `nil`) and publishes its effects.
-    @discardableResult
-    public func runTimerPass(at time: Int64? = nil) async throws -> TimerPassResult {
+    /// Runs `body` as one transition inside a store transaction (a write unless `readOnly`) at `time` (now if
+    /// `nil`); returns its result and the effects it collected, not yet published.
+    func transition<Result: Sendable>(
+        at time: Int64? = nil,
+        readOnly: Bool = false,
+        _ body: @escaping @Sendable (Transition<S.Transaction>) async throws -> Result
+    ) async throws -> (Result, Effects) {
         let retryTimeout = configuration.retryTimeoutMilliseconds
         let idRules = configuration.idRules
-        let batchSize = configuration.timerBatchSize
         let clock = self.clock
-        let (result, effects) = try await store.write { transaction in
+        let work: @Sendable (S.Transaction) async throws -> (Result, Effects) = { transaction in
             let effects = EffectsCollector()
             let transition = Transition(
                 transaction: transaction,
@@ -134,8 +122,17 @@ public final class Engine<S: Store>: Service, Sendable {
                 idRules: idRules,
                 effects: effects
             )
-            return (try await transition.processTimers(batchSize: batchSize), effects.effects)
+            let result = try await body(transition)
+            return (result, effects.effects)
         }
+        return readOnly ? try await store.read(work) : try await store.write(work)
+    }
+
+    /// Runs one timer pass at `time` (now if `nil`) and publishes its effects.
+    @discardableResult
+    public func runTimerPass(at time: Int64? = nil) async throws -> TimerPassResult {
+        let batchSize = configuration.timerBatchSize
+        let (result, effects) = try await transition(at: time) { try await $0.processTimers(batchSize: batchSize) }
         for lateness in result.promiseLateness { timerLateness.record(lateness) }
         if let latest = result.promiseLateness.max() { latestTimerLateness.store(latest, ordering: .relaxed) }
         publish(effects)
@@ -241,23 +238,11 @@ public final class Engine<S: Store>: Service, Sendable {
     }
 
     private func runUnacquiredRetries(_ tasks: [TaskReference]) async throws {
-        let retryTimeout = configuration.retryTimeoutMilliseconds
-        let idRules = configuration.idRules
-        let clock = self.clock
+        let batchSize = max(configuration.timerBatchSize, 1)
         var retried = 0
-        for start in stride(from: 0, to: tasks.count, by: max(configuration.timerBatchSize, 1)) {
-            let batch = Array(tasks[start..<min(start + max(configuration.timerBatchSize, 1), tasks.count)])
-            let (count, effects) = try await store.write { transaction in
-                let effects = EffectsCollector()
-                let transition = Transition(
-                    transaction: transaction,
-                    now: clock.now.milliseconds,
-                    retryTimeout: retryTimeout,
-                    idRules: idRules,
-                    effects: effects
-                )
-                return (try await transition.retryUnacquired(batch), effects.effects)
-            }
+        for start in stride(from: 0, to: tasks.count, by: batchSize) {
+            let batch = Array(tasks[start..<min(start + batchSize, tasks.count)])
+            let (count, effects) = try await transition { try await $0.retryUnacquired(batch) }
             publish(effects)
             retried += count
         }
@@ -472,26 +457,14 @@ extension Engine {
     /// Only for a store this process owns exclusively (local mode): there, a lease found at start-up belongs to a
     /// previous run of the process that is gone, and waiting for it to expire would only delay recovery.
     public func releaseAllLeases() async throws {
-        let retryTimeout = configuration.retryTimeoutMilliseconds
-        let idRules = configuration.idRules
-        let clock = self.clock
-        let effects = try await store.write { transaction in
-            let effects = EffectsCollector()
-            let transition = Transition(
-                transaction: transaction,
-                now: clock.now.milliseconds,
-                retryTimeout: retryTimeout,
-                idRules: idRules,
-                effects: effects
-            )
+        let (_, effects) = try await transition { transition in
             var cursor: String?
             while true {
-                let tasks = try await transaction.searchTasks(state: .acquired, after: cursor, limit: 500)
+                let tasks = try await transition.transaction.searchTasks(state: .acquired, after: cursor, limit: 500)
                 for var task in tasks { try await transition.makePending(&task) }
                 guard tasks.count == 500 else { break }
                 cursor = tasks.last?.id
             }
-            return effects.effects
         }
         publish(effects)
     }
