@@ -92,12 +92,24 @@ let package = Package(
             ]
         ),
         // Hummingbird application: `POST /`, SSE, HTTP push, metrics.
+        // The Prometheus endpoint on its own port, for the server and for programs next to it (the Kafka worker),
+        // which need not link the server for it.
+        .target(
+            name: "ResonateMetricsEndpoint",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "ResonateServer",
             dependencies: [
                 "ResonateProtocol",
                 "ResonateEngine",
                 "ResonateAuth",
+                "ResonateMetricsEndpoint",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
@@ -265,7 +277,7 @@ let package = Package(
             dependencies: [
                 "ExampleSupport", "KafkaExampleSupport", "Resonate", "ResonateKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "ResonateServer",
+                "ResonateMetricsEndpoint",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),

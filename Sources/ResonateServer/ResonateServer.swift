@@ -6,6 +6,7 @@ public import Logging
 import NIOCore
 public import Prometheus
 public import ResonateEngine
+import ResonateMetricsEndpoint
 import ResonateProtocol
 public import ServiceLifecycle
 import Synchronization

@@ -6,7 +6,7 @@ import KafkaExampleSupport
 import Logging
 import Prometheus
 import ResonateKafka
-import ResonateServer
+import ResonateMetricsEndpoint
 
 /// The worker's Prometheus metrics, served at `GET /metrics` on `--metrics-port`.
 ///
