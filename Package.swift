@@ -91,7 +91,6 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // Hummingbird application: `POST /`, SSE, HTTP push, metrics.
         // The Prometheus endpoint on its own port, for the server and for programs next to it (the Kafka worker),
         // which need not link the server for it.
         .target(
@@ -103,6 +102,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // Hummingbird application: `POST /`, SSE, HTTP push, metrics.
         .target(
             name: "ResonateServer",
             dependencies: [

@@ -13,7 +13,8 @@ import Testing
 struct PollRegistryTests {
     static func registry(bufferSize: Int = 8) -> PollRegistry {
         PollRegistry(
-            bufferSize: bufferSize, maximumConnections: 10, logger: Logger(label: "test"), load: { _ in 0 })
+            bufferSize: bufferSize, maximumConnections: 10, logger: Logger(label: "test"), load: { _ in 0 },
+            now: { 0 }, handedWindow: 30_000, connectionEnded: { _ in })
     }
 
     static let anycast = Address.anycast(group: "workers", process: nil)

@@ -34,9 +34,9 @@ final class PollRegistry: Sendable {
         maximumConnections: Int,
         logger: Logger,
         load: @escaping @Sendable (String) -> Int,
-        now: @escaping @Sendable () -> Int64 = { 0 },
-        handedWindow: Int64 = 0,
-        connectionEnded: @escaping @Sendable ([TaskReference]) -> Void = { _ in }
+        now: @escaping @Sendable () -> Int64,
+        handedWindow: Int64,
+        connectionEnded: @escaping @Sendable ([TaskReference]) -> Void
     ) {
         self.bufferSize = bufferSize
         self.maximumConnections = maximumConnections

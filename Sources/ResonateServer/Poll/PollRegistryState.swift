@@ -66,7 +66,6 @@ struct PollRegistryState {
     }
 
     /// Removes connection `identifier`; returns the tasks it was handed within the last `window` milliseconds.
-    @discardableResult
     mutating func unregister(group: String, identifier: UInt64, now: Int64, window: Int64) -> [TaskReference] {
         let handed = handedTasks.removeValue(forKey: identifier) ?? []
         guard var connections = groups[group],
