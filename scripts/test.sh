@@ -23,8 +23,18 @@ bash scripts/setup-kafka.sh
 step "build"
 swift build --build-tests
 
+# The load tests (a 5,000-record Kafka backlog, 10,000 random requests, the SQLite/PostgreSQL differential) keep
+# both cores busy for minutes; run in the same process as the rest, they stretch tests with time limits tenfold and
+# more. They run afterwards, one suite at a time.
+LOAD_SUITES=(KafkaBacklogTests RandomRequestTests StoreDifferentialTests)
+
 step "Swift tests"
-swift test --skip-build --skip ScaleOutTests --skip ResonateCLITests
+swift test --skip-build --skip ScaleOutTests --skip ResonateCLITests "${LOAD_SUITES[@]/#/--skip=}"
+
+step "Swift tests: load"
+for suite in "${LOAD_SUITES[@]}"; do
+    swift test --skip-build --filter "$suite"
+done
 
 # The CLI tests start a short-lived process per command and wait for each to exit; alone, they are not held up by
 # the dozens of servers, brokers and databases the other suites start at the same time.
