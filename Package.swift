@@ -26,7 +26,9 @@ let package = Package(
     ],
     dependencies: [
         // The HTTP server: RPC route, SSE streams, health and metrics endpoints.
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        // Neither trait is used: FullFoundation would link all of Foundation (and ICU) into every program that
+        // serves metrics, the Kafka worker included; ConfigurationSupport would build swift-configuration.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
         // HTTP push delivery from the server, and the SDK's transport.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // The `resonate` command line.
@@ -67,11 +69,14 @@ let package = Package(
         ),
         // Wire types, ids, addresses, JSON and cron. No I/O.
         .target(name: "ResonateProtocol"),
+        // Operating-system threads and a condition lock for blocking work, without linking all of Foundation.
+        .target(name: "ResonateThreads"),
         // The durable state machine over a `Store`, the SQLite store, timers and group commit.
         .target(
             name: "ResonateEngine",
             dependencies: [
                 "ResonateProtocol",
+                "ResonateThreads",
                 "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -158,6 +163,7 @@ let package = Package(
             name: "ResonateKafka",
             dependencies: [
                 "CRdKafka",
+                "ResonateThreads",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -275,7 +281,7 @@ let package = Package(
         .executableTarget(
             name: "kafka-worker",
             dependencies: [
-                "ExampleSupport", "KafkaExampleSupport", "Resonate", "ResonateKafka",
+                "ExampleSupport", "KafkaExampleSupport", "Resonate", "ResonateKafka", "ResonateProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "ResonateMetricsEndpoint",
                 .product(name: "Hummingbird", package: "hummingbird"),

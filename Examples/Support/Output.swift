@@ -1,13 +1,27 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Console output of the example programs.
 public enum Output {
     /// Prints a line at once, also when output goes to a pipe or file (tests read it while the program runs).
     public static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        // One write(2) per line, so lines of concurrent callers do not interleave.
+        let bytes = Array((text + "\n").utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(1, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return  // stdout is gone (a closed pipe): nothing left to tell
+            }
+            offset += written
+        }
     }
 }
 

@@ -2,13 +2,18 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import AsyncHTTPClient
-import Foundation
 public import Logging
 public import ResonateEngine
 import ResonateProtocol
 public import ServiceLifecycle
 import Synchronization
 import UnixSignals
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Durable functions: register them, start executions, and — as a `Service` — execute the work of your group.
 ///

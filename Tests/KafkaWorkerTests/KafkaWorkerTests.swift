@@ -109,6 +109,25 @@ struct KafkaWorkerTests {
         #expect(worker.output.components(separatedBy: "deleting a batch of rows related to record \(id)").count == 4)
     }
 
+    @Test("the worker loads neither Foundation nor its internationalization library and ICU")
+    func noFullFoundation() async throws {
+        let environment = try await KafkaWorkerEnvironment("foundation")
+        let id = "00112233445566778899aabbccddeeff"
+        _ = try await environment.produce(ids: [id], rows: 10)
+        let worker = try environment.startWorker("worker")
+        defer { worker.terminate() }
+        try await environment.waitForCompletions(of: [id])
+        // Any module importing `Foundation` (not `FoundationEssentials`) loads these: 6.4 MB of resident memory.
+        // Read to the end: a /proc file reports no size, and reading by size would stop after the first page.
+        let file = try #require(FileHandle(forReadingAtPath: "/proc/\(worker.process.processIdentifier)/maps"))
+        defer { try? file.close() }
+        let maps = String(decoding: try file.readToEnd() ?? Data(), as: UTF8.self)
+        #expect(maps.contains("libswiftCore.so"), "the map of a running Swift program")
+        for library in ["libFoundation.so", "libFoundationInternationalization.so", "lib_FoundationICU.so"] {
+            #expect(!maps.contains(library), "the worker loaded \(library)")
+        }
+    }
+
     @Test("when one of two workers is killed, the survivor finishes every workflow, the victim's included")
     func survivorFinishes() async throws {
         let environment = try await KafkaWorkerEnvironment("survivor")

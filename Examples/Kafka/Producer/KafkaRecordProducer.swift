@@ -3,10 +3,15 @@
 
 import ArgumentParser
 import ExampleSupport
-import Foundation
 import KafkaExampleSupport
 import Logging
 import ResonateKafka
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Stands in for the application that decides records must go: creates records (with rows) in the records
 /// database and publishes one deletion request per record to `records_to_be_deleted`.
@@ -52,7 +57,7 @@ struct KafkaRecordProducer: AsyncParsableCommand {
         // Record ids like the reference example's: a random UUID as 32 lowercase hex digits.
         let ids =
             recordIDs
-            + (0..<(count ?? 0)).map { _ in UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "") }
+            + (0..<(count ?? 0)).map { _ in String(UUID().uuidString.lowercased().filter { $0 != "-" }) }
         if !ids.isEmpty {
             let records = try RecordsDatabase(path: database)
             try records.createRecords(ids.map { (id: $0, rows: rows ?? Int.random(in: 5...40)) })

@@ -2,8 +2,13 @@
 // SPDX-License-Identifier: Apache-2.0
 
 public import ArgumentParser
-import Foundation
 public import ResonateKafka
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `--brokers`, shared by the three programs.
 public struct BrokerOptions: ParsableArguments {
@@ -16,7 +21,9 @@ public struct BrokerOptions: ParsableArguments {
     public var client: KafkaClientConfiguration {
         let list = brokers ?? ProcessInfo.processInfo.environment["KAFKA_BROKERS"] ?? "localhost:9092"
         var client = KafkaClientConfiguration(
-            bootstrapServers: list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            bootstrapServers: list.split(separator: ",").map {
+                String($0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+            }
         )
         client.clientID = "resonate-swift-kafka-example"
         return client

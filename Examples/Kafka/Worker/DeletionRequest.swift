@@ -1,8 +1,8 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import Foundation
 import ResonateKafka
+import ResonateProtocol
 
 /// What a message of `records_to_be_deleted` asks for, or why it cannot be understood.
 enum DeletionRequest: Equatable {
@@ -24,24 +24,24 @@ enum DeletionRequest: Equatable {
             self = .unparsable(reason: "the message is empty")
             return
         }
-        let json: Any
+        let json: JSONValue
         do {
-            json = try JSONSerialization.jsonObject(with: Data(value), options: [.fragmentsAllowed])
+            json = try JSONParser().parse(value)
         } catch {
             self = .unparsable(reason: "the value is not JSON")
             return
         }
         switch json {
-        case let id as String where !id.isEmpty:
+        case .string(let id) where !id.isEmpty:
             self = .delete(recordID: id)
-        case let object as [String: Any]:
-            if object.count == 1, let id = object["cancel"] as? String, !id.isEmpty {
+        case .object(let object):
+            if object.count == 1, let id = object["cancel"]?.stringValue, !id.isEmpty {
                 self = .cancel(recordID: id)
             } else {
                 self = .unexpectedShape
             }
-        case let array as [Any]:
-            if let id = array.first as? String, !id.isEmpty {
+        case .array(let array):
+            if let id = array.first?.stringValue, !id.isEmpty {
                 self = .delete(recordID: id)
             } else {
                 self = .unexpectedShape

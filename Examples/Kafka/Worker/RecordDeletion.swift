@@ -2,10 +2,15 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import ExampleSupport
-import Foundation
 import KafkaExampleSupport
 import Resonate
 import ResonateKafka
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The durable functions of the worker: `workflow` deletes a record's rows batch by batch, sleeping between
 /// batches, and then publishes the record's completion.

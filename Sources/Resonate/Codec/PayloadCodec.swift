@@ -1,8 +1,13 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import Foundation
 import ResonateProtocol
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Converts Swift values to the protocol's payloads and back: `Value.data` holds standard base64 of a JSON
 /// document, as every Resonate SDK writes it. A JSON `null` is stored as no data at all (Python's `None`).

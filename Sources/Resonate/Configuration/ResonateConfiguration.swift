@@ -1,8 +1,13 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-public import Foundation
 public import Tracing
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 extension Resonate {
     /// How a ``Resonate`` instance connects and executes. `init()` gives the defaults; `fromEnvironment()` reads
@@ -13,7 +18,7 @@ extension Resonate {
         /// The worker group this process joins: work targeted at the group may run here. Default `default`.
         public var group = "default"
         /// This process's id within the group. Default: a random 32-hex-digit id.
-        public var pid = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        public var pid = UUID().lowercaseHex
         /// The lease length; leases are renewed every half of it. Default 60 s.
         public var ttl: Duration = .seconds(60)
         /// A JWT sent with every request and on the message stream.

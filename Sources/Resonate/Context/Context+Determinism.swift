@@ -1,8 +1,13 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-public import Foundation
 import ResonateEngine
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 extension Context {
     /// The current time, recorded: a replay sees the time of the first run, so code that branches on it stays

@@ -1,10 +1,15 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import Foundation
 import ResonateProtocol
 import ServiceContextModule
 import Tracing
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 extension Context {
     /// Runs a function in this process as a durable step and returns its result.

@@ -1,10 +1,15 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-public import Foundation
 import ResonateEngine
 import ResonateProtocol
 import Synchronization
+
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 extension Context {
     /// Sleeps durably: the deadline is recorded, the execution suspends holding no lease, and it resumes — on any

@@ -1,11 +1,16 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import Foundation
 public import Logging
 import ResonateEngine
 import ResonateProtocol
 import Synchronization
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The door to durable operations from inside a durable function.
 ///

@@ -1,12 +1,17 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import Foundation
 import Logging
 import ResonateProtocol
 import ServiceContextModule
 import Synchronization
 import Tracing
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Executes tasks: acquires them, runs their function until it finishes, and reports the outcome to the server
 /// with the task's version (PROTOCOL §9.1).

@@ -2,12 +2,17 @@
 // SPDX-License-Identifier: Apache-2.0
 
 package import AsyncHTTPClient
-import Foundation
 package import Logging
 package import NIOCore
 import NIOHTTP1
 package import ResonateProtocol
 package import Tracing
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// A server's `POST /`, spoken one way by the SDK, the `resonate` command line and its benchmark: the request
 /// envelope, the token (in `head.auth` and as `Authorization: Bearer`, PROTOCOL §1.6), trace-context headers so the
@@ -59,7 +64,7 @@ package struct ProtocolClient: Sendable {
     /// - Throws: ``ProtocolClientError``: the server could not be reached, or its answer was not a response
     ///   envelope.
     package func send(_ request: Request) async throws(ProtocolClientError) -> Reply {
-        let correlationID = correlationPrefix + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let correlationID = correlationPrefix + UUID().lowercaseHex
         let body = request.envelope(correlationID: correlationID, auth: token)
         let started = ContinuousClock.now
         var delay: Duration = .milliseconds(100)
@@ -136,7 +141,9 @@ package struct ProtocolClient: Sendable {
                 body.readableBytesView, replyingTo: request, correlationID: correlationID)
         } catch {
             // Not an envelope: a proxy's page, a 413 from the HTTP layer, the legacy REST API's 410…
-            let text = String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines).prefix(200)
+            let text = String(
+                String(buffer: body).drop(while: \.isWhitespace).prefix(200).reversed().drop(while: \.isWhitespace)
+                    .reversed())
             let detail = text.isEmpty ? "\(error)" : "\(error): \(text)"
             throw ProtocolClientError(
                 .unreadable,

@@ -4,7 +4,11 @@
 import ResonateProtocol
 import Synchronization
 
+#if canImport(FoundationEssentials)
+public import struct FoundationEssentials.Date
+#else
 public import struct Foundation.Date
+#endif
 
 /// A clock that only moves when told to, for deterministic tests of timers.
 ///

@@ -1,7 +1,7 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import Foundation
+import ResonateThreads
 import Synchronization
 
 /// A task executor backed by one dedicated thread.
@@ -12,17 +12,14 @@ import Synchronization
 ///
 /// `@unchecked Sendable`: all mutable state is the job queue, guarded by `condition`.
 final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var jobs: [UnownedJob] = []
     private var isShutdown = false
 
     init(name: String) {
         // The thread holds the executor until `shutdown()` lets its loop end, so an executor released by its
         // owner never disappears under a running thread.
-        let thread = Thread { [self] in self.runLoop() }
-        thread.name = name
-        thread.stackSize = 4 << 20
-        thread.start()
+        DedicatedThread.start(name: name, stackSize: 4 << 20) { [self] in self.runLoop() }
     }
 
     func enqueue(_ job: consuming ExecutorJob) {

@@ -2,10 +2,15 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import CSQLite
-import Foundation
 import Metrics
 import ResonateProtocol
 import Synchronization
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`.
 ///

@@ -1,26 +1,24 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import Foundation
+import ResonateThreads
 
 /// A dedicated thread for librdkafka's blocking calls (`rd_kafka_consumer_poll`, `rd_kafka_flush`, …), so that
 /// they never occupy a thread of Swift's cooperative pool.
 ///
 /// `@unchecked Sendable`: the flags are guarded by `condition`.
 final class PollThread: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var stopRequested = false
     private var finished = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     /// Starts `body` on a new thread. `body` should return soon after ``shouldStop`` becomes true.
     init(name: String, body: @escaping @Sendable (PollThread) -> Void) {
-        let thread = Thread { [self] in
+        DedicatedThread.start(name: name) { [self] in
             body(self)
             self.markFinished()
         }
-        thread.name = name
-        thread.start()
     }
 
     var shouldStop: Bool {

@@ -1,7 +1,7 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
-import Foundation
+import ResonateThreads
 
 /// Wakes one waiting thread (not a task: the waiter blocks), from any thread or task.
 ///
@@ -10,7 +10,7 @@ import Foundation
 ///
 /// `@unchecked Sendable`: `isSignaled` is guarded by `condition`.
 final class ThreadSignal: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var isSignaled = false
 
     func signal() {
@@ -27,8 +27,7 @@ final class ThreadSignal: @unchecked Sendable {
         while !isSignaled {
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero else { return }
-            let (seconds, attoseconds) = remaining.components
-            _ = condition.wait(until: Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) * 1e-18))
+            condition.wait(for: remaining)
         }
         isSignaled = false
     }

@@ -1,7 +1,11 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A function invocation as SDKs store it in a promise's `param`: `{"func":NAME,"args":[…],"version":N}`.
 public struct Invocation: Sendable, Equatable {

@@ -1,7 +1,11 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What a ``Value``'s `data` holds, decoded the way every Resonate SDK encodes it: standard base64 of a JSON
 /// document.
