@@ -300,6 +300,7 @@ let package = Package(
             path: "Tests/Support/SDKTestWorker"
         ),
         .testTarget(name: "ResonateProtocolTests", dependencies: ["ResonateProtocol"], exclude: ["Fixtures"]),
+        .testTarget(name: "ResonateThreadsTests", dependencies: ["ResonateThreads"]),
         .testTarget(
             name: "ResonateEngineTests",
             dependencies: [
