@@ -91,6 +91,8 @@ public final class ResonateServer<S: Store>: Sendable {
 
     /// The number of open SSE connections.
     public var pollConnectionCount: Int { registry.connectionCount }
+    /// The SSE streams opened since the server started, ended ones included.
+    public var pollStreamsOpened: UInt64 { registry.registeredCount }
 
     /// The tasks `process` holds leased: over the cluster with replicas, else as this engine sees them.
     func leasedTasks(of process: String) -> Int {

@@ -18,6 +18,13 @@ public struct ServerConfiguration: Sendable {
     public var maximumBodySize = 10 << 20
     /// How often an idle SSE stream gets a `:` comment, so proxies keep it open and a vanished client is noticed.
     public var keepAliveInterval: Duration = .seconds(15)
+    /// How long an SSE stream lives before the server ends it, cleanly, for the client to reconnect; `nil` never.
+    /// Default 4 minutes. The official Python SDK (0.8.1) reads its stream with aiohttp's default 5-minute time
+    /// limit for a whole request and does not reconnect after that limit fires: without an end from the server,
+    /// such a process stops receiving messages for good after five minutes. Each stream ends at a random point
+    /// of the last tenth of the lifetime, so processes that connected together do not reconnect together.
+    /// Messages for a process between two of its streams are held and delivered when it reconnects.
+    public var pollStreamLifetime: Duration? = .seconds(240)
     /// Messages buffered per SSE connection before further messages to it are dropped (recovered by timers).
     public var connectionBufferSize = 1000
     /// The most SSE connections at once; more get 503.

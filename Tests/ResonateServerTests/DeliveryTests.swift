@@ -133,6 +133,28 @@ struct DeliveryTests {
         }
     }
 
+    @Test("a stream ends cleanly once its lifetime is over, and what comes before the reconnection waits for it")
+    func streamLifetime() async throws {
+        try await LiveServer.with(server: { $0.pollStreamLifetime = .milliseconds(400) }) { server in
+            let opened = ContinuousClock.now
+            try await EventStream.with(server, group: "workers", process: "p") { stream in
+                // Ends without an error: the server finished the response.
+                for try await _ in stream.events {}
+            }
+            let lived = opened.duration(to: .now)
+            // At a random point of the lifetime's last tenth.
+            #expect(lived >= .milliseconds(360))
+            try await eventually("the ended stream to be forgotten") { server.server.pollConnectionCount == 0 }
+            try await Self.createTarget(server, id: "between", target: "poll://uni@workers/p")
+            try await eventually("the message to be held") { server.engine.parkedMessageCount == 1 }
+            try await EventStream.with(server, group: "workers", process: "p") { stream in
+                let received = try await stream.nextMessage()["data"]?["task"]?["id"]
+
+                #expect(received == .string("between"))
+            }
+        }
+    }
+
     @Test("a closed stream unregisters its connection")
     func disconnectUnregisters() async throws {
         try await LiveServer.with { server in

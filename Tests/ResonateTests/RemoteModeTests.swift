@@ -3,6 +3,7 @@
 
 import Foundation
 import Resonate
+import ResonateServer
 import ResonateTestSupport
 import ResonateTesting
 import Synchronization
@@ -132,6 +133,28 @@ struct RemoteModeTests {
             }
             #expect(results == ["done", "quick"])
             #expect(runs.count() == 1)
+        }
+    }
+
+    @Test("calls keep working while the server ends the processes' message streams every second or so")
+    func streamsEndedByTheServer() async throws {
+        try await InProcessServer.with(server: { $0.pollStreamLifetime = .milliseconds(1200) }) { server in
+            let worker = Resonate(url: server.url, group: "workers")
+            try worker.register("double") { (_: Context, n: Int) async throws -> Int in 2 * n }
+            let client = Resonate(url: server.url, group: "clients")
+            try await worker.withRunning { _ in
+                try await client.withRunning { client in
+                    // Spread over several lifetimes: each call needs both streams (the execute, the result).
+                    for index in 0..<10 {
+                        let doubled = try await client.rpc(
+                            "stream-\(index)", "double", index, returning: Int.self, options: .target("workers"))
+                        #expect(doubled == 2 * index)
+                        try await Task.sleep(for: .milliseconds(400))
+                    }
+                }
+            }
+            // Both processes' first streams ended and they reconnected (the order is theirs).
+            #expect(server.server.pollStreamsOpened >= 4)
         }
     }
 

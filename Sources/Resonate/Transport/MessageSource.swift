@@ -26,24 +26,50 @@ struct EventStreamSource: MessageSource {
     func run(
         onConnect: @escaping @Sendable () async -> Void, onMessage: @escaping @Sendable (Message) async -> Void
     ) async {
-        var delay: Duration = .seconds(1)
+        var backoff: Duration = .seconds(1)
         while !Task.isCancelled {
+            var connectedAt: ContinuousClock.Instant?
+            var endedCleanly = false
             do {
-                try await stream(onConnect: onConnect, onMessage: onMessage) { delay = .seconds(1) }
-                logger.info("the message stream ended; reconnecting")
+                try await stream(onConnect: onConnect, onMessage: onMessage) {
+                    connectedAt = .now
+                    backoff = .seconds(1)
+                }
+                endedCleanly = true
             } catch {
                 if Task.isCancelled { return }
                 logger.warning(
-                    "message stream failed; reconnecting", metadata: ["error": "\(error)", "in": "\(delay)"])
+                    "message stream failed; reconnecting", metadata: ["error": "\(error)", "in": "\(backoff)"])
             }
+            let delay = Self.reconnectDelay(
+                streamLived: connectedAt.map { $0.duration(to: .now) }, endedCleanly: endedCleanly, backoff: backoff)
+            if endedCleanly {
+                logger.log(
+                    level: delay == .zero ? .debug : .info, "the message stream ended; reconnecting",
+                    metadata: ["in": "\(delay)"])
+            }
+            guard delay > .zero else { continue }
             do {
                 try await Task.sleep(for: delay)
             } catch {
                 return
             }
-            delay = min(delay * 2, .seconds(60))
+            backoff = min(backoff * 2, .seconds(60))
         }
     }
+
+    /// How long to wait before reconnecting. Servers end streams after a while for their clients to reconnect (ours
+    /// every few minutes, see `ServerConfiguration.pollStreamLifetime`): a stream that lived and ended cleanly is
+    /// reopened at once, so no message waits out a backoff. A failure, or a stream ended as soon as it opened,
+    /// waits the backoff.
+    static func reconnectDelay(streamLived lived: Duration?, endedCleanly: Bool, backoff: Duration) -> Duration {
+        guard endedCleanly, let lived, lived >= livedStream else { return backoff }
+        return .zero
+    }
+
+    /// How long a stream must have been open for its clean end to be answered by reconnecting at once; a server
+    /// that ends streams right after opening them gets the backoff instead.
+    static let livedStream = Duration.seconds(1)
 
     private func stream(
         onConnect: @Sendable () async -> Void,

@@ -127,6 +127,8 @@ final class PollRegistry: Sendable {
 
     var connectionCount: Int { state.withLock { $0.connectionCount } }
 
+    var registeredCount: UInt64 { state.withLock { $0.registeredCount } }
+
     /// The processes connected here in `group` (normalised), without duplicates.
     func processes(inGroup group: String) -> [String] {
         state.withLock { $0.processes(inGroup: group) }

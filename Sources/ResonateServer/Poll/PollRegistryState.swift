@@ -21,6 +21,8 @@ struct PollRegistryState {
     private(set) var groups: [String: [Connection]] = [:]
     private var nextRoundRobin: [String: Int] = [:]
     private var nextIdentifier: UInt64 = 0
+    /// Every connection registered so far, including those that have ended.
+    var registeredCount: UInt64 { nextIdentifier }
     private(set) var connectionCount = 0
     /// The tasks whose `execute` each connection was handed, oldest first, with when: a connection that ends
     /// returns them so that those still unacquired go to another process at once.

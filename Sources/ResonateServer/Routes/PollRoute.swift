@@ -14,10 +14,13 @@ extension ResonateServer {
     /// Each message is one event with a single `data:` line of JSON. Comment lines (`:`) are sent when the stream
     /// opens and every `keepAliveInterval` while idle, so intermediaries keep the connection open and a vanished
     /// client is noticed. Messages parked for the group while nobody was connected are delivered at once.
+    /// With a ``ServerConfiguration/pollStreamLifetime``, the stream ends cleanly once it has lived that long (less
+    /// a random tenth): what was queued for it is written first, and what comes after waits for the reconnection.
     func addPollRoute(to router: Router<BasicRequestContext>) {
         let registry = self.registry
         let engine = self.engine
         let keepAliveInterval = configuration.keepAliveInterval
+        let lifetime = configuration.pollStreamLifetime
         let verifier = configuration.authentication
         router.get("/poll/:group/:id") { request, context -> Response in
             if let verifier {
@@ -59,7 +62,9 @@ extension ResonateServer {
                         // The stream ends when the client goes away or the server begins to shut down.
                         try await withGracefulShutdownHandler {
                             try await request.body.consumeWithInboundCloseHandler { _ in
-                                try await Self.stream(registration, to: &writer, keepAliveInterval: keepAliveInterval)
+                                try await Self.stream(
+                                    registration, to: &writer, keepAliveInterval: keepAliveInterval,
+                                    lifetime: lifetime.map { $0 * Double.random(in: 0.9...1.0) })
                             } onInboundClosed: {
                                 registration.continuation.finish()
                             }
@@ -81,13 +86,21 @@ extension ResonateServer {
     private static func stream(
         _ registration: PollRegistry.Registration,
         to writer: inout any ResponseBodyWriter,
-        keepAliveInterval: Duration
+        keepAliveInterval: Duration,
+        lifetime: Duration?
     ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 while true {
                     try await Task.sleep(for: keepAliveInterval)
                     registration.continuation.yield(.keepAlive)
+                }
+            }
+            if let lifetime {
+                group.addTask {
+                    try await Task.sleep(for: lifetime)
+                    // Ends the loop below once what is already queued has been written.
+                    registration.continuation.finish()
                 }
             }
             defer { group.cancelAll() }

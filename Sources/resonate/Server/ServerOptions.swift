@@ -67,6 +67,15 @@ struct ServerOptions: ParsableArguments {
     var retryTimeout: String?
 
     @Option(
+        help: """
+            How long a message stream (GET /poll) lives before the server ends it and the client reconnects, e.g. \
+            4m; 0 never ends one. Clients with a time limit on a whole request (the official Python SDK's is \
+            5 minutes) need an end before it. [env: RESONATE_POLL_STREAM_LIFETIME] (default: 4m)
+            """
+    )
+    var pollStreamLifetime: String?
+
+    @Option(
         help:
             "Largest accepted request body in bytes; larger bodies get 413. [env: RESONATE_MAX_BODY_SIZE] (default: 10485760)"
     )
@@ -183,6 +192,12 @@ struct ServerOptions: ParsableArguments {
                 throw ValidationError("invalid body size '\(text)': expected a number of bytes of at least 1024")
             }
             server.maximumBodySize = value
+        }
+        if let text = setting(pollStreamLifetime, "RESONATE_POLL_STREAM_LIFETIME") {
+            guard let value = text == "0" ? .zero : DurationText.parse(text), value >= .zero else {
+                throw ValidationError("invalid poll stream lifetime '\(text)': expected a duration such as 4m, or 0")
+            }
+            server.pollStreamLifetime = value == .zero ? nil : value
         }
 
         server.authentication = try authentication(setting)
