@@ -29,7 +29,10 @@ def summary(milliseconds: list[float]) -> dict[str, Any]:
 class Server:
     """``resonate serve`` on a SQLite file in a temporary directory, on a free loopback port."""
 
-    def __init__(self, binary: str, store: str | None = None, arguments: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, binary: str, store: str | None = None, arguments: tuple[str, ...] = (), cpus: set[int] | None = None
+    ) -> None:
+        """``cpus``: the processors the server (every thread it starts) may run on; any when ``None``."""
         self.directory = tempfile.mkdtemp(prefix="resonate-peer-")
         log_path = Path(self.directory) / "server.log"
         self.log = open(log_path, "wb")
@@ -39,6 +42,7 @@ class Server:
             stdout=self.log,
             stderr=subprocess.STDOUT,
             env=env,
+            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
