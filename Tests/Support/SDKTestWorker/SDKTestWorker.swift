@@ -13,7 +13,7 @@ import Resonate
 struct SDKTestWorker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sdk-test-worker",
-        subcommands: [Serve.self, Call.self, Local.self]
+        subcommands: [Serve.self, Call.self, Local.self, Soak.self]
     )
 }
 
@@ -171,6 +171,49 @@ struct Local: AsyncParsableCommand {
             try await resonate.rpc(id, "steps", id, count, returning: String.self)
         }
         say("RESULT \(result)")
+    }
+}
+
+struct Soak: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one-step workflows in local mode, in memory, printing the resident memory every so often.")
+
+    @Option var count = 6_000
+    @Option var reportEvery = 1_000
+    @Option var inFlight = 16
+
+    func run() async throws {
+        let resonate = try Resonate.local()
+        let step = try resonate.register("step") { (_: Context, value: Int) async throws -> Int in value + 1 }
+        try await resonate.withRunning { resonate in
+            var next = 0
+            while next < count {
+                // A round of workflows at once, each awaited, like a worker's steady traffic.
+                let round = min(inFlight, count - next)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in next..<(next + round) {
+                        group.addTask {
+                            guard try await resonate.run("soak-\(index)", step, index) == index + 1 else {
+                                throw ValidationError("workflow soak-\(index) returned a wrong result")
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                next += round
+                if next % reportEvery == 0 { say("RSS \(next) \(try residentKilobytes())") }
+            }
+        }
+    }
+
+    /// This process's resident memory in kB (`VmRSS` of `/proc/self/status`).
+    private func residentKilobytes() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if fields.count >= 2, let value = Int(fields[1]) { return value }
+        }
+        throw ValidationError("no VmRSS in /proc/self/status")
     }
 }
 
