@@ -296,7 +296,9 @@ let package = Package(
         // A worker program the SDK's process-level and cross-language tests start and kill.
         .executableTarget(
             name: "sdk-test-worker",
-            dependencies: ["Resonate", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Resonate", "ResonateBenchSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Tests/Support/SDKTestWorker"
         ),
         .testTarget(name: "ResonateProtocolTests", dependencies: ["ResonateProtocol"], exclude: ["Fixtures"]),

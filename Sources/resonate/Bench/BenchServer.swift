@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import ResonateBenchSupport
 
 /// A `resonate serve` child process on a scratch database, so the server runs in its own process like in
 /// production while the load comes from this one.

@@ -3,6 +3,7 @@
 
 import Foundation
 import Resonate
+import ResonateBenchSupport
 
 /// Durable-function measurements through the Swift SDK, with one `Resonate` instance: against the bench's server
 /// (remote mode) or with the engine in this process on a SQLite file (local mode).

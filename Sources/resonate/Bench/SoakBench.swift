@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+import ResonateBenchSupport
 import ResonateProtocol
 
 /// Many short workflows through one long-lived SDK instance: whether its memory (and the server's) stays flat.

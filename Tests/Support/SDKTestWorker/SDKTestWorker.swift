@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import Resonate
+import ResonateBenchSupport
 
 /// A worker program for the SDK's process-level and cross-language tests.
 ///
@@ -201,19 +202,14 @@ struct Soak: AsyncParsableCommand {
                     try await group.waitForAll()
                 }
                 next += round
-                if next % reportEvery == 0 { say("RSS \(next) \(try residentKilobytes())") }
+                if next % reportEvery == 0 {
+                    guard let resident = ProcessMemory.residentKiB() else {
+                        throw ValidationError("no resident memory in /proc/self/status")
+                    }
+                    say("RSS \(next) \(resident)")
+                }
             }
         }
-    }
-
-    /// This process's resident memory in kB (`VmRSS` of `/proc/self/status`).
-    private func residentKilobytes() throws -> Int {
-        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            if fields.count >= 2, let value = Int(fields[1]) { return value }
-        }
-        throw ValidationError("no VmRSS in /proc/self/status")
     }
 }
 

@@ -3,10 +3,11 @@
 
 import Foundation
 
-/// Resident memory of a process, from `/proc/<pid>/status` (Linux only; `nil` elsewhere).
-enum ProcessMemory {
+/// Resident memory of a process, from `/proc/<pid>/status` (Linux only; `nil` elsewhere): read by `resonate bench`
+/// and by the SDK's test worker.
+public enum ProcessMemory {
     /// The resident set size of `pid` (this process when `nil`) in KiB.
-    static func residentKiB(pid: Int32? = nil) -> Int? {
+    public static func residentKiB(pid: Int32? = nil) -> Int? {
         let path = "/proc/\(pid.map(String.init) ?? "self")/status"
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
