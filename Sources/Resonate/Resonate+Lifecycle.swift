@@ -71,7 +71,9 @@ extension Resonate {
     }
 
     func runLoops() async {
-        let runner = TaskRunner(runtime: runtime, registry: registry, parked: parked, counters: resumeCounters)
+        let runner = TaskRunner(
+            runtime: runtime, registry: registry, parked: parked, counters: resumeCounters,
+            scheduleWake: { sleeping in (try? self.submit(.wake(sleeping))) != nil })
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { background in
                 if let engine {
@@ -102,6 +104,8 @@ extension Resonate {
                                 await runner.acquireAndRun(taskID: taskID, version: version)
                             case .run(let task, let promise, let preload):
                                 await runner.runAcquired(task: task, promise: promise, preload: preload)
+                            case .wake(let sleeping):
+                                await runner.wake(sleeping)
                             }
                         }
                     }

@@ -58,6 +58,8 @@ public final class Resonate: Service, Sendable {
     enum WorkItem: Sendable {
         case execute(taskID: String, version: Int64)
         case run(task: TaskRecord, promise: PromiseRecord, preload: [PromiseRecord])
+        /// An execution released while it holds a sleep, replayed from memory when the sleep ends.
+        case wake(SleepingExecution)
     }
 
     typealias Lifecycle = LifecycleStateMachine<CheckedContinuation<Void, any Error>, CheckedContinuation<Void, Never>>
@@ -171,7 +173,8 @@ public final class Resonate: Service, Sendable {
             tracer: configuration.tracer,
             logger: logger,
             maxConcurrentTasks: configuration.maxConcurrentTasks,
-            heldSleepLimit: configuration.heldSleepLimit
+            heldSleepLimit: configuration.heldSleepLimit,
+            heldSleepHistoryLimit: configuration.heldSleepHistoryLimit
         )
         parked = ParkedPasses(
             capacity: configuration.maxParkedExecutions, byteCapacity: configuration.maxParkedExecutionMemory)

@@ -20,26 +20,31 @@ struct HeldSleepTests {
     }
 
     /// A local instance on a manual clock with `batches` registered: `iterations` steps, each followed by a sleep of
-    /// `sleep`, returning the clock's time at the end.
+    /// `sleep`, returning the clock's time at the end. `entries` counts the runs of the function's body from the top.
     struct Fixture {
         let clock = ManualClock(now: HeldSleepTests.start)
         let steps = Counter()
+        let entries = Counter()
         let resonate: Resonate
         let batches: DurableFunction<Int, Int64>
 
-        init(heldSleepLimit: Duration, maxConcurrentTasks: Int = 64, sleep: Duration) throws {
+        init(
+            heldSleepLimit: Duration, historyLimit: Int = 64, maxConcurrentTasks: Int = 64, sleep: Duration
+        ) throws {
             var configuration = Resonate.Configuration()
             configuration.heldSleepLimit = heldSleepLimit
+            configuration.heldSleepHistoryLimit = historyLimit
             configuration.maxConcurrentTasks = maxConcurrentTasks
             // Lease renewals would sleep on the clock too; an hour keeps them out of the way.
             configuration.ttl = .seconds(3600)
             resonate = try Resonate(configuration: configuration, clock: clock)
-            let (clock, steps) = (clock, steps)
+            let (clock, steps, entries) = (clock, steps, entries)
             let step = try resonate.register("step") { (_: Context, n: Int) async throws -> Int in
                 steps.increment()
                 return n
             }
             batches = try resonate.register("batches") { (ctx: Context, iterations: Int) async throws -> Int64 in
+                entries.increment()
                 for n in 1...iterations {
                     _ = try await ctx.run(step, n)
                     try await ctx.sleep(for: sleep)
@@ -83,9 +88,12 @@ struct HeldSleepTests {
         }
     }
 
-    @Test("a sleep under the limit waits in the process: no suspension, and it ends at its deadline")
-    func shortSleepIsHeld() async throws {
-        let fixture = try Fixture(heldSleepLimit: .seconds(1), sleep: .milliseconds(500))
+    @Test(
+        "a sleep under the limit waits in the process: no suspension, and it ends at its deadline",
+        arguments: [0, 64]
+    )
+    func shortSleepIsHeld(historyLimit: Int) async throws {
+        let fixture = try Fixture(heldSleepLimit: .seconds(1), historyLimit: historyLimit, sleep: .milliseconds(500))
         let (clock, steps, resonate, batches) = (fixture.clock, fixture.steps, fixture.resonate, fixture.batches)
         let (ended, statistics) = try await resonate.withRunning { resonate in
             let handle = try await resonate.beginRun("held-1", batches, 2)
@@ -101,6 +109,36 @@ struct HeldSleepTests {
         #expect(steps.count == 2)
         #expect(statistics.suspended == 0)
         #expect(statistics.inMemory == 0 && statistics.replayed == 0)
+        if historyLimit == 0 {
+            // Each sleep waited in the execution's task, which went on after it.
+            #expect(statistics.releasedWhileSleeping == 0 && fixture.entries.count == 1)
+        } else {
+            // Each sleep released the execution, and it replayed from memory (its steps from their checkpoints).
+            #expect(statistics.releasedWhileSleeping == 2 && fixture.entries.count == 3)
+        }
+    }
+
+    @Test("a short execution holding a sleep takes no task slot: twelve sleep at once on four slots, none suspends")
+    func releasedSleepsTakeNoSlot() async throws {
+        let fixture = try Fixture(heldSleepLimit: .seconds(1), maxConcurrentTasks: 4, sleep: .milliseconds(50))
+        let (clock, steps, resonate, batches) = (fixture.clock, fixture.steps, fixture.resonate, fixture.batches)
+        let (results, statistics) = try await resonate.withRunning { resonate in
+            var handles: [Handle<Int64>] = []
+            for index in 0..<12 { handles.append(try await resonate.beginRun("held-4-\(index)", batches, 3)) }
+            // Time stands still: every execution reaches its first sleep, released, with its slot given back.
+            await Self.expectEventually("all twelve released for their first sleep") {
+                steps.count == 12 && resonate.resumeStatistics.releasedWhileSleeping == 12
+            }
+            return (
+                try await Self.advance(clock, byMilliseconds: 10, until: handles), resonate.resumeStatistics
+            )
+        }
+        #expect(results.count == 12)
+        #expect(steps.count == 36, "no step ran twice")
+        #expect(statistics.suspended == 0 && statistics.parked == 0 && statistics.replayed == 0)
+        // The first sleeps were all released (time stood still); a later one may have been over when it was
+        // created on a loaded machine (the clock moves on), and did not wait at all.
+        #expect((12...36).contains(statistics.releasedWhileSleeping))
     }
 
     @Test("a sleep over the limit suspends and resumes when its timer fires")
@@ -127,10 +165,12 @@ struct HeldSleepTests {
         #expect(statistics.suspended == 2 && statistics.inMemory == 2 && statistics.replayed == 0)
     }
 
-    @Test("sleeps hold slots only while a quarter are free: the others suspend, and every execution finishes")
+    @Test("sleeps kept in their tasks hold slots only while a quarter are free: the others suspend, all finish")
     func slotPressureSuspends() async throws {
         // Four slots: a sleep is held only if, with its own slot taken, one is still free, so at most three hold.
-        let fixture = try Fixture(heldSleepLimit: .seconds(1), maxConcurrentTasks: 4, sleep: .milliseconds(50))
+        // (Executions are kept in their tasks while they sleep here; short ones are released otherwise.)
+        let fixture = try Fixture(
+            heldSleepLimit: .seconds(1), historyLimit: 0, maxConcurrentTasks: 4, sleep: .milliseconds(50))
         let (clock, steps, resonate, batches) = (fixture.clock, fixture.steps, fixture.resonate, fixture.batches)
         let (results, statistics) = try await resonate.withRunning { resonate in
             var handles: [Handle<Int64>] = []

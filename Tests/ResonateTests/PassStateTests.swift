@@ -139,6 +139,39 @@ struct PassStateTests {
         #expect(state.pendingRemote.isEmpty)
     }
 
+    /// What else is going on in a pass whose only job is about to hold a sleep.
+    enum SleepCondition: String, CaseIterable {
+        case nothingElse, anotherJob, pendingRemote, waitingOnLocal, failed, historyOverLimit, quiescent
+    }
+
+    @Test(
+        "a pass is released for a held sleep only when nothing else is in progress and its history is short",
+        arguments: SleepCondition.allCases
+    )
+    func releaseForSleep(condition: SleepCondition) {
+        var state = Self.running(
+            jobs: condition == .anotherJob ? 2 : 1, pending: condition == .pendingRemote ? ["call"] : [])
+        state.remember((0..<(condition == .historyOverLimit ? 5 : 4)).map { Self.record("step-\($0)", .resolved) })
+        switch condition {
+        case .waitingOnLocal: _ = state.localWaitBegan()
+        case .failed: _ = state.fail(ResonateError(.server, "down"))
+        case .quiescent:
+            state.addPendingRemote("call")
+            _ = state.wait(for: "call")
+        case .nothingElse, .anotherJob, .pendingRemote, .historyOverLimit: break
+        }
+        let released = state.releaseForSleep("sleep", until: 5_000, historyLimit: 4)
+        #expect(released == (condition == .nothingElse))
+        if released {
+            #expect(state.heldSleep == PassState.HeldSleep(id: "sleep", wakeAt: 5_000))
+            // The job unwinds, and cannot make another durable call; a later abandonment changes nothing.
+            #expect(state.isAbandoned && state.unwindError is Suspension)
+            #expect(state.abandon().isEmpty && state.heldSleep != nil)
+        } else {
+            #expect(state.heldSleep == nil)
+        }
+    }
+
     @Test("a settled record is never replaced by an older pending one")
     func monotonicRecords() {
         var state = PassState(version: 1, preload: [Self.record("a", .resolved)])

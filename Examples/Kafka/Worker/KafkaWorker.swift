@@ -88,13 +88,18 @@ struct KafkaWorker: AsyncParsableCommand {
     @Option(help: "Requests fetched ahead of dispatch, at most; fetching pauses when this many wait.")
     var fetchBuffer = 256
 
-    @Option(help: "Tasks this worker executes at once (the SDK's maxConcurrentTasks); held sleeps take one each.")
-    var concurrentTasks = 1_024
+    @Option(
+        help: ArgumentHelp(
+            "Tasks this worker executes at once (the SDK's maxConcurrentTasks); a workflow holding a sleep takes "
+                + "none, so this bounds the workflows at work between sleeps, and the memory their calls need."
+        )
+    )
+    var concurrentTasks = 64
 
     @Option(
         help: ArgumentHelp(
-            "Seconds: durable sleeps this short wait in the worker, holding their lease, instead of suspending "
-                + "(0: every sleep suspends)."
+            "Seconds: durable sleeps this short wait in the worker, holding their lease, instead of suspending; "
+                + "the workflow leaves memory meanwhile and replays from its records (0: every sleep suspends)."
         )
     )
     var holdSleepsUnder = 1.0

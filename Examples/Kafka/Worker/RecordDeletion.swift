@@ -45,9 +45,10 @@ struct RecordDeletion {
         }
         return try resonate.register("workflow") {
             (ctx: Context, recordID: String, offset: Int64) async throws -> String in
-            // After each sleep the workflow goes on from the sleep if this worker kept it in memory; a worker that did
-            // not (after a crash) replays it from the top, with the finished steps' results read from their
-            // checkpoints, so this line (and the "still has rows" ones) print again while the steps do not run.
+            // After each sleep the workflow replays from the top: from the records in memory when this worker held
+            // the sleep (it leaves memory while it sleeps), from the server's checkpoints on another worker after a
+            // crash. The finished steps' results come from their checkpoints, so this line (and the "still has
+            // rows" ones) print again while the steps do not run.
             Output.line("processing record \(recordID) in position \(offset)")
             var batch = 1
             do {

@@ -43,8 +43,20 @@ extension Resonate {
         /// step's cost. A held sleep is as durable: its deadline is recorded first, and if the process dies, the
         /// lease expires and another process replays the execution up to the sleep. A sleep is held only while at
         /// least a quarter of the task slots are free and no task waits for one, so held sleeps never keep other
-        /// work waiting; otherwise it suspends. A held sleep that is canceled is noticed when it ends.
+        /// work waiting; otherwise it suspends (short executions are exempt: see ``heldSleepHistoryLimit``). A held
+        /// sleep that is canceled is noticed when it ends.
         public var heldSleepLimit: Duration = .zero
+        /// An execution that holds a sleep (``heldSleepLimit``) with at most this many promise records in its
+        /// history, and nothing else in progress, is released from memory for the length of the sleep: the
+        /// function unwinds, the task keeps its lease but not its slot, and when the sleep ends the function
+        /// replays from the records in memory (no requests) to where it slept. Default 64; 0 keeps every held
+        /// sleep waiting in its Swift task.
+        ///
+        /// A waiting task keeps the memory of the deepest call it made (tens of kilobytes with the steps and
+        /// requests before the sleep), where a released execution keeps only its records; replaying a short
+        /// history costs less than that memory. Like any replay, it runs the function's own code again up to the
+        /// sleep, not the steps, whose results come from their checkpoints.
+        public var heldSleepHistoryLimit = 64
         /// How child ids are derived; must match the server's `--id-rules`. Default `colon`.
         public var idScheme: IDScheme = .colon
         /// The retry policy of functions registered without one. Default ``RetryPolicy/default``.

@@ -45,16 +45,27 @@ extension Context {
         try checkReplay(record, expected: .sleep)
         if let canceled = try await pass.cancellation(of: record) { throw canceled }
         guard !record.state.isSettled else { return try Self.sleepEnded(record) }
+        // Over already (its creation took longer than the sleep): the server resolves it without anyone waiting.
+        if record.timeoutAt <= runtime.clock.now.milliseconds, !pass.observesCancellation { return }
+        // While the id is here this process does not take the sleep's own task (see `TaskRunner.acquireAndRun`).
         runtime.tasks.sleeping.withLock { _ = $0.insert(id) }
-        defer { runtime.tasks.sleeping.withLock { _ = $0.remove(id) } }
+        var releasedForSleep = false
+        defer { if !releasedForSleep { runtime.tasks.sleeping.withLock { _ = $0.remove(id) } } }
         if record.timeoutAt - runtime.clock.now.milliseconds <= runtime.tasks.heldSleepLimit,
-            !pass.observesCancellation,
-            runtime.tasks.slots.hasSpareCapacity
+            !pass.observesCancellation
         {
             // Held: the deadline is recorded, so waiting here is as durable as suspending, and cheaper. The
-            // promise resolves at its deadline on the server without anyone waiting for it.
-            try await runtime.clock.sleep(untilMilliseconds: record.timeoutAt)
-            return
+            // promise resolves at its deadline on the server without anyone waiting for it. A short execution is
+            // held as data: it unwinds, and the task runner replays it from memory when the sleep ends (and takes
+            // the id out of `sleeping` then).
+            if pass.releaseForSleep(id, until: record.timeoutAt) {
+                releasedForSleep = true
+                throw Suspension()
+            }
+            if runtime.tasks.slots.hasSpareCapacity {
+                try await runtime.clock.sleep(untilMilliseconds: record.timeoutAt)
+                return
+            }
         }
         pass.addPendingRemote(id)
         let ended = try await pass.wait(for: id)

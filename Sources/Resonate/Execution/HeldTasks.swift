@@ -14,9 +14,13 @@ final class HeldTasks: Sendable {
     let sleeping = Mutex<Set<String>>([])
     /// Sleeps up to this long, in milliseconds, are held in the process (``Resonate/Configuration/heldSleepLimit``).
     let heldSleepLimit: Int64
+    /// Executions with at most this many records are released from memory while they hold a sleep
+    /// (``Resonate/Configuration/heldSleepHistoryLimit``).
+    let sleepReplayHistoryLimit: Int
 
-    init(maxConcurrentTasks: Int, heldSleepLimit: Int64) {
+    init(maxConcurrentTasks: Int, heldSleepLimit: Int64, sleepReplayHistoryLimit: Int) {
         slots = TaskSlots(count: maxConcurrentTasks)
         self.heldSleepLimit = heldSleepLimit
+        self.sleepReplayHistoryLimit = sleepReplayHistoryLimit
     }
 }

@@ -140,11 +140,15 @@ final class Pass: Sendable {
 
     /// Decides the pass's outcome once every job has finished.
     func outcome(rootResult: Result<Value, any Error>?) -> PassOutcome {
-        let (failure, fatal, abandoned, pending) = state.withLock {
-            ($0.machine.failure, $0.machine.fatal, $0.machine.isAbandoned, $0.machine.pendingRemote)
+        let (failure, fatal, abandoned, pending, sleep) = state.withLock {
+            (
+                $0.machine.failure, $0.machine.fatal, $0.machine.isAbandoned, $0.machine.pendingRemote,
+                $0.machine.heldSleep
+            )
         }
         if let failure { return .failed(failure) }
         if let fatal { return .completed(resolved: false, value: runtime.errors.encode(fatal)) }
+        if let sleep { return .sleeping(sleep, history: state.withLock { Array($0.machine.records.values) }) }
         if abandoned { return .abandoned }
         // A function cannot finish while work it started is still pending (structured concurrency): whether it
         // awaited that work or not, it suspends until all of it is done.
@@ -240,6 +244,15 @@ final class Pass: Sendable {
         for (waiter, record) in waiters { waiter.resume(returning: record) }
         if let (runner, event) = post { runner.resume(returning: event) }
         return true
+    }
+
+    /// Ends the pass for the sleep `id` its only job is about to hold until `wakeAt`, if the pass can be replayed
+    /// from memory instead (see ``PassState/releaseForSleep(_:until:historyLimit:)``); the job then throws
+    /// ``Suspension``. Not while a step's checkpoint is deferred: it exists only in this pass.
+    func releaseForSleep(_ id: String, until wakeAt: Int64) -> Bool {
+        guard deferredCheckpoints.withLock({ $0.isEmpty }) else { return false }
+        let limit = runtime.tasks.sleepReplayHistoryLimit
+        return state.withLock { $0.machine.releaseForSleep(id, until: wakeAt, historyLimit: limit) }
     }
 
     /// Gives the pass up: its waiting jobs unwind with ``Suspension`` and a parked runner stops waiting.

@@ -13,4 +13,7 @@ enum PassOutcome: Sendable {
     case failed(any Error)
     /// The task was suspended and the pass given up afterwards (see ``PassState``): nothing left to tell the server.
     case abandoned
+    /// The function unwound to hold a sleep as data: the task keeps its lease, and a new pass replays `history`
+    /// once the sleep ends.
+    case sleeping(PassState.HeldSleep, history: [PromiseRecord])
 }

@@ -26,6 +26,17 @@ struct PassState {
         case parked
         /// The runner gave the pass up: waiting jobs unwind and no durable call is allowed any more.
         case abandoned
+        /// Its only job holds a sleep as data (``releaseForSleep(_:until:historyLimit:)``): the job unwinds, the task
+        /// keeps its lease, and a new pass replays from the records when the sleep ends.
+        case sleeping(HeldSleep)
+    }
+
+    /// A sleep a pass unwound for, to be replayed from its records once it ends.
+    struct HeldSleep: Equatable, Sendable {
+        /// The sleep's promise.
+        let id: String
+        /// When it ends, in milliseconds.
+        let wakeAt: Int64
     }
 
     /// What the task runner learns from the pass.
@@ -171,8 +182,28 @@ struct PassState {
 
     /// Gives the pass up; returns every waiting job, each to unwind with ``unwindError``.
     mutating func abandon() -> [WaiterID] {
+        if case .sleeping = phase { return [] }
         phase = .abandoned
         return takeAllWaiters()
+    }
+
+    /// The pass's only job is about to hold the sleep `id` until `wakeAt`: if nothing else is in progress (no other
+    /// job, no wait, no pending remote promise, no failure) and the history has at most `historyLimit` records,
+    /// the pass ends here instead and the runner replays it from these records when the sleep ends; `true` then,
+    /// and the job unwinds with ``unwindError``. Replaying a short history costs less than keeping the waiting
+    /// job's task and frames for the length of the sleep.
+    mutating func releaseForSleep(_ id: String, until wakeAt: Int64, historyLimit: Int) -> Bool {
+        guard phase == .running, activeJobs == 1, remoteWaiting == 0, localWaiting == 0, pendingRemote.isEmpty,
+            failure == nil, fatal == nil, records.count <= historyLimit
+        else { return false }
+        phase = .sleeping(HeldSleep(id: id, wakeAt: wakeAt))
+        return true
+    }
+
+    /// The sleep the pass ended for, if it did.
+    var heldSleep: HeldSleep? {
+        if case .sleeping(let sleep) = phase { return sleep }
+        return nil
     }
 
     /// Records a platform failure; returns the waiting jobs, which unwind with it.
@@ -198,12 +229,18 @@ struct PassState {
     var unwindError: (any Error)? {
         if let fatal { return fatal }
         if let failure { return PlatformFailure(underlying: failure) }
-        if phase == .abandoned { return Suspension() }
+        if isAbandoned { return Suspension() }
         return nil
     }
 
-    /// Whether the pass was abandoned: a function unwinding now must not record its error as its outcome.
-    var isAbandoned: Bool { phase == .abandoned }
+    /// Whether the pass was abandoned (or ended for a sleep): a function unwinding now must not record its error as
+    /// its outcome.
+    var isAbandoned: Bool {
+        switch phase {
+        case .abandoned, .sleeping: true
+        case .running, .quiescent, .parked: false
+        }
+    }
 }
 
 extension PromiseRecord {

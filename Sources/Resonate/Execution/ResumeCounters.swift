@@ -11,9 +11,11 @@ final class ResumeCounters: Sendable {
     let inMemory = Atomic<Int>(0)
     /// Runs from the top of tasks acquired before (resumes of passes not in memory, retries after lost leases).
     let replayed = Atomic<Int>(0)
+    /// Held sleeps during which the execution was released from memory (see ``SleepingExecution``).
+    let releasedWhileSleeping = Atomic<Int>(0)
 
     enum Event {
-        case suspended, inMemory, replayed
+        case suspended, inMemory, replayed, releasedWhileSleeping
     }
 
     func count(_ event: Event) {
@@ -21,6 +23,7 @@ final class ResumeCounters: Sendable {
         case .suspended: suspended.wrappingAdd(1, ordering: .relaxed)
         case .inMemory: inMemory.wrappingAdd(1, ordering: .relaxed)
         case .replayed: replayed.wrappingAdd(1, ordering: .relaxed)
+        case .releasedWhileSleeping: releasedWhileSleeping.wrappingAdd(1, ordering: .relaxed)
         }
     }
 }

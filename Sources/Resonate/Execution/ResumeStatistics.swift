@@ -18,6 +18,9 @@ public struct ResumeStatistics: Sendable, Equatable {
     public var replayed: Int
     /// Suspended executions kept in memory now.
     public var parked: Int
+    /// Held sleeps during which the execution was released from memory and then replayed from its records
+    /// (see ``Resonate/Configuration/heldSleepHistoryLimit``).
+    public var releasedWhileSleeping: Int = 0
 }
 
 extension Resonate {
@@ -27,7 +30,8 @@ extension Resonate {
             suspended: resumeCounters.suspended.load(ordering: .relaxed),
             inMemory: resumeCounters.inMemory.load(ordering: .relaxed),
             replayed: resumeCounters.replayed.load(ordering: .relaxed),
-            parked: parkedCount
+            parked: parkedCount,
+            releasedWhileSleeping: resumeCounters.releasedWhileSleeping.load(ordering: .relaxed)
         )
     }
 }

@@ -40,9 +40,12 @@ final class Runtime: Sendable {
         tracer: (any Tracer)?,
         logger: Logger,
         maxConcurrentTasks: Int,
-        heldSleepLimit: Duration
+        heldSleepLimit: Duration,
+        heldSleepHistoryLimit: Int = 0
     ) {
-        tasks = HeldTasks(maxConcurrentTasks: maxConcurrentTasks, heldSleepLimit: heldSleepLimit.wholeMilliseconds)
+        tasks = HeldTasks(
+            maxConcurrentTasks: maxConcurrentTasks, heldSleepLimit: heldSleepLimit.wholeMilliseconds,
+            sleepReplayHistoryLimit: heldSleepHistoryLimit)
         self.group = group
         self.pid = pid
         self.ttl = ttl

@@ -25,6 +25,9 @@ struct TaskRunner: Sendable {
     let registry: FunctionRegistry
     let parked: ParkedPasses
     let counters: ResumeCounters
+    /// Schedules a released execution's replay at the end of its sleep (``wake(_:)``); `false` when the instance
+    /// is stopping and takes no more work.
+    let scheduleWake: @Sendable (SleepingExecution) -> Bool
 
     /// Acquires the task an `execute` message names, then continues its parked pass or runs it from the top.
     /// A 409 means someone else has it: nothing to do.
@@ -77,6 +80,31 @@ struct TaskRunner: Sendable {
         await run(task: task, promise: promise, preload: preload, holding: SlotHold(acquiredFrom: runtime.tasks.slots))
     }
 
+    /// Replays an execution released for a sleep (see ``SleepingExecution``) once the sleep has ended, from the
+    /// records in memory, once a slot is free.
+    func wake(_ sleeping: SleepingExecution) async {
+        do {
+            try await runtime.clock.sleep(untilMilliseconds: sleeping.sleep.wakeAt)
+        } catch {
+            // Torn down meanwhile: another process replays it up to the sleep.
+            await giveBack(sleeping, logger: runtime.logger)
+            await runtime.executionLeft(sleeping.task.id)
+            return
+        }
+        runtime.tasks.sleeping.withLock { _ = $0.remove(sleeping.sleep.id) }
+        await runtime.tasks.slots.acquire()
+        await run(
+            task: sleeping.task, promise: sleeping.promise, preload: sleeping.historyAfterSleep,
+            holding: SlotHold(acquiredFrom: runtime.tasks.slots))
+    }
+
+    /// Releases the task of an execution whose sleep this process will not see to its end.
+    private func giveBack(_ sleeping: SleepingExecution, logger: Logger) async {
+        runtime.tasks.heartbeats.remove(sleeping.task.id, version: sleeping.task.version)
+        runtime.tasks.sleeping.withLock { _ = $0.remove(sleeping.sleep.id) }
+        await runtime.releaseTask(sleeping.task.id, version: sleeping.task.version, logger: logger)
+    }
+
     /// The records of the remote promises a parked pass awaits, as they are now.
     ///
     /// A suspended task resumes only when one of the promises it awaits settles; when that is a single sleep, it
@@ -107,13 +135,14 @@ struct TaskRunner: Sendable {
     /// Runs an acquired task to its outcome; `hold` is given back when it ends (and while it is parked).
     private func run(task: TaskRecord, promise: PromiseRecord, preload: [PromiseRecord], holding hold: SlotHold) async {
         runtime.subscriptions.run(task.id)
-        await runToOutcome(task: task, promise: promise, preload: preload, holding: hold)
-        await runtime.executionLeft(task.id)
+        let sleeping = await runToOutcome(task: task, promise: promise, preload: preload, holding: hold)
+        if !sleeping { await runtime.executionLeft(task.id) }
     }
 
+    /// Returns whether the execution stays with this process, released for a sleep (``wake(_:)`` follows).
     private func runToOutcome(
         task: TaskRecord, promise: PromiseRecord, preload: [PromiseRecord], holding hold: SlotHold
-    ) async {
+    ) async -> Bool {
         defer { hold.release() }
         var logger = runtime.logger
         logger[metadataKey: "task"] = "\(task.id)"
@@ -121,7 +150,7 @@ struct TaskRunner: Sendable {
             // A durable sleep's task: the server resolves it at its deadline. Holding the lease until then keeps
             // the task from being handed out again and again in the meantime.
             runtime.tasks.heartbeats.add(task.id, version: task.version, until: promise.timeoutAt)
-            return
+            return false
         }
         let invocation: TaskData
         let function: RegisteredFunction
@@ -143,14 +172,14 @@ struct TaskRunner: Sendable {
             try? await runtime.sleep(for: .seconds(5))
             runtime.tasks.heartbeats.remove(task.id, version: task.version)
             await runtime.releaseTask(task.id, version: task.version, logger: logger)
-            return
+            return false
         }
         // A cleanup task replays the execution it names, which was canceled.
         var canceled: PromiseRecord?
         if let canceledID = promise.tags[Tag.cleanupOf] {
             guard let record = await canceledExecution(canceledID, preload: preload, logger: logger) else {
                 await runtime.releaseTask(task.id, version: task.version, logger: logger)
-                return
+                return false
             }
             // A pass of the canceled execution parked here will never resume: its task is fulfilled.
             parked.take(canceledID)?.pass.abandon()
@@ -171,7 +200,7 @@ struct TaskRunner: Sendable {
         span.attributes["resonate.function"] = function.name
         span.attributes["resonate.group"] = runtime.group
         span.attributes["resonate.pid"] = runtime.pid
-        await ServiceContext.withValue(span.context) {
+        return await ServiceContext.withValue(span.context) {
             var preload = preload
             var task = task
             while !Task.isCancelled {
@@ -187,12 +216,12 @@ struct TaskRunner: Sendable {
                 case .completed(let resolved, let value):
                     span.attributes["resonate.outcome"] = resolved ? "resolved" : "rejected"
                     await fulfill(task, resolved: resolved, value: value, logger: logger)
-                    return
+                    return false
                 case .suspended(let awaited):
                     // The function finished but work it started (and did not await) is pending.
                     span.attributes["resonate.outcome"] = "suspended"
                     switch await suspend(task.id, version: task.version, on: awaited, logger: logger) {
-                    case .suspended, .failed: return
+                    case .suspended, .failed: return false
                     case .settled:
                         // Something is already done: run again from the top, with the same lease.
                         runtime.tasks.heartbeats.add(task.id, version: task.version)
@@ -200,20 +229,32 @@ struct TaskRunner: Sendable {
                     }
                 case .abandoned:
                     span.attributes["resonate.outcome"] = "suspended"
-                    return
+                    return false
+                case .sleeping(let sleep, let history):
+                    span.attributes["resonate.outcome"] = "sleeping"
+                    let sleeping = SleepingExecution(task: task, promise: promise, history: history, sleep: sleep)
+                    runtime.tasks.heartbeats.add(task.id, version: task.version)
+                    if scheduleWake(sleeping) {
+                        counters.count(.releasedWhileSleeping)
+                        return true
+                    }
+                    // Stopping: another process replays it up to the sleep.
+                    await giveBack(sleeping, logger: logger)
+                    return false
                 case .failed(let error):
                     if Self.isLeaseLost(error) {
                         span.attributes["resonate.outcome"] = "lost"
                         await reportLostLease(of: promise, logger: logger)
-                        return
+                        return false
                     }
                     span.attributes["resonate.outcome"] = "released"
                     span.recordError(error)
                     logger.warning("execution failed; releasing the task", metadata: ["error": "\(error)"])
                     await runtime.releaseTask(task.id, version: task.version, logger: logger)
-                    return
+                    return false
                 }
             }
+            return false
         }
     }
 

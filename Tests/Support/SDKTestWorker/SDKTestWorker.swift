@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import Resonate
 import ResonateBenchSupport
+import Synchronization
 
 /// A worker program for the SDK's process-level and cross-language tests.
 ///
@@ -14,7 +15,7 @@ import ResonateBenchSupport
 struct SDKTestWorker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sdk-test-worker",
-        subcommands: [Serve.self, Call.self, Local.self, Soak.self]
+        subcommands: [Serve.self, Call.self, Local.self, Soak.self, Sleepers.self]
     )
 }
 
@@ -209,6 +210,59 @@ struct Soak: AsyncParsableCommand {
                     say("RSS \(next) \(resident)")
                 }
             }
+        }
+    }
+}
+
+struct Sleepers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start workflows in local mode, in memory, that each run a step and hold a sleep; print the "
+            + "resident memory before they start and once all of them sleep, then let them finish.")
+
+    @Option var count = 2_000
+    @Option(help: "Resonate.Configuration.heldSleepHistoryLimit (0: every sleep waits in its task).")
+    var historyLimit = 64
+    @Option(help: "Seconds each workflow sleeps.") var sleep = 5.0
+
+    func run() async throws {
+        var configuration = Resonate.Configuration()
+        configuration.mode = .local(path: nil)
+        configuration.heldSleepLimit = .seconds(60)
+        configuration.heldSleepHistoryLimit = historyLimit
+        // Enough slots for every sleep to be held even in its task (held there only while a quarter are free).
+        configuration.maxConcurrentTasks = 2 * count
+        let resonate = try Resonate(configuration: configuration)
+        let stepsRun = Mutex(0)
+        let step = try resonate.register("step") { (_: Context, value: Int) async throws -> Int in
+            stepsRun.withLock { $0 += 1 }
+            return value + 1
+        }
+        let duration = Duration.milliseconds(Int64(sleep * 1000))
+        let sleeper = try resonate.register("sleeper") { (ctx: Context, value: Int) async throws -> Int in
+            let first = try await ctx.run(step, value)
+            try await ctx.sleep(for: duration)
+            return try await ctx.run(step, first)
+        }
+        try await resonate.withRunning { resonate in
+            // A warm-up workflow first, so that what is measured is the sleepers alone.
+            _ = try await resonate.run("warm-up", step, 0)
+            guard let before = ProcessMemory.residentKiB() else {
+                throw ValidationError("no resident memory in /proc/self/status")
+            }
+            say("RSS before \(before)")
+            var handles: [Handle<Int>] = []
+            for index in 0..<count { handles.append(try await resonate.beginRun("sleeper-\(index)", sleeper, index)) }
+            while stepsRun.withLock({ $0 }) < count + 1 { try await Task.sleep(for: .milliseconds(20)) }
+            guard let sleeping = ProcessMemory.residentKiB() else {
+                throw ValidationError("no resident memory in /proc/self/status")
+            }
+            say("RSS sleeping \(sleeping)")
+            for (index, handle) in handles.enumerated() {
+                guard try await handle.result() == index + 2 else {
+                    throw ValidationError("workflow sleeper-\(index) returned a wrong result")
+                }
+            }
+            say("DONE \(count) released \(resonate.resumeStatistics.releasedWhileSleeping)")
         }
     }
 }
