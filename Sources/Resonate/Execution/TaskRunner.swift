@@ -18,7 +18,8 @@ import Foundation
 ///
 /// When the function waits on remote promises the task is suspended and its pass stays in memory
 /// (``ParkedPasses``); a resume of the task on this process continues the pass instead of replaying it.
-/// An active execution holds one of the ``TaskSlots``; a parked one holds none.
+/// A short execution that holds a sleep leaves memory until it ends and then replays from its records
+/// (``SleepingExecution``). An active execution holds one of the ``TaskSlots``; a parked or sleeping one holds none.
 struct TaskRunner: Sendable {
     let runtime: Runtime
     /// The functions this process can run.
