@@ -33,6 +33,52 @@ struct RemoteModeTests {
         }
     }
 
+    @Test("a worker that stops while a workflow sleeps out of memory gives its task back: another finishes it at once")
+    func stoppingGivesReleasedSleepsBack() async throws {
+        try await InProcessServer.with { server in
+            let steps = Counter()
+            // Two workers of one group, each holding sleeps up to 5 s; their leases last the default 60 s.
+            func worker() throws -> (Resonate, DurableFunction<Int, Int>) {
+                var configuration = Resonate.Configuration()
+                configuration.mode = .remote(url: server.url)
+                configuration.group = "sleepers"
+                configuration.heldSleepLimit = .seconds(5)
+                let resonate = try Resonate(configuration: configuration)
+                let step = try resonate.register("step") { (_: Context, n: Int) async throws -> Int in
+                    steps.increment("step\(n)")
+                    return n
+                }
+                let workflow = try resonate.register("sleeps") { (ctx: Context, _: Int) async throws -> Int in
+                    var total = 0
+                    for n in 1...3 {
+                        total += try await ctx.run(step, n)
+                        if n < 3 { try await ctx.sleep(for: .seconds(1)) }
+                    }
+                    return total
+                }
+                return (resonate, workflow)
+            }
+            let (first, workflow) = try worker()
+            let (second, _) = try worker()
+            try await second.withRunning { second in
+                // Stopping waits for the first sleep's end; the replay then reaches the second sleep, which this
+                // worker can no longer see through: it releases the task instead of keeping its lease.
+                try await first.withRunning { first in
+                    _ = try await first.beginRun("wf-released", workflow, 0)
+                    try await eventually("the workflow to sleep out of memory") {
+                        first.resumeStatistics.releasedWhileSleeping == 1
+                    }
+                }
+                let stopped = ContinuousClock.now
+                let handle = try await second.get("wf-released", returning: Int.self)
+                #expect(try await handle.result() == 6)
+                // Not after the first worker's 60 s lease: the released task went to the second worker at once.
+                #expect(ContinuousClock.now - stopped < .seconds(20))
+            }
+            #expect(steps.count("step1") == 1 && steps.count("step2") == 1 && steps.count("step3") == 1)
+        }
+    }
+
     @Test("a workflow with local steps, a remote call, a sleep and a latent promise")
     func workflowAgainstServer() async throws {
         try await InProcessServer.with { server in

@@ -16,11 +16,11 @@ final class HeldTasks: Sendable {
     let heldSleepLimit: Int64
     /// Executions with at most this many records are released from memory while they hold a sleep
     /// (``Resonate/Configuration/heldSleepHistoryLimit``).
-    let sleepReplayHistoryLimit: Int
+    let heldSleepHistoryLimit: Int
 
-    init(maxConcurrentTasks: Int, heldSleepLimit: Int64, sleepReplayHistoryLimit: Int) {
+    init(maxConcurrentTasks: Int, heldSleepLimit: Int64, heldSleepHistoryLimit: Int) {
         slots = TaskSlots(count: maxConcurrentTasks)
         self.heldSleepLimit = heldSleepLimit
-        self.sleepReplayHistoryLimit = sleepReplayHistoryLimit
+        self.heldSleepHistoryLimit = heldSleepHistoryLimit
     }
 }

@@ -140,15 +140,16 @@ final class Pass: Sendable {
 
     /// Decides the pass's outcome once every job has finished.
     func outcome(rootResult: Result<Value, any Error>?) -> PassOutcome {
-        let (failure, fatal, abandoned, pending, sleep) = state.withLock {
-            (
-                $0.machine.failure, $0.machine.fatal, $0.machine.isAbandoned, $0.machine.pendingRemote,
-                $0.machine.heldSleep
+        let (failure, fatal, abandoned, pending, sleeping) = state.withLock { shell in
+            let machine = shell.machine
+            return (
+                machine.failure, machine.fatal, machine.isAbandoned, machine.pendingRemote,
+                machine.heldSleep.map { ($0, Array(machine.records.values)) }
             )
         }
         if let failure { return .failed(failure) }
         if let fatal { return .completed(resolved: false, value: runtime.errors.encode(fatal)) }
-        if let sleep { return .sleeping(sleep, history: state.withLock { Array($0.machine.records.values) }) }
+        if let (sleep, history) = sleeping { return .sleeping(sleep, history: history) }
         if abandoned { return .abandoned }
         // A function cannot finish while work it started is still pending (structured concurrency): whether it
         // awaited that work or not, it suspends until all of it is done.
@@ -251,7 +252,7 @@ final class Pass: Sendable {
     /// ``Suspension``. Not while a step's checkpoint is deferred: it exists only in this pass.
     func releaseForSleep(_ id: String, until wakeAt: Int64) -> Bool {
         guard deferredCheckpoints.withLock({ $0.isEmpty }) else { return false }
-        let limit = runtime.tasks.sleepReplayHistoryLimit
+        let limit = runtime.tasks.heldSleepHistoryLimit
         return state.withLock { $0.machine.releaseForSleep(id, until: wakeAt, historyLimit: limit) }
     }
 

@@ -45,7 +45,7 @@ final class Runtime: Sendable {
     ) {
         tasks = HeldTasks(
             maxConcurrentTasks: maxConcurrentTasks, heldSleepLimit: heldSleepLimit.wholeMilliseconds,
-            sleepReplayHistoryLimit: heldSleepHistoryLimit)
+            heldSleepHistoryLimit: heldSleepHistoryLimit)
         self.group = group
         self.pid = pid
         self.ttl = ttl

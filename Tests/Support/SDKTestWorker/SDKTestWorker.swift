@@ -252,7 +252,13 @@ struct Sleepers: AsyncParsableCommand {
             say("RSS before \(before)")
             var handles: [Handle<Int>] = []
             for index in 0..<count { handles.append(try await resonate.beginRun("sleeper-\(index)", sleeper, index)) }
-            while stepsRun.withLock({ $0 }) < count + 1 { try await Task.sleep(for: .milliseconds(20)) }
+            // Until every one sleeps: released (counted), or, kept in its task, past its first step.
+            func allSleep() -> Bool {
+                historyLimit > 0
+                    ? resonate.resumeStatistics.releasedWhileSleeping == count
+                    : stepsRun.withLock { $0 } == count + 1  // and the warm-up's
+            }
+            while !allSleep() { try await Task.sleep(for: .milliseconds(20)) }
             guard let sleeping = ProcessMemory.residentKiB() else {
                 throw ValidationError("no resident memory in /proc/self/status")
             }
