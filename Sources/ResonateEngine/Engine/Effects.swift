@@ -30,6 +30,11 @@ public struct Effects: Sendable {
     /// No effects.
     public static let none = Effects()
 
+    /// Whether publishing these would do nothing.
+    public var isEmpty: Bool {
+        deliveries.isEmpty && earliestDeadline == nil && leasesBegun.isEmpty && leasesEnded.isEmpty
+    }
+
     mutating func noteDeadline(_ time: Int64) {
         earliestDeadline = min(earliestDeadline ?? time, time)
     }

@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import Metrics
 import NIOCore
+import NIOPosix
 import ResonateAuth
 import ResonateEngine
 import ResonateProtocol
@@ -66,20 +67,26 @@ extension ResonateServer {
                     "id": "\(resourceIDs.joined(separator: ","))",
                 ]
             )
-            // The messages belong to a committed change: they go out after the response, or when the response is
-            // dropped because the client has gone.
-            let effects = response.effects
-            let publication = DeferredAction { engine.publish(effects) }
-            let bytes = response.body
-            return Response(
-                status: HTTPResponse.Status(code: response.status),
-                headers: [.contentType: "application/json"],
-                body: ResponseBody(contentLength: bytes.count) { writer in
-                    defer { publication.run() }
-                    try await writer.write(ByteBuffer(bytes: bytes))
-                    try await writer.finish(nil)
-                }
-            )
+            Self.publishAfterResponse(response.effects, engine: engine)
+            return Self.jsonResponse(status: response.status, body: response.body)
+        }
+    }
+
+    /// Publishes a committed request's messages after its response is written, whether or not the client is
+    /// still there to read it.
+    ///
+    /// The messages follow the response, never precede it: the official Python SDK stops its network as soon as an `unblock`
+    /// settles the handle it waits on, so an `unblock` that overtook the answer to its own `task.fulfill` made it
+    /// abandon that request. A connection's task runs on its event loop (``EventLoopBoundHTTP1Channel``) and
+    /// Hummingbird writes a byte-buffer response in one write as soon as the route returns, without suspending
+    /// in between; a job queued on that loop now therefore runs after the write has been handed to the socket.
+    /// The response stays a plain byte buffer, which Hummingbird sends as head and body in one system call.
+    static func publishAfterResponse(_ effects: Effects, engine: Engine<some Store>) {
+        guard !effects.isEmpty else { return }
+        if let eventLoop = MultiThreadedEventLoopGroup.currentEventLoop {
+            eventLoop.execute { engine.publish(effects) }
+        } else {
+            engine.publish(effects)
         }
     }
 
