@@ -6,10 +6,8 @@ import Synchronization
 /// An action that runs exactly once: when ``run()`` is called, or when the last reference goes away first.
 ///
 /// A response body captures one to finish its work after writing: Hummingbird never runs the body of a response
-/// whose client has gone away, and then only discards it. So a committed request's messages are still published
-/// (after the response, never before: the official Python SDK stops its network as soon as an `unblock` settles
-/// the handle it waits on, so an `unblock` that overtook the answer to its own `task.fulfill` made it abandon that
-/// request), and a poll stream that never started still gives up its registration.
+/// whose client has gone away, and then only discards it. So a poll stream that never started still gives up its
+/// registration.
 final class DeferredAction: Sendable {
     private let action: @Sendable () -> Void
     private let done = Atomic<Bool>(false)
