@@ -35,6 +35,13 @@ extension PostgresStore {
         /// How many times a transaction runs before a deadlock, duplicate insert, serialization failure or lost
         /// connection is reported as an error. Default 16.
         public var maximumAttempts: Int
+        /// The most concurrent write transactions of this process that share one database transaction (group
+        /// commit; see ``PostgresStore``). 1 gives each write its own transaction. Default 64.
+        public var maximumBatchSize: Int
+        /// How many such batches run at once, each on its own connection. A batch's statements are sequential
+        /// round trips, so more batches keep more of the database busy; fewer make larger batches, with fewer
+        /// `BEGIN`/`COMMIT` round trips and WAL flushes per write. Default 4.
+        public var concurrentBatches: Int
         /// How long start-up keeps trying to reach the database before ``PostgresStore/run()`` fails. Default 30 s.
         public var startupTimeout: Duration
         /// Sent as `application_name`, so that `pg_stat_activity` shows which connections are the server's.
@@ -57,6 +64,8 @@ extension PostgresStore {
             self.tls = tls
             maximumConnections = 10
             maximumAttempts = 16
+            maximumBatchSize = 64
+            concurrentBatches = 4
             startupTimeout = .seconds(30)
             applicationName = "resonate"
         }
@@ -117,6 +126,15 @@ extension PostgresStore {
             guard maximumConnections >= 1 else {
                 throw PostgresStoreError(
                     .invalidConfiguration, "the pool size must be at least 1, got \(maximumConnections)")
+            }
+            guard maximumBatchSize >= 1 else {
+                throw PostgresStoreError(
+                    .invalidConfiguration, "the write batch size must be at least 1, got \(maximumBatchSize)")
+            }
+            guard concurrentBatches >= 1 else {
+                throw PostgresStoreError(
+                    .invalidConfiguration,
+                    "the number of concurrent write batches must be at least 1, got \(concurrentBatches)")
             }
             guard maximumAttempts >= 1 else {
                 throw PostgresStoreError(

@@ -18,8 +18,12 @@ import Synchronization
 /// patterns). After a deadlock, a duplicate key inserted by a concurrent transaction, a serialization failure or
 /// a connection lost before `COMMIT`, the store runs the closure again, up to ``Configuration/maximumAttempts``
 /// times with a short jittered backoff; engine closures build all their effects inside, so running one again is
-/// safe. Concurrent commits share WAL flushes, so the pool gives group commit across requests without batching
-/// them into one transaction.
+/// safe.
+///
+/// Concurrent writes share transactions (group commit): up to ``Configuration/maximumBatchSize`` closures run one
+/// after another in one transaction and commit together, with ``Configuration/concurrentBatches`` such batches at
+/// once. A batch saves each of its closures the `BEGIN` and `COMMIT` round trips and a WAL flush; should any of
+/// them fail, the batch rolls back and each closure runs again alone.
 ///
 /// The store is a `Service`: ``run()`` applies the schema migrations and then runs the connection pool until
 /// graceful shutdown. Operations issued before the migrations are done wait for them.
@@ -33,10 +37,14 @@ public final class PostgresStore: Store, Service {
     public let configuration: Configuration
     let client: PostgresClient
     let logger: Logger
-    private let gate = StartupGate()
+    let gate = StartupGate()
     private let retries = Atomic<Int>(0)
     private let retryCounter = Counter(label: "resonate_postgres_transaction_retries_total")
     private let commitDuration = Metrics.Timer(label: "resonate_commit_duration_seconds")
+    /// Write transactions waiting for group commit, in ``Configuration/concurrentBatches`` queues that commit side
+    /// by side; writes take them in turn.
+    let writeQueues: [WriteQueue]
+    let nextWriteQueue = Atomic<Int>(0)
 
     /// Creates a store; nothing connects until ``run()``.
     ///
@@ -46,12 +54,17 @@ public final class PostgresStore: Store, Service {
         try configuration.validate()
         self.configuration = configuration
         self.logger = logger
+        writeQueues = (0..<configuration.concurrentBatches).map { _ in WriteQueue() }
         client = PostgresClient(configuration: configuration.clientConfiguration(), backgroundLogger: logger)
     }
 
     /// The number of times a transaction was run again (deadlock, concurrent duplicate insert, serialization
     /// failure, lost connection).
     public var retriedTransactions: Int { retries.load(ordering: .relaxed) }
+
+    /// Transactions committed so far that carried more than one write (group commit).
+    public var sharedCommits: Int { sharedCommitCount.load(ordering: .relaxed) }
+    let sharedCommitCount = Atomic<Int>(0)
 
     // MARK: Service
 
@@ -122,7 +135,8 @@ public final class PostgresStore: Store, Service {
     public func write<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresTransaction) async throws -> Result
     ) async throws -> Result {
-        try await perform(isWrite: true, body)
+        guard configuration.maximumBatchSize > 1 else { return try await perform(isWrite: true, body) }
+        return try await groupCommit(body)
     }
 
     public func read<Result: Sendable>(
@@ -133,7 +147,7 @@ public final class PostgresStore: Store, Service {
 
     /// Runs `body` in a transaction, again after failures that running it again cures (see
     /// ``retryReason(_:)``), at most ``Configuration/maximumAttempts`` times.
-    private func perform<Result: Sendable>(
+    func perform<Result: Sendable>(
         isWrite: Bool,
         _ body: @escaping @Sendable (PostgresTransaction) async throws -> Result
     ) async throws -> Result {
@@ -179,37 +193,40 @@ public final class PostgresStore: Store, Service {
         return answer ?? false
     }
 
-    /// Runs `body` in one transaction on a pooled connection.
-    private func transaction<Result: Sendable>(
+    /// Runs `body` in one transaction on a pooled connection, on that connection's event loop: a transaction is a
+    /// chain of round trips, and each answer then resumes it where it was read.
+    func transaction<Result: Sendable>(
         isWrite: Bool,
         _ body: @escaping @Sendable (PostgresTransaction) async throws -> Result
     ) async throws -> Result {
         let logger = self.logger
         let commitDuration = self.commitDuration
         return try await client.withConnection { connection in
-            let transaction = PostgresTransaction(connection: connection, logger: logger, isWrite: isWrite)
-            let begin: PostgresQuery =
-                isWrite ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-            try await connection.run(begin, logger: logger)
-            let result: Result
-            do {
-                result = try await body(transaction)
-                if transaction.hasFailedStatement {
-                    throw PostgresStoreError(
-                        .queryFailed, "a statement failed inside the transaction, which therefore cannot commit")
+            try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+                let transaction = PostgresTransaction(connection: connection, logger: logger, isWrite: isWrite)
+                let begin: PostgresQuery =
+                    isWrite ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                try await connection.run(begin, logger: logger)
+                let result: Result
+                do {
+                    result = try await body(transaction)
+                    if transaction.hasFailedStatement {
+                        throw PostgresStoreError(
+                            .queryFailed, "a statement failed inside the transaction, which therefore cannot commit")
+                    }
+                } catch {
+                    await Self.rollback(connection, logger: logger)
+                    throw error
                 }
-            } catch {
-                await Self.rollback(connection, logger: logger)
-                throw error
+                let started = ContinuousClock.now
+                do {
+                    try await connection.run("COMMIT", logger: logger)
+                } catch {
+                    throw CommitFailure(underlying: error)
+                }
+                if isWrite { commitDuration.recordNanoseconds((ContinuousClock.now - started).wholeNanoseconds) }
+                return result
             }
-            let started = ContinuousClock.now
-            do {
-                try await connection.run("COMMIT", logger: logger)
-            } catch {
-                throw CommitFailure(underlying: error)
-            }
-            if isWrite { commitDuration.recordNanoseconds((ContinuousClock.now - started).wholeNanoseconds) }
-            return result
         }
     }
 

@@ -65,10 +65,19 @@ struct ConfigurationTests {
         }
     }
 
-    @Test("a pool without connections is refused")
-    func emptyPool() throws {
+    @Test(
+        "a pool without connections, writes without batches or batches without writes are refused",
+        arguments: ["pool size", "concurrent write batches", "write batch size"]
+    )
+    func zeroIsRefused(setting: String) throws {
         var configuration = try PostgresStore.Configuration(url: "postgres://u@h/db")
-        configuration.maximumConnections = 0
-        #expect(throws: PostgresStoreError.self) { try PostgresStore(configuration: configuration) }
+        switch setting {
+        case "pool size": configuration.maximumConnections = 0
+        case "concurrent write batches": configuration.concurrentBatches = 0
+        default: configuration.maximumBatchSize = 0
+        }
+        let error = #expect(throws: PostgresStoreError.self) { try PostgresStore(configuration: configuration) }
+        #expect(error?.code == .invalidConfiguration)
+        #expect(error?.message.contains(setting) == true, "\(String(describing: error))")
     }
 }

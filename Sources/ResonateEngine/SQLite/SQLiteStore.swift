@@ -268,7 +268,7 @@ public final class SQLiteStore: Store {
 }
 
 /// How a waiting job's caller is woken.
-enum JobSignal: Sendable {
+package enum JobSignal: Sendable {
     /// Become the leader and run a batch that includes the caller's own job.
     case lead
     /// The job ran and its outcome is in its result box.
@@ -288,6 +288,8 @@ struct StoreJob<Transaction>: Sendable {
 ///
 /// `@unchecked Sendable`: written once by the job before its caller is resumed, read only after; the
 /// continuation resume orders the two.
-final class ResultBox<Value>: @unchecked Sendable {
-    var result: Result<Value, any Error>?
+package final class ResultBox<Value>: @unchecked Sendable {
+    package var result: Result<Value, any Error>?
+
+    package init() {}
 }

@@ -8,19 +8,21 @@
 /// leader finishes it promotes the oldest waiting job's caller to lead the next batch. No background task exists:
 /// the callers' own tasks do the work, so the queue needs no lifecycle of its own, and each caller leads at most
 /// one batch before returning.
-struct JobQueue<Job> {
-    private(set) var waiting: [Job] = []
-    private(set) var hasLeader = false
+package struct JobQueue<Job> {
+    package private(set) var waiting: [Job] = []
+    package private(set) var hasLeader = false
+
+    package init() {}
 
     /// What a submitter should do next.
-    enum SubmitAction {
+    package enum SubmitAction {
         /// Lead: take a batch (it contains the submitted job) and run it.
         case lead
         /// Wait for the current leader to run the job or to promote its caller.
         case wait
     }
 
-    mutating func submit(_ job: Job) -> SubmitAction {
+    package mutating func submit(_ job: Job) -> SubmitAction {
         waiting.append(job)
         if hasLeader { return .wait }
         hasLeader = true
@@ -28,7 +30,7 @@ struct JobQueue<Job> {
     }
 
     /// Removes and returns the oldest `maximumCount` jobs for the leader to run.
-    mutating func takeBatch(maximumCount: Int) -> [Job] {
+    package mutating func takeBatch(maximumCount: Int) -> [Job] {
         let count = min(maximumCount, waiting.count)
         let batch = Array(waiting.prefix(count))
         waiting.removeFirst(count)
@@ -36,7 +38,7 @@ struct JobQueue<Job> {
     }
 
     /// Called by the leader after its batch; returns the job whose caller must lead next, if any is waiting.
-    mutating func finishBatch() -> Job? {
+    package mutating func finishBatch() -> Job? {
         guard let next = waiting.first else {
             hasLeader = false
             return nil
