@@ -46,9 +46,10 @@ struct LongLivedMemoryTests {
             ["sleepers", "--count", "2000", "--sleep", "5"], timeout: .seconds(120))
         try #require(readings.map(\.label) == ["before", "sleeping"], "\(output)")
         #expect(output.contains("DONE 2000 released 2000"), "\(output)")
-        // Each sleeping workflow keeps its records, its handle and the store's rows: about 13 KB in a debug build.
-        // Kept waiting in their tasks (`--history-limit 0`) they took about 59 KB each, checked.
+        // Each sleeping workflow keeps its records, its handle and the store's rows: about 13 KB in a debug build
+        // run alone, up to 28 KB measured with the whole suite running on two cores. Kept waiting in their tasks
+        // (`--history-limit 0`) they took about 59 KB each, checked.
         let perWorkflow = (readings[1].kilobytes - readings[0].kilobytes) / 2000
-        #expect(perWorkflow < 24, "each sleeping workflow took \(perWorkflow) kB")
+        #expect(perWorkflow < 40, "each sleeping workflow took \(perWorkflow) kB")
     }
 }
