@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import PostgresNIO
+public import ResonateEngine
 public import ResonateProtocol
 
 extension PostgresTransaction {
@@ -44,6 +45,38 @@ extension PostgresTransaction {
             WHERE id = \(id)
             """
         )
+    }
+
+    /// One round trip instead of four: the data-modifying parts of a statement see the same snapshot as its
+    /// query, so the callbacks are read as they were before being marked, which is all the answer needs.
+    public func settlePromiseReleasingWaiters(
+        id: String, state: PromiseState, value: Value, settledAt: Int64
+    ) async throws -> SettlementWaiters {
+        forgetPromises(id: id)
+        let rows = try await rows(
+            """
+            WITH settled AS (
+                UPDATE promises SET state = \(state.rawValue),
+                                    value_headers = \(value.headers.map(JSONMapColumn.encode))::jsonb,
+                                    value_data = \(value.data), settled_at = \(settledAt)
+                WHERE id = \(id)
+            ),
+            marked AS (UPDATE callbacks SET ready = true WHERE awaited = \(id) AND NOT ready),
+            taken AS (DELETE FROM listeners WHERE promise_id = \(id) RETURNING address)
+            SELECT listener, waiter FROM (
+                SELECT false AS listener, awaiter AS waiter FROM callbacks WHERE awaited = \(id)
+                UNION ALL
+                SELECT true, address FROM taken
+            ) AS waiters
+            ORDER BY listener, waiter COLLATE "C"
+            """
+        )
+        var waiters = SettlementWaiters(awaiters: [], listeners: [])
+        for row in rows {
+            let (isListener, value) = try row.decode((Bool, String).self)
+            if isListener { waiters.listeners.append(value) } else { waiters.awaiters.append(value) }
+        }
+        return waiters
     }
 
     public func promises(inBranch branch: String, excluding: String) async throws -> [PromiseRecord] {

@@ -60,7 +60,10 @@ struct Transition<T: StoreTransaction> {
         settled.state = state
         settled.value = value
         settled.settledAt = settledAt
-        try await transaction.settlePromise(id: promise.id, state: state, value: value, settledAt: settledAt)
+        // The callbacks and listeners released here are not the ones the own task's cleanup below deletes (those
+        // await other promises), so one call can release them up front.
+        let waiters = try await transaction.settlePromiseReleasingWaiters(
+            id: promise.id, state: state, value: value, settledAt: settledAt)
 
         // The promise's own task is finished, whoever settled the promise. Only a promise with a target has a task
         // (see `createPromise`), so a local step's settlement skips the read.
@@ -76,16 +79,12 @@ struct Transition<T: StoreTransaction> {
         }
 
         // Awaiters suspended on this promise resume; others keep a ready callback (their `resumes`).
-        let awaiters = try await transaction.callbackAwaiters(awaited: promise.id)
-        if !awaiters.isEmpty {
-            try await transaction.markCallbacksReady(awaited: promise.id)
-            for awaiter in awaiters {
-                guard var task = try await transaction.task(id: awaiter), task.state == .suspended else { continue }
-                try await makePending(&task)
-            }
+        for awaiter in waiters.awaiters {
+            guard var task = try await transaction.task(id: awaiter), task.state == .suspended else { continue }
+            try await makePending(&task)
         }
 
-        for address in try await transaction.takeListeners(promiseID: promise.id) {
+        for address in waiters.listeners {
             let entry = try await transaction.enqueueUnblock(promiseID: promise.id, address: address)
             effects.deliver(entry, .unblock(promise: settled))
         }

@@ -15,6 +15,12 @@ public protocol StoreTransaction {
     func insertPromise(_ promise: PromiseRecord) async throws
     /// Records the settlement of a pending promise.
     func settlePromise(id: String, state: PromiseState, value: Value, settledAt: Int64) async throws
+    /// Records the settlement of a pending promise and releases what waited for it: marks its callbacks ready and
+    /// returns their awaiters, ordered by id, and removes and returns its listeners' addresses, ordered (a default
+    /// implementation makes the four calls; a store with round trips does it in one).
+    func settlePromiseReleasingWaiters(
+        id: String, state: PromiseState, value: Value, settledAt: Int64
+    ) async throws -> SettlementWaiters
     /// The promises whose `resonate:branch` tag is `branch`, except `excluding`, ordered by id.
     func promises(inBranch branch: String, excluding: String) async throws -> [PromiseRecord]
     /// Promises matching the filters with id greater than `cursor`, ordered by id, at most `limit`.
@@ -135,5 +141,28 @@ public struct StoreSnapshot: Sendable, Hashable {
         self.listeners = listeners
         self.outbox = outbox
         self.schedules = schedules
+    }
+}
+
+/// What waited for a promise when it settled: the awaiters of its callbacks (now ready) and its listeners'
+/// addresses (now removed).
+public struct SettlementWaiters: Sendable, Equatable {
+    public var awaiters: [String]
+    public var listeners: [String]
+
+    public init(awaiters: [String], listeners: [String]) {
+        self.awaiters = awaiters
+        self.listeners = listeners
+    }
+}
+
+extension StoreTransaction {
+    public func settlePromiseReleasingWaiters(
+        id: String, state: PromiseState, value: Value, settledAt: Int64
+    ) async throws -> SettlementWaiters {
+        try await settlePromise(id: id, state: state, value: value, settledAt: settledAt)
+        let awaiters = try await callbackAwaiters(awaited: id)
+        if !awaiters.isEmpty { try await markCallbacksReady(awaited: id) }
+        return SettlementWaiters(awaiters: awaiters, listeners: try await takeListeners(promiseID: id))
     }
 }

@@ -1,0 +1,62 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import ResonateEngine
+import ResonateProtocol
+import Testing
+
+@testable import ResonatePostgres
+
+/// A settlement releases its waiters in one round trip, with the same outcome as the store-neutral sequence of
+/// calls that SQLite runs.
+@Suite("PostgreSQL settles a promise in one statement", .sharedPostgres, .timeLimit(.minutes(2)))
+struct SettlementStatementTests {
+    /// Two promises; three callbacks on the first (one already ready) and one on the second; three listeners on
+    /// the first and one on the second.
+    static func seed(_ transaction: some StoreTransaction) async throws {
+        for id in ["p", "other"] {
+            try await transaction.insertPromise(PromiseRecord(id: id, state: .pending, timeoutAt: 9, createdAt: 1))
+        }
+        try await transaction.insertCallback(awaited: "p", awaiter: "w2", ready: false)
+        try await transaction.insertCallback(awaited: "p", awaiter: "w1", ready: true)
+        try await transaction.insertCallback(awaited: "p", awaiter: "W3", ready: false)
+        try await transaction.insertCallback(awaited: "other", awaiter: "w1", ready: false)
+        for address in ["poll://any@b", "poll://any@a", "http://x/Z"] {
+            try await transaction.insertListener(promiseID: "p", address: address)
+        }
+        try await transaction.insertListener(promiseID: "other", address: "poll://any@a")
+    }
+
+    static func settle(_ transaction: some StoreTransaction) async throws -> SettlementWaiters {
+        try await transaction.settlePromiseReleasingWaiters(
+            id: "p", state: .resolved, value: Value(headers: ["h": "1"], data: "ZA=="), settledAt: 5)
+    }
+
+    @Test("the waiters, the rows left and the settled promise match SQLite's, in one round trip")
+    func oneStatementLikeTheDefault() async throws {
+        let postgres = try PostgresFixtures.store(try await PostgresFixtures.database())
+        let sqlite = try SQLiteStore(location: .memory)
+        try await sqlite.write { try await Self.seed($0) }
+        let expected = try await sqlite.write { try await Self.settle($0) }
+        let expectedRows = try await sqlite.read { try await $0.snapshot() }
+        #expect(
+            expected
+                == SettlementWaiters(
+                    awaiters: ["W3", "w1", "w2"], listeners: ["http://x/Z", "poll://any@a", "poll://any@b"]))
+
+        try await PostgresFixtures.running([postgres]) {
+            try await postgres.write { try await Self.seed($0) }
+            let (waiters, statements) = try await postgres.write { transaction in
+                let before = transaction.statementCount
+                let waiters = try await Self.settle(transaction)
+                return (waiters, transaction.statementCount - before)
+            }
+            #expect(waiters == expected)
+            #expect(statements == 1)
+            let rows = try await postgres.read { try await $0.snapshot() }
+            #expect(rows.promises == expectedRows.promises)
+            #expect(Set(rows.callbacks) == Set(expectedRows.callbacks))
+            #expect(Set(rows.listeners) == Set(expectedRows.listeners))
+        }
+    }
+}
