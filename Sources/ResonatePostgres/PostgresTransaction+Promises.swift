@@ -16,9 +16,29 @@ extension PostgresTransaction {
 
     public func insertPromise(_ promise: PromiseRecord) async throws {
         forgetPromises(id: promise.id)
+        _ = try await insert(promise, ifAbsent: false)
+    }
+
+    /// One round trip where the default reads the id first; a row this transaction already read answers at once.
+    /// On a concurrent insert of the same id, `ON CONFLICT` waits for that transaction and inserts nothing if it
+    /// committed, where a plain insert would fail with a duplicate key.
+    public func insertPromiseIfAbsent(_ promise: PromiseRecord) async throws -> Bool {
+        switch rememberedPromise(id: promise.id) {
+        case .present: return false
+        case .absent:
+            try await insertPromise(promise)
+            return true
+        case nil:
+            return try await insert(promise, ifAbsent: true)
+        }
+    }
+
+    /// Inserts `promise` and its tags in one statement; whether it was inserted (with `ifAbsent`, not when the id
+    /// exists).
+    private func insert(_ promise: PromiseRecord, ifAbsent: Bool) async throws -> Bool {
         // The tags go to promise_tags in the same statement: one round trip per new promise.
         let sortedTags = promise.tags.sorted { $0.key < $1.key }
-        try await rows(
+        let rows = try await rows(
             """
             WITH inserted AS (
                 INSERT INTO promises (id, state, param_headers, param_data, value_headers, value_data, tags, target,
@@ -27,13 +47,18 @@ extension PostgresTransaction {
                         \(promise.param.data), \(promise.value.headers.map(JSONMapColumn.encode))::jsonb,
                         \(promise.value.data), \(JSONMapColumn.encode(promise.tags))::jsonb, \(promise.tags[Tag.target]),
                         \(promise.tags[Tag.branch]), \(promise.timeoutAt), \(promise.createdAt), \(promise.settledAt))
+                \(unescaped: ifAbsent ? "ON CONFLICT (id) DO NOTHING" : "")
                 RETURNING id
+            ),
+            tagged AS (
+                INSERT INTO promise_tags (key, value, promise_id)
+                SELECT tag.key, tag.value, inserted.id
+                FROM inserted, unnest(\(sortedTags.map(\.key))::text[], \(sortedTags.map(\.value))::text[]) AS tag(key, value)
             )
-            INSERT INTO promise_tags (key, value, promise_id)
-            SELECT tag.key, tag.value, inserted.id
-            FROM inserted, unnest(\(sortedTags.map(\.key))::text[], \(sortedTags.map(\.value))::text[]) AS tag(key, value)
+            SELECT count(*) FROM inserted
             """
         )
+        return try rows.first?.decode(Int64.self) == 1
     }
 
     public func settlePromise(id: String, state: PromiseState, value: Value, settledAt: Int64) async throws {

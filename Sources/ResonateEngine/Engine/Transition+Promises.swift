@@ -13,6 +13,7 @@ extension Transition {
     }
 
     func promiseCreate(_ create: PromiseCreate) async throws -> Reply {
+        if let created = try await createPromiseIfAbsent(create) { return .ok(.promise(created)) }
         try await timeoutIfDue(create.id)
         return .ok(.promise(try await createPromise(create)))
     }

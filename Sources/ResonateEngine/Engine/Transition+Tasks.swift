@@ -162,7 +162,8 @@ extension Transition {
 
     func taskFence(_ request: TaskFence) async throws -> Reply {
         try await timeoutIfDue(request.id)
-        try await timeoutIfDue(request.action.promiseID)
+        // A created promise's lazy timeout waits until it is known to exist (see the `.create` case).
+        if case .settle(let settle) = request.action { try await timeoutIfDue(settle.id) }
         try await expireLeaseIfDue(request.id)
         guard let task = try await transaction.task(id: request.id) else { return Reply(.notFound("Task not found")) }
         guard task.state == .acquired, task.version == request.version,
@@ -172,7 +173,12 @@ extension Transition {
         let promise: PromiseRecord?
         switch request.action {
         case .create(let create):
-            promise = try await createPromise(create)
+            if let created = try await createPromiseIfAbsent(create) {
+                promise = created
+            } else {
+                try await timeoutIfDue(create.id)
+                promise = try await createPromise(create)
+            }
             status = 200
         case .settle(let settle):
             if let existing = try await transaction.promise(id: settle.id) {

@@ -130,7 +130,24 @@ struct Transition<T: StoreTransaction> {
     ///   time rather than now.
     func createPromise(_ create: PromiseCreate, createdAt: Int64? = nil) async throws -> PromiseRecord {
         if let existing = try await transaction.promise(id: create.id) { return existing }
-        let target = create.tags[Tag.target]
+        let promise = newPromise(create, createdAt: createdAt)
+        try await transaction.insertPromise(promise)
+        try await finishCreation(of: promise, create)
+        return promise
+    }
+
+    /// Creates a promise if none exists, without reading the id first; `nil` if one exists (unread, so the caller
+    /// applies its lazy timeout and reads it). A new id, the common case, then costs one statement, not two.
+    func createPromiseIfAbsent(_ create: PromiseCreate) async throws -> PromiseRecord? {
+        let promise = newPromise(create, createdAt: nil)
+        guard try await transaction.insertPromiseIfAbsent(promise) else { return nil }
+        try await finishCreation(of: promise, create)
+        return promise
+    }
+
+    /// The record a creation inserts: timed out if its deadline has passed, settled if born settled without a
+    /// target, else pending.
+    private func newPromise(_ create: PromiseCreate, createdAt: Int64?) -> PromiseRecord {
         if now >= create.timeoutAt {
             var promise = PromiseRecord(
                 id: create.id,
@@ -142,16 +159,12 @@ struct Transition<T: StoreTransaction> {
             )
             promise.state = promise.timeoutState
             promise.settledAt = create.timeoutAt
-            try await transaction.insertPromise(promise)
-            if target != nil {
-                try await transaction.insertTask(TaskRow(id: create.id, state: .fulfilled, version: 0))
-            }
             return promise
         }
-        if let settlement = create.settlement, target == nil {
+        if let settlement = create.settlement, create.tags[Tag.target] == nil {
             // Born settled (PromiseCreate.settlementField): nothing can wait on a promise that did not exist, and
             // without a target it has no task, so the insert is the whole settlement.
-            let promise = PromiseRecord(
+            return PromiseRecord(
                 id: create.id,
                 state: settlement.state,
                 param: create.param,
@@ -161,10 +174,8 @@ struct Transition<T: StoreTransaction> {
                 createdAt: min(settlement.startedAt ?? now, createdAt ?? now),
                 settledAt: now
             )
-            try await transaction.insertPromise(promise)
-            return promise
         }
-        let promise = PromiseRecord(
+        return PromiseRecord(
             id: create.id,
             state: .pending,
             param: create.param,
@@ -172,15 +183,26 @@ struct Transition<T: StoreTransaction> {
             timeoutAt: create.timeoutAt,
             createdAt: createdAt ?? now
         )
-        try await transaction.insertPromise(promise)
+    }
+
+    /// What follows the insert of a new promise: its task (and `execute`) when it has a target, its timer.
+    private func finishCreation(of promise: PromiseRecord, _ create: PromiseCreate) async throws {
+        guard let target = create.tags[Tag.target] else {
+            if promise.state == .pending { effects.noteDeadline(create.timeoutAt) }
+            return
+        }
+        guard promise.state == .pending else {
+            // Timed out on arrival (a born-settled promise with a target is created pending).
+            try await transaction.insertTask(TaskRow(id: create.id, state: .fulfilled, version: 0))
+            return
+        }
         effects.noteDeadline(create.timeoutAt)
-        guard let target else { return promise }
         // `resonate:delay` defers the first execute: the retry timer fires at the delay instead.
         if let delay = create.tags[Tag.delay].flatMap({ Int64($0) }), delay > now {
             try await transaction.insertTask(
                 TaskRow(id: create.id, state: .pending, version: 0, timeout: .retry(at: delay)))
             effects.noteDeadline(delay)
-            return promise
+            return
         }
         try await transaction.insertTask(
             TaskRow(id: create.id, state: .pending, version: 0, timeout: .retry(at: now + retryTimeout))
@@ -188,7 +210,6 @@ struct Transition<T: StoreTransaction> {
         effects.noteDeadline(now + retryTimeout)
         let entry = try await transaction.enqueueExecute(taskID: create.id, version: 0, address: target)
         effects.deliver(entry, .execute(taskID: create.id, version: 0))
-        return promise
     }
 
     // MARK: Leases

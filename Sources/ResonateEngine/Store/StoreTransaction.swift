@@ -13,6 +13,9 @@ public protocol StoreTransaction {
     func promise(id: String) async throws -> PromiseRecord?
     /// Inserts a new promise (its id is known not to exist).
     func insertPromise(_ promise: PromiseRecord) async throws
+    /// Inserts a promise unless its id exists; whether it did (a default implementation reads the id first; a
+    /// store with round trips does it in one).
+    func insertPromiseIfAbsent(_ promise: PromiseRecord) async throws -> Bool
     /// Records the settlement of a pending promise.
     func settlePromise(id: String, state: PromiseState, value: Value, settledAt: Int64) async throws
     /// Records the settlement of a pending promise and releases what waited for it: marks its callbacks ready and
@@ -157,6 +160,12 @@ public struct SettlementWaiters: Sendable, Equatable {
 }
 
 extension StoreTransaction {
+    public func insertPromiseIfAbsent(_ promise: PromiseRecord) async throws -> Bool {
+        if try await self.promise(id: promise.id) != nil { return false }
+        try await insertPromise(promise)
+        return true
+    }
+
     public func settlePromiseReleasingWaiters(
         id: String, state: PromiseState, value: Value, settledAt: Int64
     ) async throws -> SettlementWaiters {

@@ -7,10 +7,10 @@ import Testing
 
 @testable import ResonatePostgres
 
-/// A settlement releases its waiters in one round trip, with the same outcome as the store-neutral sequence of
-/// calls that SQLite runs.
-@Suite("PostgreSQL settles a promise in one statement", .sharedPostgres, .timeLimit(.minutes(2)))
-struct SettlementStatementTests {
+/// Operations that the store-neutral defaults (SQLite's) do in several calls take one round trip on PostgreSQL,
+/// with the same outcome.
+@Suite("PostgreSQL statements that save round trips", .sharedPostgres, .timeLimit(.minutes(2)))
+struct CombinedStatementTests {
     /// Two promises; three callbacks on the first (one already ready) and one on the second; three listeners on
     /// the first and one on the second.
     static func seed(_ transaction: some StoreTransaction) async throws {
@@ -57,6 +57,43 @@ struct SettlementStatementTests {
             #expect(rows.promises == expectedRows.promises)
             #expect(Set(rows.callbacks) == Set(expectedRows.callbacks))
             #expect(Set(rows.listeners) == Set(expectedRows.listeners))
+        }
+    }
+
+    @Test("a promise is inserted unless its id exists, in one statement, or none when the transaction read the id")
+    func insertIfAbsent() async throws {
+        let store = try PostgresFixtures.store(try await PostgresFixtures.database())
+        try await PostgresFixtures.running([store]) {
+            let first = PromiseRecord(
+                id: "p", state: .pending, tags: ["a": "1", "b": "2"], timeoutAt: 9, createdAt: 1)
+            let second = PromiseRecord(id: "p", state: .pending, tags: ["c": "3"], timeoutAt: 9, createdAt: 1)
+            let outcome = try await store.write { transaction in
+                var statements: [Int] = []
+                var inserted: [Bool] = []
+                for promise in [first, second] {
+                    let before = transaction.statementCount
+                    inserted.append(try await transaction.insertPromiseIfAbsent(promise))
+                    statements.append(transaction.statementCount - before)
+                }
+                // Read (and so locked and remembered): the answer needs no round trip.
+                _ = try await transaction.promise(id: "p")
+                let before = transaction.statementCount
+                inserted.append(try await transaction.insertPromiseIfAbsent(second))
+                statements.append(transaction.statementCount - before)
+                return (inserted, statements)
+            }
+            #expect(outcome.0 == [true, false, false])
+            #expect(outcome.1 == [1, 1, 0])
+            let stored = try await store.read { transaction in
+                (
+                    try await transaction.promise(id: "p"),
+                    try await transaction.searchPromises(state: nil, tags: ["b": "2"], after: nil, limit: 10).map(\.id),
+                    try await transaction.searchPromises(state: nil, tags: ["c": "3"], after: nil, limit: 10).map(\.id)
+                )
+            }
+            #expect(stored.0 == first)
+            #expect(stored.1 == ["p"])
+            #expect(stored.2.isEmpty)
         }
     }
 }
