@@ -27,6 +27,7 @@ REMOTE_STEP_P50_MS = 2.0
 LOCAL_STEP_FSYNC_MULTIPLE = 1.5
 TIMER_P99_MS = 100.0
 PEER_RATIO = 3.0
+POSTGRES_CPU_RATIO = 2.0  # PostgreSQL server CPU per request ÷ SQLite's, at concurrency 64
 LONG_FLAT_RATIO = 1.5  # a figure at the largest n ÷ the same at the smallest
 LOOP_400_OVERHEAD_S = 5.0
 SOAK_RATIO = 1.2  # RSS after the whole soak ÷ after its first tenth
@@ -259,6 +260,8 @@ def collect(data: dict[str, Any]) -> tuple[list[Figure], list[Target]]:
                     Target(f"Workflows/s vs DBOS ({store})", f"≥ {PEER_RATIO:.0f}× DBOS", "DBOS not measured", None)
                 )
 
+    collect_cpu_per_request(runs, figures, targets)
+
     for store, peer in dbos.items():
         if peer is None:
             continue
@@ -421,6 +424,32 @@ def collect_long(data: dict[str, Any], figures: list[Figure], targets: list[Targ
                     Figure("long", f"Python SDK: server CPU per fence in {place} at n = {large['n']:,}", large[key],
                            "ms", f"n = {small['n']:,}", small[key])
                 )
+
+
+def collect_cpu_per_request(runs, figures, targets):
+    """Server CPU per request at concurrency 64: requests per core-second per store, and PostgreSQL's against SQLite's."""
+    cpu = {}
+    for store, run in runs.items():
+        at64 = pair_at(run, 64) if run else None
+        if at64 is None or not at64.get("serverCPUMicrosecondsPerRequest"):
+            continue
+        cpu[store] = at64["serverCPUMicrosecondsPerRequest"]
+        figures.append(
+            Figure("server throughput", f"{store}: durable requests per second of server CPU at concurrency 64",
+                   1_000_000 / cpu[store], "requests/core-s")
+        )
+    if "sqlite" in cpu and "postgres" in cpu:
+        ratio = cpu["postgres"] / cpu["sqlite"]
+        met = ratio <= POSTGRES_CPU_RATIO
+        targets.append(
+            Target(
+                "Server CPU per request, PostgreSQL vs SQLite",
+                f"≤ {POSTGRES_CPU_RATIO:.0f}× SQLite's at concurrency 64",
+                f"{ratio:.1f}× ({cpu['postgres']:,.0f} vs {cpu['sqlite']:,.0f} µs)",
+                met,
+                "" if met else f"by {ratio / POSTGRES_CPU_RATIO:.1f}×",
+            )
+        )
 
 
 def collect_kafka(kafka: dict[str, Any] | None, figures: list[Figure], targets: list[Target]) -> None:

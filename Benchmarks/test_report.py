@@ -91,6 +91,22 @@ class ReportTests(unittest.TestCase):
         self.assertEqual(by_name["sqlite: load generator CPU per request at concurrency 64"].value, 50.0)
         self.assertNotIn("sqlite: server CPU per request at concurrency 1", by_name)
 
+    def test_postgres_cpu_per_request_is_judged_against_sqlites_of_the_same_run(self) -> None:
+        def with_cpu(microseconds: float) -> dict:
+            pairs = [dict(SQLITE["pairs"][1], serverCPUMicrosecondsPerRequest=microseconds)]
+            return dict(SQLITE, store="postgres", local=None, timers=None, pairs=pairs)
+
+        for postgres_cpu, met in ((140.0, True), (210.0, False)):
+            figures, targets = report.collect({"sqlite": SQLITE, "postgres": with_cpu(postgres_cpu)})
+            target = next(t for t in targets if t.name == "Server CPU per request, PostgreSQL vs SQLite")
+            self.assertEqual(target.met, met)
+            self.assertIn(f"{postgres_cpu / 70:.1f}×", target.measured)
+        by_name = {figure.name: figure for figure in figures}
+        self.assertAlmostEqual(
+            by_name["sqlite: durable requests per second of server CPU at concurrency 64"].value, 1_000_000 / 70)
+        _, alone = report.collect({"sqlite": SQLITE})
+        self.assertFalse(any(t.name == "Server CPU per request, PostgreSQL vs SQLite" for t in alone))
+
     def test_a_missing_peer_is_reported_as_not_measured(self) -> None:
         _, targets = report.collect({"sqlite": SQLITE})
         peer = next(target for target in targets if target.name == "Workflows/s vs DBOS (sqlite)")

@@ -57,6 +57,21 @@ struct ErrorTests {
             #expect(result.stderr.hasPrefix(expected), "\(arguments): \(result)")
             #expect(result.stdout.isEmpty, "\(arguments): \(result)")
         }
+        let serverCases: [([String], String)] = [
+            (
+                ["serve", "--store", "sqlite::memory:", "--store-write-batches", "2"],
+                "Error: --store-write-batches applies only to a postgres:// store"
+            ),
+            (
+                ["serve", "--store", "postgres://u@127.0.0.1:1/db", "--store-batch-size", "0"],
+                "Error: invalid store batch size '0': expected 1-1000"
+            ),
+        ]
+        for (arguments, expected) in serverCases {
+            let result = try await ResonateCLI(server: nil).run(arguments)
+            #expect(result.status == 2, "\(arguments): \(result)")
+            #expect(result.stderr.hasPrefix(expected), "\(arguments): \(result)")
+        }
         let unknown = try await ResonateCLI(server: nil).run("promises", "frobnicate")
         #expect(unknown.status == 2)
         #expect(unknown.stderr.hasPrefix("Error: Unexpected argument 'frobnicate'"), "\(unknown)")

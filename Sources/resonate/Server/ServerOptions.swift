@@ -35,6 +35,22 @@ struct ServerOptions: ParsableArguments {
     var storePoolSize: Int?
 
     @Option(
+        help: """
+            Write batches a postgres:// store commits at once (group commit). [env: RESONATE_STORE_WRITE_BATCHES] \
+            (default: 4)
+            """
+    )
+    var storeWriteBatches: Int?
+
+    @Option(
+        help: """
+            Most writes in one batch of a postgres:// store; 1 gives each write its own transaction. \
+            [env: RESONATE_STORE_BATCH_SIZE] (default: 64)
+            """
+    )
+    var storeBatchSize: Int?
+
+    @Option(
         help: "Port of the Prometheus /metrics endpoint; 0 disables it. [env: RESONATE_METRICS_PORT] (default: 9090)")
     var metricsPort: Int?
 
@@ -222,6 +238,8 @@ struct ServerOptions: ParsableArguments {
 
         let storeText = setting(store, "RESONATE_STORE") ?? defaultStore
         let poolSizeText = setting(storePoolSize.map(String.init), "RESONATE_STORE_POOL_SIZE")
+        let writeBatchesText = setting(storeWriteBatches.map(String.init), "RESONATE_STORE_WRITE_BATCHES")
+        let batchSizeText = setting(storeBatchSize.map(String.init), "RESONATE_STORE_BATCH_SIZE")
         let storeSetting: StoreSetting
         if storeText == "sqlite::memory:" {
             storeSetting = .sqlite(.memory)
@@ -238,11 +256,16 @@ struct ServerOptions: ParsableArguments {
             } catch {
                 throw ValidationError(error.message)
             }
-            if let poolSizeText {
-                guard let size = Int(poolSizeText), (1...1000).contains(size) else {
-                    throw ValidationError("invalid store pool size '\(poolSizeText)': expected 1-1000")
+            for (text, name, field) in [
+                (poolSizeText, "store pool size", \PostgresStore.Configuration.maximumConnections),
+                (writeBatchesText, "number of store write batches", \.concurrentBatches),
+                (batchSizeText, "store batch size", \.maximumBatchSize),
+            ] {
+                guard let text else { continue }
+                guard let value = Int(text), (1...1000).contains(value) else {
+                    throw ValidationError("invalid \(name) '\(text)': expected 1-1000")
                 }
-                configuration.maximumConnections = size
+                configuration[keyPath: field] = value
             }
             storeSetting = .postgres(configuration)
         } else {
@@ -251,8 +274,13 @@ struct ServerOptions: ParsableArguments {
                 "invalid store '\(PostgresStore.Configuration.redacted(storeText))': expected sqlite:PATH, sqlite::memory:\(postgres)"
             )
         }
-        if poolSizeText != nil, case .sqlite = storeSetting {
-            throw ValidationError("--store-pool-size applies only to a postgres:// store")
+        if case .sqlite = storeSetting {
+            for (text, option) in [
+                (poolSizeText, "--store-pool-size"), (writeBatchesText, "--store-write-batches"),
+                (batchSizeText, "--store-batch-size"),
+            ] where text != nil {
+                throw ValidationError("\(option) applies only to a postgres:// store")
+            }
         }
 
         var metrics = 9090
