@@ -61,22 +61,14 @@ extension PostgresTransaction {
         return try rows.first?.decode(Int64.self) == 1
     }
 
-    public func settlePromise(id: String, state: PromiseState, value: Value, settledAt: Int64) async throws {
-        forgetPromises(id: id)
-        try await rows(
-            """
-            UPDATE promises SET state = \(state.rawValue), value_headers = \(value.headers.map(JSONMapColumn.encode))::jsonb,
-                                value_data = \(value.data), settled_at = \(settledAt)
-            WHERE id = \(id)
-            """
-        )
-    }
-
-    /// One round trip instead of four: the data-modifying parts of a statement see the same snapshot as its
+    /// One round trip for the four steps: the data-modifying parts of a statement see the same snapshot as its
     /// query, so the callbacks are read as they were before being marked, which is all the answer needs.
-    public func settlePromiseReleasingWaiters(
+    @discardableResult
+    public func settlePromise(
         id: String, state: PromiseState, value: Value, settledAt: Int64
-    ) async throws -> SettlementWaiters {
+    ) async throws
+        -> SettlementWaiters
+    {
         forgetPromises(id: id)
         let rows = try await rows(
             """

@@ -76,16 +76,6 @@ extension PostgresTransaction {
         )
     }
 
-    public func callbackAwaiters(awaited: String) async throws -> [String] {
-        try await rows("SELECT awaiter FROM callbacks WHERE awaited = \(awaited) ORDER BY awaiter").map {
-            try $0.decode(String.self)
-        }
-    }
-
-    public func markCallbacksReady(awaited: String) async throws {
-        try await rows("UPDATE callbacks SET ready = true WHERE awaited = \(awaited) AND NOT ready")
-    }
-
     public func deleteCallbacks(awaiter: String) async throws {
         try await rows("DELETE FROM callbacks WHERE awaiter = \(awaiter)")
     }
@@ -105,14 +95,5 @@ extension PostgresTransaction {
         try await rows(
             "INSERT INTO listeners (promise_id, address) VALUES (\(promiseID), \(address)) ON CONFLICT DO NOTHING"
         )
-    }
-
-    public func takeListeners(promiseID: String) async throws -> [String] {
-        try await rows(
-            """
-            WITH taken AS (DELETE FROM listeners WHERE promise_id = \(promiseID) RETURNING address)
-            SELECT address FROM taken ORDER BY address COLLATE "C"
-            """
-        ).map { try $0.decode(String.self) }
     }
 }

@@ -7,8 +7,7 @@ import Testing
 
 @testable import ResonatePostgres
 
-/// Operations that the store-neutral defaults (SQLite's) do in several calls take one round trip on PostgreSQL,
-/// with the same outcome.
+/// Operations that take SQLite several statements take one round trip on PostgreSQL, with the same outcome.
 @Suite("PostgreSQL statements that save round trips", .sharedPostgres, .timeLimit(.minutes(2)))
 struct CombinedStatementTests {
     /// Two promises; three callbacks on the first (one already ready) and one on the second; three listeners on
@@ -28,7 +27,7 @@ struct CombinedStatementTests {
     }
 
     static func settle(_ transaction: some StoreTransaction) async throws -> SettlementWaiters {
-        try await transaction.settlePromiseReleasingWaiters(
+        try await transaction.settlePromise(
             id: "p", state: .resolved, value: Value(headers: ["h": "1"], data: "ZA=="), settledAt: 5)
     }
 

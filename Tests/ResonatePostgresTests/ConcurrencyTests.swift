@@ -180,8 +180,9 @@ struct ConcurrencyTests {
                         firstHoldsTheRow.open()
                         try await Self.untilSomeoneWaitsForALock(store)
                     }
-                    try await transaction.settlePromise(id: "w:1", state: .resolved, value: .empty, settledAt: 2)
-                    return try await transaction.callbackAwaiters(awaited: "w:1")
+                    return try await transaction.settlePromise(
+                        id: "w:1", state: .resolved, value: .empty, settledAt: 2
+                    ).awaiters
                 }
             }
             // The suspension's half: register the callback and sleep if the awaited promise is still pending.

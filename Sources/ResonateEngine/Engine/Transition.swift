@@ -62,7 +62,7 @@ struct Transition<T: StoreTransaction> {
         settled.settledAt = settledAt
         // The callbacks and listeners released here are not the ones the own task's cleanup below deletes (those
         // await other promises), so one call can release them up front.
-        let waiters = try await transaction.settlePromiseReleasingWaiters(
+        let waiters = try await transaction.settlePromise(
             id: promise.id, state: state, value: value, settledAt: settledAt)
 
         // The promise's own task is finished, whoever settled the promise. Only a promise with a target has a task

@@ -286,8 +286,9 @@ struct StoreJob<Transaction>: Sendable {
 
 /// Carries a job's result from the executor that ran it back to the task that submitted it.
 ///
-/// `@unchecked Sendable`: written once by the job before its caller is resumed, read only after; the
-/// continuation resume orders the two.
+/// `@unchecked Sendable`: written by the job before its caller is resumed (twice when a PostgreSQL batch rolls
+/// back and the job runs again alone, both times by the leader), read only after; the continuation resume orders
+/// the writes and the read.
 package final class ResultBox<Value>: @unchecked Sendable {
     package var result: Result<Value, any Error>?
 

@@ -89,7 +89,12 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
         branchIndex?.inserted(promise)
     }
 
-    public func settlePromise(id: String, state: PromiseState, value: Value, settledAt: Int64) async throws {
+    @discardableResult
+    public func settlePromise(
+        id: String, state: PromiseState, value: Value, settledAt: Int64
+    ) async throws
+        -> SettlementWaiters
+    {
         try connection.statement(
             "UPDATE promises SET state = ?, value_headers = ?, value_data = ?, settled_at = ? WHERE id = ?"
         ).bind(
@@ -100,6 +105,11 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
             id
         ).run()
         branchIndex?.settled(id: id, state: state, value: value, settledAt: settledAt)
+        let awaiters = try callbackAwaiters(awaited: id)
+        if !awaiters.isEmpty {
+            try connection.statement("UPDATE callbacks SET ready = 1 WHERE awaited = ? AND ready = 0").bind(id).run()
+        }
+        return SettlementWaiters(awaiters: awaiters, listeners: try takeListeners(promiseID: id))
     }
 
     /// On the writer, a long branch read once stays in the ``BranchIndex``, which this transaction's writes keep
@@ -273,16 +283,12 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
         ).bind(awaited, awaiter, ready).run()
     }
 
-    public func callbackAwaiters(awaited: String) async throws -> [String] {
+    private func callbackAwaiters(awaited: String) throws -> [String] {
         let statement = try connection.statement("SELECT awaiter FROM callbacks WHERE awaited = ? ORDER BY awaiter")
         try statement.bind(awaited)
         var awaiters: [String] = []
         while try statement.step() { awaiters.append(statement.text(0)) }
         return awaiters
-    }
-
-    public func markCallbacksReady(awaited: String) async throws {
-        try connection.statement("UPDATE callbacks SET ready = 1 WHERE awaited = ? AND ready = 0").bind(awaited).run()
     }
 
     public func deleteCallbacks(awaiter: String) async throws {
@@ -307,7 +313,7 @@ public final class SQLiteTransaction: StoreTransaction, @unchecked Sendable {
         ).bind(promiseID, address).run()
     }
 
-    public func takeListeners(promiseID: String) async throws -> [String] {
+    private func takeListeners(promiseID: String) throws -> [String] {
         let statement = try connection.statement(
             "SELECT address FROM listeners WHERE promise_id = ? ORDER BY address"
         )

@@ -16,14 +16,13 @@ public protocol StoreTransaction {
     /// Inserts a promise unless its id exists; whether it did (a default implementation reads the id first; a
     /// store with round trips does it in one).
     func insertPromiseIfAbsent(_ promise: PromiseRecord) async throws -> Bool
-    /// Records the settlement of a pending promise.
-    func settlePromise(id: String, state: PromiseState, value: Value, settledAt: Int64) async throws
     /// Records the settlement of a pending promise and releases what waited for it: marks its callbacks ready and
-    /// returns their awaiters, ordered by id, and removes and returns its listeners' addresses, ordered (a default
-    /// implementation makes the four calls; a store with round trips does it in one).
-    func settlePromiseReleasingWaiters(
+    /// returns their awaiters, ordered by id, and removes and returns its listeners' addresses, ordered.
+    @discardableResult
+    func settlePromise(
         id: String, state: PromiseState, value: Value, settledAt: Int64
-    ) async throws -> SettlementWaiters
+    ) async throws
+        -> SettlementWaiters
     /// The promises whose `resonate:branch` tag is `branch`, except `excluding`, ordered by id.
     func promises(inBranch branch: String, excluding: String) async throws -> [PromiseRecord]
     /// Promises matching the filters with id greater than `cursor`, ordered by id, at most `limit`.
@@ -49,9 +48,6 @@ public protocol StoreTransaction {
 
     /// Registers `awaiter` to be resumed when `awaited` settles; no effect if already registered.
     func insertCallback(awaited: String, awaiter: String, ready: Bool) async throws
-    /// The awaiters registered on `awaited`, ordered by id.
-    func callbackAwaiters(awaited: String) async throws -> [String]
-    func markCallbacksReady(awaited: String) async throws
     func deleteCallbacks(awaiter: String) async throws
     func deleteReadyCallbacks(awaiter: String) async throws
     /// The number of ready callbacks of `awaiter`: the task's `resumes`.
@@ -61,8 +57,6 @@ public protocol StoreTransaction {
 
     /// Registers `address` to receive an `unblock` when `promiseID` settles; no effect if already registered.
     func insertListener(promiseID: String, address: String) async throws
-    /// Removes and returns the listener addresses of `promiseID`, ordered.
-    func takeListeners(promiseID: String) async throws -> [String]
 
     // MARK: Outbox
 
@@ -164,14 +158,5 @@ extension StoreTransaction {
         if try await self.promise(id: promise.id) != nil { return false }
         try await insertPromise(promise)
         return true
-    }
-
-    public func settlePromiseReleasingWaiters(
-        id: String, state: PromiseState, value: Value, settledAt: Int64
-    ) async throws -> SettlementWaiters {
-        try await settlePromise(id: id, state: state, value: value, settledAt: settledAt)
-        let awaiters = try await callbackAwaiters(awaited: id)
-        if !awaiters.isEmpty { try await markCallbacksReady(awaited: id) }
-        return SettlementWaiters(awaiters: awaiters, listeners: try await takeListeners(promiseID: id))
     }
 }
