@@ -42,6 +42,10 @@ extension PostgresStore {
         /// round trips, so more batches keep more of the database busy; fewer make larger batches, with fewer
         /// `BEGIN`/`COMMIT` round trips and WAL flushes per write. Default 4.
         public var concurrentBatches: Int
+        /// Whether the store's statements run as named prepared statements, parsed and planned once per connection
+        /// (``PreparedStatements``). Turn off only behind a connection pooler that cannot keep them, such as
+        /// PgBouncer before 1.21 in transaction mode. Default `true`.
+        public var usesPreparedStatements: Bool
         /// How long start-up keeps trying to reach the database before ``PostgresStore/run()`` fails. Default 30 s.
         public var startupTimeout: Duration
         /// Sent as `application_name`, so that `pg_stat_activity` shows which connections are the server's.
@@ -66,6 +70,7 @@ extension PostgresStore {
             maximumAttempts = 16
             maximumBatchSize = 64
             concurrentBatches = 4
+            usesPreparedStatements = true
             startupTimeout = .seconds(30)
             applicationName = "resonate"
         }

@@ -201,9 +201,11 @@ public final class PostgresStore: Store, Service {
     ) async throws -> Result {
         let logger = self.logger
         let commitDuration = self.commitDuration
+        let prepares = configuration.usesPreparedStatements
         return try await client.withConnection { connection in
             try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
-                let transaction = PostgresTransaction(connection: connection, logger: logger, isWrite: isWrite)
+                let transaction = PostgresTransaction(
+                    connection: connection, logger: logger, isWrite: isWrite, prepares: prepares)
                 let begin: PostgresQuery =
                     isWrite ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
                 try await connection.run(begin, logger: logger)

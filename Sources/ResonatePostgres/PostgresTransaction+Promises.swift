@@ -43,8 +43,8 @@ extension PostgresTransaction {
             WITH inserted AS (
                 INSERT INTO promises (id, state, param_headers, param_data, value_headers, value_data, tags, target,
                                       branch, timeout_at, created_at, settled_at)
-                VALUES (\(promise.id), \(promise.state.rawValue), \(promise.param.headers.map(JSONMapColumn.encode))::jsonb,
-                        \(promise.param.data), \(promise.value.headers.map(JSONMapColumn.encode))::jsonb,
+                VALUES (\(promise.id), \(promise.state.rawValue), \(promise.param.headers.map(JSONMapColumn.encode))::text::jsonb,
+                        \(promise.param.data), \(promise.value.headers.map(JSONMapColumn.encode))::text::jsonb,
                         \(promise.value.data), \(JSONMapColumn.encode(promise.tags))::jsonb, \(promise.tags[Tag.target]),
                         \(promise.tags[Tag.branch]), \(promise.timeoutAt), \(promise.createdAt), \(promise.settledAt))
                 \(unescaped: ifAbsent ? "ON CONFLICT (id) DO NOTHING" : "")
@@ -74,7 +74,7 @@ extension PostgresTransaction {
             """
             WITH settled AS (
                 UPDATE promises SET state = \(state.rawValue),
-                                    value_headers = \(value.headers.map(JSONMapColumn.encode))::jsonb,
+                                    value_headers = \(value.headers.map(JSONMapColumn.encode))::text::jsonb,
                                     value_data = \(value.data), settled_at = \(settledAt)
                 WHERE id = \(id)
             ),

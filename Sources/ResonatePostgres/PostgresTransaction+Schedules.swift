@@ -17,7 +17,7 @@ extension PostgresTransaction {
             INSERT INTO schedules (id, cron, promise_id, promise_timeout, param_headers, param_data, promise_tags,
                                    created_at, next_run_at, last_run_at)
             VALUES (\(schedule.id), \(schedule.cron), \(schedule.promiseId), \(schedule.promiseTimeout),
-                    \(schedule.promiseParam.headers.map(JSONMapColumn.encode))::jsonb, \(schedule.promiseParam.data),
+                    \(schedule.promiseParam.headers.map(JSONMapColumn.encode))::text::jsonb, \(schedule.promiseParam.data),
                     \(JSONMapColumn.encode(schedule.promiseTags))::jsonb, \(schedule.createdAt), \(schedule.nextRunAt),
                     \(schedule.lastRunAt))
             """

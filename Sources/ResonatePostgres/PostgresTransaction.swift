@@ -60,10 +60,14 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
         case absent
     }
 
-    init(connection: PostgresConnection, logger: Logger, isWrite: Bool) {
+    /// Whether statements run as prepared statements (``PreparedStatements``).
+    let prepares: Bool
+
+    init(connection: PostgresConnection, logger: Logger, isWrite: Bool, prepares: Bool) {
         self.connection = connection
         self.logger = logger
         self.isWrite = isWrite
+        self.prepares = prepares
     }
 
     var hasFailedStatement: Bool { failedStatement.load(ordering: .relaxed) }
@@ -77,6 +81,13 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         statements.add(1, ordering: .relaxed)
         do {
+            // Not once a statement failed: the transaction is aborted, and PostgresNIO remembers a failed
+            // preparation for the connection's lifetime, so preparing a new text now would break it for good.
+            if prepares, !hasFailedStatement,
+                let rows = try await PreparedStatements.rows(query, on: connection, logger: logger)
+            {
+                return rows
+            }
             return try await connection.statement(query, logger: logger)
         } catch {
             failedStatement.store(true, ordering: .relaxed)

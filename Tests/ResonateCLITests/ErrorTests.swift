@@ -66,6 +66,10 @@ struct ErrorTests {
                 ["serve", "--store", "postgres://u@127.0.0.1:1/db", "--store-batch-size", "0"],
                 "Error: invalid store batch size '0': expected 1-1000"
             ),
+            (
+                ["serve", "--store", "sqlite::memory:", "--store-no-prepared-statements"],
+                "Error: --store-no-prepared-statements applies only to a postgres:// store"
+            ),
         ]
         for (arguments, expected) in serverCases {
             let result = try await ResonateCLI(server: nil).run(arguments)

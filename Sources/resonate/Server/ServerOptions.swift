@@ -50,6 +50,14 @@ struct ServerOptions: ParsableArguments {
     )
     var storeBatchSize: Int?
 
+    @Flag(
+        help: """
+            Run a postgres:// store's statements unprepared, for a connection pooler that cannot keep prepared \
+            statements. [env: RESONATE_STORE_NO_PREPARED_STATEMENTS=true]
+            """
+    )
+    var storeNoPreparedStatements = false
+
     @Option(
         help: "Port of the Prometheus /metrics endpoint; 0 disables it. [env: RESONATE_METRICS_PORT] (default: 9090)")
     var metricsPort: Int?
@@ -240,6 +248,12 @@ struct ServerOptions: ParsableArguments {
         let poolSizeText = setting(storePoolSize.map(String.init), "RESONATE_STORE_POOL_SIZE")
         let writeBatchesText = setting(storeWriteBatches.map(String.init), "RESONATE_STORE_WRITE_BATCHES")
         let batchSizeText = setting(storeBatchSize.map(String.init), "RESONATE_STORE_BATCH_SIZE")
+        let unprepared =
+            storeNoPreparedStatements
+            || environment["RESONATE_STORE_NO_PREPARED_STATEMENTS"].map {
+                ["1", "true", "yes"].contains($0.lowercased())
+            }
+                == true
         let storeSetting: StoreSetting
         if storeText == "sqlite::memory:" {
             storeSetting = .sqlite(.memory)
@@ -267,6 +281,7 @@ struct ServerOptions: ParsableArguments {
                 }
                 configuration[keyPath: field] = value
             }
+            configuration.usesPreparedStatements = !unprepared
             storeSetting = .postgres(configuration)
         } else {
             let postgres = allowPostgres ? ", postgres://USER@HOST/DATABASE" : ""
@@ -277,7 +292,7 @@ struct ServerOptions: ParsableArguments {
         if case .sqlite = storeSetting {
             for (text, option) in [
                 (poolSizeText, "--store-pool-size"), (writeBatchesText, "--store-write-batches"),
-                (batchSizeText, "--store-batch-size"),
+                (batchSizeText, "--store-batch-size"), (unprepared ? "" : nil, "--store-no-prepared-statements"),
             ] where text != nil {
                 throw ValidationError("\(option) applies only to a postgres:// store")
             }
