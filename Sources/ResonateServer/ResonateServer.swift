@@ -129,7 +129,7 @@ public final class ResonateServer<S: Store>: Sendable {
         // drains), then push delivery, then the engine.
         var application = Application(
             router: router,
-            server: .eventLoopBoundHTTP1(),
+            server: .eventLoopBoundHTTP1(handlers: { [rpcResponder] in [RPCChannelHandler(responder: rpcResponder)] }),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "resonate"

@@ -1,6 +1,7 @@
 // resonate-swift — durable execution for Swift, compatible with Resonate.
 // SPDX-License-Identifier: Apache-2.0
 
+import Foundation
 import Glibc
 
 /// Plain sockets, for clients that misbehave in ways an HTTP client library does not.
@@ -48,5 +49,55 @@ public enum RawHTTP {
         var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
         setsockopt(socket, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
         close(socket)
+    }
+
+    /// Connects to the loopback `port`, writes `requests` in one go (pipelined) and reads until the server closes
+    /// the connection, which the last request must ask for (`Connection: close`); gives up after 10 s.
+    ///
+    /// The socket is read on a thread of its own: a blocking read on the cooperative pool could starve an
+    /// in-process server of the threads it needs to answer.
+    public static func exchange(port: Int, _ requests: String) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try exchangeBlocking(port: port, requests) })
+            }
+        }
+    }
+
+    private static func exchangeBlocking(port: Int, _ requests: String) throws -> String {
+        let socket = try connect(port: port, sending: requests)
+        defer { close(socket) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if count == 0 { break }
+            guard count > 0 else {
+                throw SocketError(description: "recv() failed: errno \(errno) after \(received.count) bytes")
+            }
+            received.append(contentsOf: chunk[..<count])
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    /// The responses in `text`, in order: each one's status and body (by its `Content-Length`).
+    public static func responses(_ text: String) -> [(status: Int, body: String)] {
+        var responses: [(status: Int, body: String)] = []
+        var rest = Substring(text)
+        while let headEnd = rest.range(of: "\r\n\r\n") {
+            let head = rest[..<headEnd.lowerBound]
+            let lines = head.split(separator: "\r\n")
+            let status = lines.first.flatMap { Int($0.split(separator: " ")[1]) } ?? 0
+            let length =
+                lines.dropFirst().first { $0.lowercased().hasPrefix("content-length:") }
+                .flatMap { Int($0.split(separator: ":")[1].filter { !$0.isWhitespace }) } ?? 0
+            let bodyStart = headEnd.upperBound
+            let bodyEnd = rest.utf8.index(bodyStart, offsetBy: length)
+            responses.append((status, String(rest[bodyStart..<bodyEnd])))
+            rest = rest[bodyEnd...]
+        }
+        return responses
     }
 }

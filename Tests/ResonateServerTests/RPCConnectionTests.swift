@@ -1,0 +1,58 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import ResonateProtocol
+import ResonateServer
+import ResonateTestSupport
+import Testing
+
+/// `POST /` is served from the channel pipeline (`RPCChannelHandler`); the connection still behaves as HTTP/1.1
+/// requires.
+@Suite("RPC connections", .timeLimit(.minutes(2)))
+struct RPCConnectionTests {
+    static func post(_ body: String, close: Bool = false) -> String {
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + (close ? "Connection: close\r\n" : "") + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+    }
+
+    static func rpc(_ kind: String, _ corrID: String, _ data: String) -> String {
+        #"{"kind":"\#(kind)","head":{"corrId":"\#(corrID)","version":"2026-04-01"},"data":\#(data)}"#
+    }
+
+    static let health = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+    static func corrID(_ body: String) throws -> String? {
+        try JSONParser().parse(body)["head"]?["corrId"]?.stringValue
+    }
+
+    @Test("pipelined requests, some served in the pipeline and some by Hummingbird, are answered in order")
+    func pipelinedInOrder() async throws {
+        try await LiveServer.with { server in
+            let create = Self.rpc("promise.create", "c1", #"{"id":"p","timeoutAt":\#(LiveServer.now + 600_000)}"#)
+            let requests =
+                Self.post(create) + Self.health + Self.post(Self.rpc("promise.get", "c3", #"{"id":"p"}"#))
+                + Self.post(Self.rpc("promise.get", "c4", #"{"id":"missing"}"#))
+                // Served by the Hummingbird route: the connection closes after it.
+                + Self.post(Self.rpc("promise.get", "c5", #"{"id":"p"}"#), close: true)
+            let responses = RawHTTP.responses(try await RawHTTP.exchange(port: server.port, requests))
+            #expect(responses.map(\.status) == [200, 200, 200, 404, 200])
+            #expect(
+                try responses.map { $0.body.isEmpty ? nil : try Self.corrID($0.body) } == ["c1", nil, "c3", "c4", "c5"])
+        }
+    }
+
+    @Test("a body over the limit gets 413 and the connection goes on serving")
+    func oversizedThenNext() async throws {
+        try await LiveServer.with(server: { $0.maximumBodySize = 1024 }) { server in
+            let big = Self.rpc(
+                "promise.create", "big",
+                #"{"id":"big","timeoutAt":1,"param":{"data":"\#(String(repeating: "a", count: 4096))"}}"#)
+            let requests =
+                Self.post(big) + Self.post(Self.rpc("promise.get", "after", #"{"id":"big"}"#), close: true)
+            let responses = RawHTTP.responses(try await RawHTTP.exchange(port: server.port, requests))
+            #expect(responses.map(\.status) == [413, 404])
+            #expect(responses.first?.body.contains("exceeds the limit of 1024 bytes") == true)
+            #expect(try Self.corrID(responses[1].body) == "after")
+        }
+    }
+}
