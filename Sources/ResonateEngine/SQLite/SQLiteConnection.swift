@@ -11,8 +11,14 @@ package final class SQLiteConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
 
+    /// Process-wide settings, applied once before the first connection opens (SQLite ignores them afterwards).
+    private static let configured: Void = {
+        _ = resonate_sqlite3_disable_memory_statistics()
+    }()
+
     /// Opens (creating if needed) the database at `path`; `:memory:` gives a private in-memory database.
     package init(path: String, readOnly: Bool = false) throws {
+        Self.configured
         var handle: OpaquePointer?
         let flags =
             (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
