@@ -28,6 +28,9 @@ LOCAL_STEP_FSYNC_MULTIPLE = 1.5
 TIMER_P99_MS = 100.0
 PEER_RATIO = 3.0
 POSTGRES_CPU_RATIO = 2.0  # PostgreSQL server CPU per request ÷ SQLite's, at concurrency 64
+# SQLite server CPU per request at concurrency 64: a third of the 220 µs measured when the target was set, on this
+# two-core machine, where requests/s cannot show it (the load generator's own CPU caps them).
+SQLITE_CPU_MICROSECONDS = 75.0
 LONG_FLAT_RATIO = 1.5  # a figure at the largest n ÷ the same at the smallest
 LOOP_400_OVERHEAD_S = 5.0
 SOAK_RATIO = 1.2  # RSS after the whole soak ÷ after its first tenth
@@ -437,6 +440,17 @@ def collect_cpu_per_request(runs, figures, targets):
         figures.append(
             Figure("server throughput", f"{store}: durable requests per second of server CPU at concurrency 64",
                    1_000_000 / cpu[store], "requests/core-s")
+        )
+    if "sqlite" in cpu:
+        met = cpu["sqlite"] <= SQLITE_CPU_MICROSECONDS
+        targets.append(
+            Target(
+                "Server CPU per request, SQLite",
+                f"≤ {SQLITE_CPU_MICROSECONDS:.0f} µs at concurrency 64 (a third of 220 µs)",
+                f"{cpu['sqlite']:,.0f} µs ({1_000_000 / cpu['sqlite']:,.0f} requests per core-second)",
+                met,
+                "" if met else f"by {cpu['sqlite'] / SQLITE_CPU_MICROSECONDS:.1f}×",
+            )
         )
     if "sqlite" in cpu and "postgres" in cpu:
         ratio = cpu["postgres"] / cpu["sqlite"]

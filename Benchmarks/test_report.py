@@ -107,6 +107,14 @@ class ReportTests(unittest.TestCase):
         _, alone = report.collect({"sqlite": SQLITE})
         self.assertFalse(any(t.name == "Server CPU per request, PostgreSQL vs SQLite" for t in alone))
 
+    def test_sqlite_cpu_per_request_is_judged_against_a_third_of_220_microseconds(self) -> None:
+        for microseconds, met in ((70.0, True), (75.0, True), (90.0, False)):
+            run = dict(SQLITE, pairs=[dict(SQLITE["pairs"][1], serverCPUMicrosecondsPerRequest=microseconds)])
+            _, targets = report.collect({"sqlite": run})
+            target = next(t for t in targets if t.name == "Server CPU per request, SQLite")
+            self.assertEqual(target.met, met)
+            self.assertIn(f"{microseconds:,.0f} µs", target.measured)
+
     def test_a_missing_peer_is_reported_as_not_measured(self) -> None:
         _, targets = report.collect({"sqlite": SQLITE})
         peer = next(target for target in targets if target.name == "Workflows/s vs DBOS (sqlite)")
