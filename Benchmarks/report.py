@@ -449,7 +449,7 @@ def collect_cpu_per_request(runs, figures, targets):
                 f"≤ {SQLITE_CPU_MICROSECONDS:.0f} µs at concurrency 64 (a third of 220 µs)",
                 f"{cpu['sqlite']:,.0f} µs ({1_000_000 / cpu['sqlite']:,.0f} requests per core-second)",
                 met,
-                "" if met else f"by {cpu['sqlite'] / SQLITE_CPU_MICROSECONDS:.1f}×",
+                "" if met else f"by {cpu['sqlite'] / SQLITE_CPU_MICROSECONDS:.2f}×",
             )
         )
     if "sqlite" in cpu and "postgres" in cpu:

@@ -55,4 +55,20 @@ struct RPCConnectionTests {
             #expect(try Self.corrID(responses[1].body) == "after")
         }
     }
+
+    @Test("an HTTP/1.0 client that asks to keep the connection gets an answer saying so, and the connection stays")
+    func http10KeepAlive() async throws {
+        try await LiveServer.with { server in
+            let body = Self.rpc("promise.get", "old", #"{"id":"none"}"#)
+            let requests =
+                "POST / HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n"
+                + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                + "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            let text = try await RawHTTP.exchange(port: server.port, requests)
+            let head = text.prefix { $0 != "{" }.lowercased()
+            #expect(head.hasPrefix("http/1.0 404"))
+            #expect(head.contains("connection: keep-alive"))
+            #expect(RawHTTP.responses(text).map(\.status) == [404, 200])
+        }
+    }
 }

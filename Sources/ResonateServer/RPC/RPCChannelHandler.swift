@@ -95,9 +95,11 @@ final class RPCChannelHandler<S: Store>: ChannelDuplexHandler, RemovableChannelH
 
     private func finish(head: HTTPRequestHead, response: EncodedResponse, context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
-        headers.reserveCapacity(2)
+        headers.reserveCapacity(3)
         headers.add(name: "content-type", value: "application/json")
         headers.add(name: "content-length", value: String(response.body.count))
+        // HTTP/1.0 closes after each response unless told otherwise; only kept-alive requests are served here.
+        if head.version.major == 1, head.version.minor == 0 { headers.add(name: "connection", value: "keep-alive") }
         let responseHead = HTTPResponseHead(
             version: head.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
         var buffer = context.channel.allocator.buffer(capacity: response.body.count)

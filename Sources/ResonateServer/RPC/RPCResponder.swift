@@ -20,43 +20,83 @@ struct RPCResponder<S: Store>: Sendable {
     let maximumBodySize: Int
     let logger: Logger
     let authorize: @Sendable (RequestEnvelope) -> RequestError?
-    let configuredTracer: (any Tracer)?
+    /// The tracer, resolved once: `InstrumentationSystem.tracer` takes a lock and two dynamic casts per call.
+    let tracer: any Tracer
+    /// Whether spans are recorded at all; without a tracer a request skips the span's work entirely.
+    let traces: Bool
     let metrics: ServerMetricHandles
     let requestRate: RequestRate
+
+    /// - Parameter tracer: the configured tracer, else the process's (`InstrumentationSystem.tracer` as
+    ///   bootstrapped when the server starts serving).
+    init(
+        engine: Engine<S>, maximumBodySize: Int, logger: Logger,
+        authorize: @escaping @Sendable (RequestEnvelope) -> RequestError?, tracer: (any Tracer)?,
+        metrics: ServerMetricHandles, requestRate: RequestRate
+    ) {
+        self.engine = engine
+        self.maximumBodySize = maximumBodySize
+        self.logger = logger
+        self.authorize = authorize
+        self.tracer = tracer ?? InstrumentationSystem.tracer
+        self.traces = !(self.tracer is NoOpTracer)
+        self.metrics = metrics
+        self.requestRate = requestRate
+    }
 
     /// The response to `body`, whose request arrived at `started` with `headers` (read for trace context by
     /// `extractor`).
     func respond<Carrier, E: Extractor>(
         to body: ByteBuffer, headers: Carrier, extractor: E, started: ContinuousClock.Instant
     ) async -> EncodedResponse where E.Carrier == Carrier {
-        let tracer = configuredTracer ?? InstrumentationSystem.tracer
+        let logsRequests = logger.logLevel <= .debug
+        var resourceIDs: [String] = []
+        let response: EncodedResponse
+        if traces {
+            response = await traced(body, headers: headers, extractor: extractor, resourceIDs: &resourceIDs)
+        } else {
+            response = await engine.handle(body: body.readableBytesView) { envelope in
+                if logsRequests { resourceIDs = envelope.resourceIDs }
+                return authorize(envelope)
+            }
+        }
+        let kind = RequestKind(rawValue: response.kind)?.rawValue ?? "unknown"
+        metrics.requests(kind: kind, status: response.status).increment()
+        requestRate.record()
+        metrics.requestDuration(kind: kind).recordInterval(since: started)
+        if logsRequests {
+            logger.debug(
+                "request",
+                metadata: [
+                    "kind": "\(response.kind)", "status": "\(response.status)", "bytes": "\(body.readableBytes)",
+                    "id": "\(resourceIDs.joined(separator: ","))",
+                ]
+            )
+        }
+        return response
+    }
+
+    /// The engine's response inside a `resonate.rpc` server span, continuing the trace the headers carry.
+    private func traced<Carrier, E: Extractor>(
+        _ body: ByteBuffer, headers: Carrier, extractor: E, resourceIDs: inout [String]
+    ) async -> EncodedResponse where E.Carrier == Carrier {
         var parent = ServiceContext.topLevel
         tracer.extract(headers, into: &parent, using: extractor)
         let span = tracer.startSpan("resonate.rpc", context: parent, ofKind: .server)
         defer { span.end() }
-        var resourceIDs: [String] = []
+        var ids: [String] = []
         let response = await ServiceContext.withValue(span.context) {
             await engine.handle(body: body.readableBytesView) { envelope in
-                resourceIDs = envelope.resourceIDs
+                ids = envelope.resourceIDs
                 span.operationName = "resonate \(envelope.kind)"
                 span.attributes["resonate.kind"] = envelope.kind
-                if let id = resourceIDs.first { span.attributes["resonate.id"] = id }
+                if let id = ids.first { span.attributes["resonate.id"] = id }
                 return authorize(envelope)
             }
         }
         span.attributes["http.response.status_code"] = response.status
         if response.status >= 500 { span.setStatus(SpanStatus(code: .error)) }
-        let kind = RequestKind(rawValue: response.kind)?.rawValue ?? "unknown"
-        metrics.requests(kind: kind, status: response.status).increment()
-        requestRate.record()
-        metrics.requestDuration(kind: kind).recordInterval(since: started)
-        logger.debug(
-            "request",
-            metadata: [
-                "kind": "\(response.kind)", "status": "\(response.status)", "bytes": "\(body.readableBytes)",
-                "id": "\(resourceIDs.joined(separator: ","))",
-            ]
-        )
+        resourceIDs = ids
         return response
     }
 

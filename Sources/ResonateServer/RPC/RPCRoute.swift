@@ -18,7 +18,7 @@ extension ResonateServer {
     var rpcResponder: RPCResponder<S> {
         RPCResponder(
             engine: engine, maximumBodySize: configuration.maximumBodySize, logger: logger,
-            authorize: Self.authorizer(configuration.authentication), configuredTracer: configuration.tracer,
+            authorize: Self.authorizer(configuration.authentication), tracer: configuration.tracer,
             metrics: metrics, requestRate: requestRate)
     }
 
