@@ -172,7 +172,9 @@ class ReportTests(unittest.TestCase):
             "remote": [
                 row("step + 10 ms sleep", 25, 2.9, 3.2), row("step + 10 ms sleep", 400, 2.6, 3.0),
                 row("step + 10 ms sleep", 3200, 2.7, 3.0),
-                row("sequential steps", 25, 1.4, 1.2), row("sequential steps", 3200, 1.2, 0.7),
+                # Too short for /proc's 10 ms tick: judged from n = 100.
+                row("sequential steps", 25, 1.4, 0.0), row("sequential steps", 100, 1.3, 1.2),
+                row("sequential steps", 3200, 1.2, 0.7),
             ],
             # Twice as costly per iteration at the largest n: not flat.
             "local": [row("sequential steps", 25, 0.4, None), row("sequential steps", 3200, 0.8, None)],
@@ -197,6 +199,8 @@ class ReportTests(unittest.TestCase):
         self.assertTrue(verdicts["Long executions, remote, sequential steps: cost per iteration"])
         self.assertFalse(verdicts["Long executions, local, sequential steps: cost per iteration"])
         self.assertTrue(verdicts["Server CPU per step (two fences), Swift SDK"])
+        fences = next(target for target in targets if target.name == "Server CPU per step (two fences), Swift SDK")
+        self.assertIn("of n = 100", fences.goal)
         self.assertFalse(verdicts["Server CPU per fence, official Python SDK (full preload)"])
         # 49 against 45 MB for the worker; 70 against 46 MB for the server.
         self.assertTrue(verdicts["Soak: worker RSS after 100,000 workflows"])
