@@ -71,4 +71,15 @@ struct RPCConnectionTests {
             #expect(RawHTTP.responses(text).map(\.status) == [404, 200])
         }
     }
+
+    @Test("a body that arrives over many reads is stored whole")
+    func largeBody() async throws {
+        try await LiveServer.with { server in
+            let data = String(repeating: "QUFB", count: 500_000)
+            let create = #"{"id":"big","timeoutAt":\#(LiveServer.now + 600_000),"param":{"data":"\#(data)"}}"#
+            #expect(try await server.rpc("promise.create", create).status == 200)
+            let promise = try await server.rpc("promise.get", #"{"id":"big"}"#).data["promise"]
+            #expect(promise?["param"]?["data"]?.stringValue == data)
+        }
+    }
 }

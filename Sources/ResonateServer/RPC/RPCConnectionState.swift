@@ -17,8 +17,8 @@ struct RPCConnectionState {
     private enum Phase {
         /// Between requests.
         case idle
-        /// Collecting the body of a `POST /` served here; `nil` once it went over the limit.
-        case collecting(HTTPRequestHead, body: ByteBuffer?)
+        /// Collecting the body of a `POST /` served here (into ``collected``).
+        case collecting(HTTPRequestHead)
         /// A request served here is being answered.
         case responding
         /// Passing a request's parts to Hummingbird.
@@ -26,6 +26,9 @@ struct RPCConnectionState {
     }
 
     private var phase = Phase.idle
+    /// The body being collected; `nil` once it went over the limit. Kept outside `phase` so that appending a chunk
+    /// writes into the one buffer instead of copying it.
+    private var collected: ByteBuffer?
     /// Requests handed to Hummingbird whose response has not ended yet.
     private var unansweredForwarded = 0
     /// Parts read while a response was being made, in order.
@@ -48,23 +51,25 @@ struct RPCConnectionState {
         case (.idle, .head(let head)):
             if unansweredForwarded == 0, Self.servesHere(head) {
                 let length = head.headers.first(name: "content-length").flatMap(Int.init) ?? 0
-                phase = .collecting(head, body: length > maximumBodySize ? nil : ByteBuffer())
+                phase = .collecting(head)
+                collected = length > maximumBodySize ? nil : ByteBuffer()
                 return .none
             }
             unansweredForwarded += 1
             phase = .forwarding
             return .forward(part)
-        case (.collecting(let head, var body), .body(var chunk)):
-            if body != nil, body!.readableBytes + chunk.readableBytes <= maximumBodySize {
-                body!.writeBuffer(&chunk)
+        case (.collecting, .body(var chunk)):
+            if let size = collected?.readableBytes, size + chunk.readableBytes <= maximumBodySize {
+                // A body that arrives in one chunk, the usual case, is kept as it is, without a copy.
+                if size == 0 { collected = chunk } else { collected?.writeBuffer(&chunk) }
             } else {
-                body = nil
+                collected = nil
             }
-            phase = .collecting(head, body: body)
             return .none
-        case (.collecting(let head, let body), .end):
+        case (.collecting(let head), .end):
             phase = .responding
-            return .respond(head, body: body)
+            defer { collected = nil }
+            return .respond(head, body: collected)
         case (.forwarding, .end):
             phase = .idle
             return .forward(part)
