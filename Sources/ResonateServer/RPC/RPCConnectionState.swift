@@ -36,8 +36,8 @@ struct RPCConnectionState {
     private var readWanted = false
     private var quiesceWanted = false
 
-    /// Whether a request is served here: `POST /` on a connection kept open after it, with nothing of Hummingbird's
-    /// still to answer before it.
+    /// Whether a request can be served here: `POST /` on a connection kept open after it. ``received(_:maximumBodySize:)``
+    /// also requires that Hummingbird has nothing left to answer before it.
     static func servesHere(_ head: HTTPRequestHead) -> Bool {
         head.method == .POST && head.uri == "/" && head.isKeepAlive
     }
