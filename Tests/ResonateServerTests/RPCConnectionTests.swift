@@ -82,4 +82,23 @@ struct RPCConnectionTests {
             #expect(promise?["param"]?["data"]?.stringValue == data)
         }
     }
+
+    /// Far more than one read holds: the connection stops reading while each answer is made, holds what it already
+    /// read, and must still answer every request once, in order.
+    @Test("2,000 requests pipelined on one connection are each answered once, in order")
+    func manyPipelined() async throws {
+        try await LiveServer.with { server in
+            let count = 2000
+            let timeoutAt = LiveServer.now + 600_000
+            var requests = ""
+            for index in 0..<count {
+                let create = Self.rpc("promise.create", "c\(index)", #"{"id":"p\#(index)","timeoutAt":\#(timeoutAt)}"#)
+                requests += Self.post(create, close: index == count - 1)
+            }
+            let responses = RawHTTP.responses(try await RawHTTP.exchange(port: server.port, requests))
+            #expect(responses.count == count)
+            #expect(responses.allSatisfy { $0.status == 200 })
+            #expect(try responses.map { try Self.corrID($0.body) } == (0..<count).map { "c\($0)" })
+        }
+    }
 }

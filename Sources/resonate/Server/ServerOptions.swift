@@ -202,6 +202,10 @@ struct ServerOptions: ParsableArguments {
         func setting(_ value: String?, _ name: String) -> String? {
             value ?? environment[name].flatMap { $0.isEmpty ? nil : $0 }
         }
+        /// A flag given on the command line or set in the environment (`1`, `true` or `yes`).
+        func flag(_ value: Bool, _ name: String) -> Bool {
+            value || ["1", "true", "yes"].contains(environment[name]?.lowercased() ?? "")
+        }
         var server = ServerConfiguration()
         server.host = setting(host, "RESONATE_HOST") ?? server.host
         if let text = setting(port.map(String.init), "RESONATE_PORT") {
@@ -225,12 +229,10 @@ struct ServerOptions: ParsableArguments {
         }
 
         server.authentication = try authentication(setting)
-        let noUIEnvironment = environment["RESONATE_NO_UI"].map { ["1", "true", "yes"].contains($0.lowercased()) }
-        server.isDashboardEnabled = !(noUI || (noUIEnvironment ?? false))
+        server.isDashboardEnabled = !flag(noUI, "RESONATE_NO_UI")
 
         var engine = EngineConfiguration()
-        let debugEnvironment = environment["RESONATE_DEBUG"].map { ["1", "true", "yes"].contains($0.lowercased()) }
-        engine.isDebugEnabled = forceDebug || debug || (debugEnvironment ?? false)
+        engine.isDebugEnabled = forceDebug || flag(debug, "RESONATE_DEBUG")
         if let text = setting(idRules, "RESONATE_ID_RULES") {
             guard let rules = IDRules(rawValue: text) else {
                 throw ValidationError("invalid id rules '\(text)': expected colon or dot")
@@ -248,12 +250,7 @@ struct ServerOptions: ParsableArguments {
         let poolSizeText = setting(storePoolSize.map(String.init), "RESONATE_STORE_POOL_SIZE")
         let writeBatchesText = setting(storeWriteBatches.map(String.init), "RESONATE_STORE_WRITE_BATCHES")
         let batchSizeText = setting(storeBatchSize.map(String.init), "RESONATE_STORE_BATCH_SIZE")
-        let unprepared =
-            storeNoPreparedStatements
-            || environment["RESONATE_STORE_NO_PREPARED_STATEMENTS"].map {
-                ["1", "true", "yes"].contains($0.lowercased())
-            }
-                == true
+        let unprepared = flag(storeNoPreparedStatements, "RESONATE_STORE_NO_PREPARED_STATEMENTS")
         let storeSetting: StoreSetting
         if storeText == "sqlite::memory:" {
             storeSetting = .sqlite(.memory)
