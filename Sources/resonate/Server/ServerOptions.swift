@@ -37,7 +37,7 @@ struct ServerOptions: ParsableArguments {
     @Option(
         help: """
             Write batches a postgres:// store commits at once (group commit). [env: RESONATE_STORE_WRITE_BATCHES] \
-            (default: 4)
+            (default: 2)
             """
     )
     var storeWriteBatches: Int?
