@@ -158,6 +158,53 @@ enum PostgresSchema {
             // Null while the replica does not listen: it cannot receive relayed messages then, so it is not routable.
             statements: ["ALTER TABLE replicas ADD COLUMN listener_pid integer"]
         ),
+        Migration(
+            version: 5,
+            name: "settling a pending promise in one round trip",
+            // One statement cannot do this: its snapshot is taken before it waits for the promise's row lock, so it
+            // would miss a callback or listener that the lock's previous holder committed meanwhile. A VOLATILE
+            // function takes a fresh snapshot for each statement inside, after the `FOR UPDATE` was granted, like
+            // the separate statements it replaces. See `PostgresTransaction.settlePromiseIfPending`.
+            statements: [
+                """
+                CREATE FUNCTION resonate_settle_if_pending(
+                    settled_id text, new_state text, new_value_headers text, new_value_data text, settled_time bigint)
+                RETURNS TABLE (
+                    o_settled boolean, o_id text, o_state text, o_param_headers text, o_param_data text,
+                    o_value_headers text, o_value_data text, o_tags text, o_timeout_at bigint, o_created_at bigint,
+                    o_settled_at bigint, o_awaiters text[], o_listeners text[])
+                LANGUAGE plpgsql VOLATILE
+                AS $$
+                DECLARE
+                    promise promises%ROWTYPE;
+                    woken text[];
+                    released text[];
+                BEGIN
+                    SELECT * INTO promise FROM promises WHERE id = settled_id FOR UPDATE;
+                    IF promise.id IS NULL THEN
+                        RETURN;
+                    END IF;
+                    IF promise.state <> 'pending' OR promise.timeout_at <= settled_time THEN
+                        woken := NULL;
+                    ELSE
+                        UPDATE promises SET state = new_state, value_headers = new_value_headers::jsonb,
+                                            value_data = new_value_data, settled_at = settled_time
+                        WHERE id = settled_id;
+                        UPDATE callbacks SET ready = true WHERE awaited = settled_id AND NOT ready;
+                        SELECT coalesce(array_agg(awaiter ORDER BY awaiter COLLATE "C"), '{}') INTO woken
+                        FROM callbacks WHERE awaited = settled_id;
+                        WITH taken AS (DELETE FROM listeners WHERE promise_id = settled_id RETURNING address)
+                        SELECT coalesce(array_agg(address ORDER BY address COLLATE "C"), '{}') INTO released
+                        FROM taken;
+                    END IF;
+                    RETURN QUERY SELECT woken IS NOT NULL, promise.id, promise.state, promise.param_headers::text,
+                        promise.param_data, promise.value_headers::text, promise.value_data, promise.tags::text,
+                        promise.timeout_at, promise.created_at, promise.settled_at, woken, released;
+                END
+                $$
+                """
+            ]
+        ),
     ]
 
     /// The newest version this build knows.

@@ -96,6 +96,50 @@ extension PostgresTransaction {
         return waiters
     }
 
+    /// One round trip (the function `resonate_settle_if_pending`, see ``PostgresSchema``) where the default reads
+    /// the promise and then settles it. The row is locked afterwards either way; when it was not settled, this
+    /// transaction remembers it, so the engine's reads of it that follow need no round trip.
+    public func settlePromiseIfPending(
+        id: String, state: PromiseState, value: Value, settledAt: Int64
+    ) async throws -> ConditionalSettlement {
+        if case .present(let known) = rememberedPromise(id: id),
+            known.state != .pending || known.timeoutAt <= settledAt
+        {
+            return .unchanged(known)
+        }
+        if case .absent = rememberedPromise(id: id) { return .absent }
+        forgetPromises(id: id)
+        let rows = try await rows(
+            """
+            SELECT o_settled, o_id, o_state, o_param_headers, o_param_data, o_value_headers, o_value_data, o_tags,
+                   o_timeout_at, o_created_at, o_settled_at, o_awaiters, o_listeners
+            FROM resonate_settle_if_pending(\(id), \(state.rawValue), \(value.headers.map(JSONMapColumn.encode)),
+                                            \(value.data), \(settledAt))
+            """
+        )
+        guard let row = rows.first else {
+            remember(PromiseRecord?.none, id: id)
+            return .absent
+        }
+        let (
+            settled, promiseID, promiseState, paramHeaders, paramData, valueHeaders, valueData, tags, timeoutAt,
+            createdAt, promiseSettledAt, awaiters, listeners
+        ) = try row.decode(
+            (
+                Bool, String, String, String?, String?, String?, String?, String, Int64, Int64, Int64?, [String]?,
+                [String]?
+            ).self)
+        let promise = try Self.promise(
+            id: promiseID, state: promiseState, paramHeaders: paramHeaders, paramData: paramData,
+            valueHeaders: valueHeaders, valueData: valueData, tags: tags, timeoutAt: timeoutAt, createdAt: createdAt,
+            settledAt: promiseSettledAt)
+        guard settled else {
+            remember(promise, id: id)
+            return .unchanged(promise)
+        }
+        return .settled(promise, SettlementWaiters(awaiters: awaiters ?? [], listeners: listeners ?? []))
+    }
+
     public func promises(inBranch branch: String, excluding: String) async throws -> [PromiseRecord] {
         try await rows(
             """

@@ -164,6 +164,16 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
     static func promise(_ row: PostgresRow) throws -> PromiseRecord {
         let (id, state, paramHeaders, paramData, valueHeaders, valueData, tags, timeoutAt, createdAt, settledAt) =
             try row.decode((String, String, String?, String?, String?, String?, String, Int64, Int64, Int64?).self)
+        return try promise(
+            id: id, state: state, paramHeaders: paramHeaders, paramData: paramData, valueHeaders: valueHeaders,
+            valueData: valueData, tags: tags, timeoutAt: timeoutAt, createdAt: createdAt, settledAt: settledAt)
+    }
+
+    /// A promise from the text of its ``promiseColumns``.
+    static func promise(
+        id: String, state: String, paramHeaders: String?, paramData: String?, valueHeaders: String?,
+        valueData: String?, tags: String, timeoutAt: Int64, createdAt: Int64, settledAt: Int64?
+    ) throws -> PromiseRecord {
         guard let promiseState = PromiseState(rawValue: state) else {
             throw PostgresStoreError(.corruptRow, "promise \(id) has the unknown state '\(state)'")
         }

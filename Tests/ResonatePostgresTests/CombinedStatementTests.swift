@@ -95,4 +95,74 @@ struct CombinedStatementTests {
             #expect(stored.2.isEmpty)
         }
     }
+
+    /// The promise `p` of ``seed(_:)`` as each case leaves it before the conditional settlement at time 5.
+    enum Precondition: String, CaseIterable, Sendable {
+        case pending, alreadyResolved, pastItsTimeout, absent
+    }
+
+    static func prepare(_ precondition: Precondition, _ transaction: some StoreTransaction) async throws {
+        try await seed(transaction)
+        switch precondition {
+        case .pending: break
+        case .alreadyResolved:
+            try await transaction.settlePromise(id: "p", state: .resolved, value: .empty, settledAt: 2)
+        case .pastItsTimeout:
+            try await transaction.settlePromise(id: "other", state: .resolved, value: .empty, settledAt: 2)
+        case .absent: break
+        }
+    }
+
+    static func settleIfPending(
+        _ precondition: Precondition, _ transaction: some StoreTransaction
+    ) async throws -> ConditionalSettlement {
+        // `p` times out at 9: settling at 9 finds it due. `absent` names an id nobody created.
+        let id = precondition == .absent ? "nobody" : "p"
+        let time: Int64 = precondition == .pastItsTimeout ? 9 : 5
+        return try await transaction.settlePromiseIfPending(
+            id: id, state: .rejected, value: Value(headers: ["e": "1"], data: "ZQ=="), settledAt: time)
+    }
+
+    @Test(
+        "a conditional settlement does what the default does, in one round trip, and a later read of the row needs none",
+        arguments: Precondition.allCases)
+    func conditionalSettlement(_ precondition: Precondition) async throws {
+        let postgres = try PostgresFixtures.store(try await PostgresFixtures.database())
+        let sqlite = try SQLiteStore(location: .memory)
+        try await sqlite.write { try await Self.prepare(precondition, $0) }
+        let expected = try await sqlite.write { try await Self.settleIfPending(precondition, $0) }
+        let expectedRows = try await sqlite.read { try await $0.snapshot() }
+        switch (precondition, expected) {
+        case (.pending, .settled(let before, let waiters)):
+            #expect(before.state == .pending)
+            #expect(waiters.awaiters == ["W3", "w1", "w2"])
+        case (.alreadyResolved, .unchanged(let promise)): #expect(promise.state == .resolved)
+        case (.pastItsTimeout, .unchanged(let promise)): #expect(promise.state == .pending)
+        case (.absent, .absent): break
+        default: Issue.record("SQLite's default answered \(expected) for \(precondition)")
+        }
+
+        try await PostgresFixtures.running([postgres]) {
+            try await postgres.write { try await Self.prepare(precondition, $0) }
+            let (outcome, statements, readAgain) = try await postgres.write { transaction in
+                let before = transaction.statementCount
+                let outcome = try await Self.settleIfPending(precondition, transaction)
+                let statements = transaction.statementCount - before
+                let afterOutcome = transaction.statementCount
+                switch outcome {
+                case .unchanged: _ = try await transaction.promise(id: "p")
+                case .absent: _ = try await transaction.promise(id: "nobody")
+                case .settled: break
+                }
+                return (outcome, statements, transaction.statementCount - afterOutcome)
+            }
+            #expect(outcome == expected)
+            #expect(statements == 1)
+            #expect(readAgain == 0)
+            let rows = try await postgres.read { try await $0.snapshot() }
+            #expect(rows.promises == expectedRows.promises)
+            #expect(Set(rows.callbacks) == Set(expectedRows.callbacks))
+            #expect(Set(rows.listeners) == Set(expectedRows.listeners))
+        }
+    }
 }

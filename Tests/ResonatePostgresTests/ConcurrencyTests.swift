@@ -158,10 +158,13 @@ struct ConcurrencyTests {
     }
 
     @Test(
-        "a settlement and a suspension on the same promise serialize on its row lock: no lost wakeup in either order",
-        arguments: [true, false]
+        """
+        a settlement and a suspension on the same promise serialize on its row lock: no lost wakeup in either order, \
+        whether the settlement reads the promise first or settles it in one round trip
+        """,
+        arguments: [true, false], [false, true]
     )
-    func settlementAndSuspensionSerialize(settlementFirst: Bool) async throws {
+    func settlementAndSuspensionSerialize(settlementFirst: Bool, inOneRoundTrip: Bool) async throws {
         let store = try PostgresFixtures.store(try await PostgresFixtures.database())
         try await PostgresFixtures.running([store]) {
             try await store.write { transaction in
@@ -175,6 +178,19 @@ struct ConcurrencyTests {
             // The settlement's half of the chain: settle, then wake the awaiters registered so far.
             let settle: @Sendable () async throws -> [String] = {
                 try await store.write { transaction in
+                    if inOneRoundTrip {
+                        // Waits for the row inside the round trip when the suspension holds it, and must still see
+                        // the callback the suspension registered.
+                        guard
+                            case .settled(_, let waiters) = try await transaction.settlePromiseIfPending(
+                                id: "w:1", state: .resolved, value: .empty, settledAt: 2)
+                        else { return ["?"] }
+                        if settlementFirst {
+                            firstHoldsTheRow.open()
+                            try await Self.untilSomeoneWaitsForALock(store)
+                        }
+                        return waiters.awaiters
+                    }
                     guard try await transaction.promise(id: "w:1")?.state == .pending else { return ["?"] }
                     if settlementFirst {
                         firstHoldsTheRow.open()

@@ -19,6 +19,16 @@ extension Transition {
     }
 
     func promiseSettle(_ request: PromiseSettle) async throws -> Reply {
+        // The usual case, a pending promise before its timeout, settles in one step (one round trip on PostgreSQL).
+        // Anything else takes the general path below, whose reads find the row this one read.
+        let attempt = try await transaction.settlePromiseIfPending(
+            id: request.id, state: request.state, value: request.value, settledAt: now)
+        if case .settled(let promise, let waiters) = attempt {
+            return .ok(
+                .promise(
+                    try await settlementChain(
+                        promise, state: request.state, value: request.value, settledAt: now, waiters: waiters)))
+        }
         try await timeoutIfDue(request.id)
         guard let promise = try await transaction.promise(id: request.id) else {
             return Reply(.notFound("Promise not found"))

@@ -56,14 +56,28 @@ struct Transition<T: StoreTransaction> {
         settledAt: Int64,
         byOwnTask: Bool = false
     ) async throws -> PromiseRecord {
+        // The callbacks and listeners released here are not the ones the own task's cleanup in the chain deletes
+        // (those await other promises), so one call can release them up front.
+        let waiters = try await transaction.settlePromise(
+            id: promise.id, state: state, value: value, settledAt: settledAt)
+        return try await settlementChain(
+            promise, state: state, value: value, settledAt: settledAt, waiters: waiters, byOwnTask: byOwnTask)
+    }
+
+    /// The rest of a settlement once the store recorded it and released `waiters`: finishes the promise's own
+    /// task, resumes the awaiters, notifies the listeners, propagates a cancellation. Returns the settled record.
+    func settlementChain(
+        _ promise: PromiseRecord,
+        state: PromiseState,
+        value: Value,
+        settledAt: Int64,
+        waiters: SettlementWaiters,
+        byOwnTask: Bool = false
+    ) async throws -> PromiseRecord {
         var settled = promise
         settled.state = state
         settled.value = value
         settled.settledAt = settledAt
-        // The callbacks and listeners released here are not the ones the own task's cleanup below deletes (those
-        // await other promises), so one call can release them up front.
-        let waiters = try await transaction.settlePromise(
-            id: promise.id, state: state, value: value, settledAt: settledAt)
 
         // The promise's own task is finished, whoever settled the promise. Only a promise with a target has a task
         // (see `createPromise`), so a local step's settlement skips the read.

@@ -23,6 +23,12 @@ public protocol StoreTransaction {
         id: String, state: PromiseState, value: Value, settledAt: Int64
     ) async throws
         -> SettlementWaiters
+    /// ``settlePromise(id:state:value:settledAt:)`` if the promise is pending and its timeout is after `settledAt`;
+    /// otherwise changes nothing. Either way a write transaction holds the promise's row afterwards, as after
+    /// ``promise(id:)``. A default implementation reads the promise first; a store with round trips does it in one.
+    func settlePromiseIfPending(
+        id: String, state: PromiseState, value: Value, settledAt: Int64
+    ) async throws -> ConditionalSettlement
     /// The promises whose `resonate:branch` tag is `branch`, except `excluding`, ordered by id.
     func promises(inBranch branch: String, excluding: String) async throws -> [PromiseRecord]
     /// Promises matching the filters with id greater than `cursor`, ordered by id, at most `limit`.
@@ -158,5 +164,14 @@ extension StoreTransaction {
         if try await self.promise(id: promise.id) != nil { return false }
         try await insertPromise(promise)
         return true
+    }
+
+    public func settlePromiseIfPending(
+        id: String, state: PromiseState, value: Value, settledAt: Int64
+    ) async throws -> ConditionalSettlement {
+        guard let promise = try await promise(id: id) else { return .absent }
+        guard promise.state == .pending, promise.timeoutAt > settledAt else { return .unchanged(promise) }
+        let waiters = try await settlePromise(id: id, state: state, value: value, settledAt: settledAt)
+        return .settled(promise, waiters)
     }
 }
