@@ -160,12 +160,15 @@ enum PostgresSchema {
         ),
         Migration(
             version: 5,
-            name: "settling a pending promise in one round trip",
-            // One statement cannot do this: its snapshot is taken before it waits for the promise's row lock, so it
-            // would miss a callback or listener that the lock's previous holder committed meanwhile. A VOLATILE
-            // function takes a fresh snapshot for each statement inside, after the `FOR UPDATE` was granted, like
-            // the separate statements it replaces. See `PostgresTransaction.settlePromiseIfPending`.
+            name: "functions that save round trips",
+            // Functions, because one statement cannot do their work: its snapshot is taken before it waits for a
+            // row lock, so it would miss a callback or listener that the lock's previous holder committed
+            // meanwhile, while a VOLATILE function takes a fresh snapshot for each statement inside, after the
+            // `FOR UPDATE` was granted, like the separate statements they replace. And they look rows up one key at
+            // a time, so that no plan cached while the tables were small (a fresh database under load is not
+            // analyzed for a minute) can turn a lookup of many ids into a scan.
             statements: [
+                // Settles one promise if it is pending and not due (`PostgresTransaction.settlePromiseIfPending`).
                 """
                 CREATE FUNCTION resonate_settle_if_pending(
                     settled_id text, new_state text, new_value_headers text, new_value_data text, settled_time bigint)
@@ -202,7 +205,65 @@ enum PostgresSchema {
                         promise.timeout_at, promise.created_at, promise.settled_at, woken, released;
                 END
                 $$
+                """,
+                // Reads and locks promises by id, in the order given, then reads the callbacks and listeners of the
+                // pending ones: a batch's reads in one round trip (`PostgresTransaction.prefetch(promiseIDs:)`).
                 """
+                CREATE FUNCTION resonate_lock_promises(wanted text[])
+                RETURNS TABLE (
+                    o_kind smallint, o_id text, o_state text, o_param_headers text, o_param_data text,
+                    o_value_headers text, o_value_data text, o_tags text, o_timeout_at bigint, o_created_at bigint,
+                    o_settled_at bigint, o_waiter text)
+                LANGUAGE plpgsql VOLATILE
+                AS $$
+                DECLARE
+                    wanted_id text;
+                    pending text[] := '{}';
+                    promise promises%ROWTYPE;
+                BEGIN
+                    FOREACH wanted_id IN ARRAY wanted LOOP
+                        SELECT * INTO promise FROM promises WHERE id = wanted_id FOR UPDATE;
+                        CONTINUE WHEN promise.id IS NULL;
+                        IF promise.state = 'pending' THEN
+                            pending := pending || promise.id;
+                        END IF;
+                        RETURN QUERY SELECT 0::smallint, promise.id, promise.state, promise.param_headers::text,
+                            promise.param_data, promise.value_headers::text, promise.value_data, promise.tags::text,
+                            promise.timeout_at, promise.created_at, promise.settled_at, NULL::text;
+                    END LOOP;
+                    -- Statements from here on see everything committed before the locks were granted.
+                    FOREACH wanted_id IN ARRAY pending LOOP
+                        RETURN QUERY SELECT 1::smallint, awaited, NULL, NULL, NULL, NULL, NULL, NULL, NULL::bigint,
+                            NULL::bigint, NULL::bigint, awaiter::text
+                        FROM callbacks WHERE awaited = wanted_id;
+                        RETURN QUERY SELECT 2::smallint, promise_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL::bigint,
+                            NULL::bigint, NULL::bigint, address::text
+                        FROM listeners WHERE promise_id = wanted_id;
+                    END LOOP;
+                END
+                $$
+                """,
+                // The settlements a batch held back, each like resonate_settle_if_pending's (`DeferredWrites`).
+                """
+                CREATE FUNCTION resonate_settle_all(
+                    ids text[], new_states text[], new_value_headers text[], new_value_data text[],
+                    settled_times bigint[], nulls integer[])
+                RETURNS void
+                LANGUAGE plpgsql VOLATILE
+                AS $$
+                BEGIN
+                    FOR i IN 1 .. coalesce(array_length(ids, 1), 0) LOOP
+                        UPDATE promises SET state = new_states[i],
+                            value_headers = CASE WHEN nulls[i] & 1 = 0 THEN new_value_headers[i]::jsonb END,
+                            value_data = CASE WHEN nulls[i] & 2 = 0 THEN new_value_data[i] END,
+                            settled_at = settled_times[i]
+                        WHERE id = ids[i];
+                        UPDATE callbacks SET ready = true WHERE awaited = ids[i] AND NOT ready;
+                        DELETE FROM listeners WHERE promise_id = ids[i];
+                    END LOOP;
+                END
+                $$
+                """,
             ]
         ),
     ]

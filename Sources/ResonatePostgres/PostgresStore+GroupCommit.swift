@@ -9,6 +9,8 @@ import Synchronization
 struct PostgresWriteJob: Sendable {
     /// Runs the closure in `transaction` and records its result; rethrows what it throws.
     let run: @Sendable (PostgresTransaction) async throws -> Void
+    /// The promises the closure is expected to read, which a batch reads up front.
+    let promiseIDs: [String]
     /// Records a failure of the job.
     let fail: @Sendable (any Error) -> Void
     let continuation: CheckedContinuation<JobSignal, Never>
@@ -35,10 +37,15 @@ final class WriteQueue: Sendable {
 // inside, as for any retry. Only a `COMMIT` whose outcome is unknown fails the whole batch instead: running the
 // jobs again could apply them twice.
 //
+// A batch first reads and locks every promise its jobs name (`Store.write(promiseIDs:_:)`), and its jobs' promise
+// inserts and settlements go out together before the commit (`DeferredWrites`): a batch of creations and
+// settlements takes a handful of round trips, not one or two per job.
+//
 // A closure must not wait for another write of the same store to make progress (only tests do): the two may be in
 // one batch, the second behind the first.
 extension PostgresStore {
     func groupCommit<Result: Sendable>(
+        promiseIDs: [String],
         _ body: @escaping @Sendable (PostgresTransaction) async throws -> Result
     ) async throws -> Result {
         try await gate.wait()
@@ -47,6 +54,7 @@ extension PostgresStore {
         let signal = await withCheckedContinuation { (continuation: CheckedContinuation<JobSignal, Never>) in
             let job = PostgresWriteJob(
                 run: { transaction in box.result = .success(try await body(transaction)) },
+                promiseIDs: promiseIDs,
                 fail: { error in box.result = .failure(error) },
                 continuation: continuation
             )
@@ -79,6 +87,7 @@ extension PostgresStore {
         if batch.count > 1 {
             do {
                 try await transaction(isWrite: true) { transaction in
+                    try await transaction.prefetch(promiseIDs: batch.flatMap(\.promiseIDs))
                     for job in batch { try await job.run(transaction) }
                 }
                 sharedCommitCount.add(1, ordering: .relaxed)

@@ -135,8 +135,17 @@ public final class PostgresStore: Store, Service {
     public func write<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresTransaction) async throws -> Result
     ) async throws -> Result {
+        try await write(promiseIDs: [], body)
+    }
+
+    /// A batch of several writes reads and locks the promises all of them name in one statement before it runs
+    /// them (see ``PostgresTransaction/prefetch(promiseIDs:)``).
+    public func write<Result: Sendable>(
+        promiseIDs: [String],
+        _ body: @escaping @Sendable (PostgresTransaction) async throws -> Result
+    ) async throws -> Result {
         guard configuration.maximumBatchSize > 1 else { return try await perform(isWrite: true, body) }
-        return try await groupCommit(body)
+        return try await groupCommit(promiseIDs: promiseIDs, body)
     }
 
     public func read<Result: Sendable>(
@@ -212,6 +221,7 @@ public final class PostgresStore: Store, Service {
                 let result: Result
                 do {
                     result = try await body(transaction)
+                    if isWrite { try await transaction.flush() }
                     if transaction.hasFailedStatement {
                         throw PostgresStoreError(
                             .queryFailed, "a statement failed inside the transaction, which therefore cannot commit")

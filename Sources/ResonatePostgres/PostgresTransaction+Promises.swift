@@ -14,9 +14,10 @@ extension PostgresTransaction {
         }
     }
 
+    /// Held back until the next statement or the commit, so that the inserts of a batch's requests go out in one
+    /// statement (see ``DeferredWrites``).
     public func insertPromise(_ promise: PromiseRecord) async throws {
-        forgetPromises(id: promise.id)
-        _ = try await insert(promise, ifAbsent: false)
+        deferInsert(promise)
     }
 
     /// One round trip where the default reads the id first; a row this transaction already read answers at once.
@@ -29,13 +30,15 @@ extension PostgresTransaction {
             try await insertPromise(promise)
             return true
         case nil:
-            return try await insert(promise, ifAbsent: true)
+            let inserted = try await insertUnlessPresent(promise)
+            // A row this transaction inserted is as good as locked: nobody else can change it until the commit.
+            if inserted { remember(promise, id: promise.id) }
+            return inserted
         }
     }
 
-    /// Inserts `promise` and its tags in one statement; whether it was inserted (with `ifAbsent`, not when the id
-    /// exists).
-    private func insert(_ promise: PromiseRecord, ifAbsent: Bool) async throws -> Bool {
+    /// Inserts `promise` and its tags in one statement unless the id exists; whether it did.
+    private func insertUnlessPresent(_ promise: PromiseRecord) async throws -> Bool {
         // The tags go to promise_tags in the same statement: one round trip per new promise.
         let sortedTags = promise.tags.sorted { $0.key < $1.key }
         let rows = try await rows(
@@ -47,7 +50,7 @@ extension PostgresTransaction {
                         \(promise.param.data), \(promise.value.headers.map(JSONMapColumn.encode))::text::jsonb,
                         \(promise.value.data), \(JSONMapColumn.encode(promise.tags))::jsonb, \(promise.tags[Tag.target]),
                         \(promise.tags[Tag.branch]), \(promise.timeoutAt), \(promise.createdAt), \(promise.settledAt))
-                \(unescaped: ifAbsent ? "ON CONFLICT (id) DO NOTHING" : "")
+                ON CONFLICT (id) DO NOTHING
                 RETURNING id
             ),
             tagged AS (
@@ -69,6 +72,8 @@ extension PostgresTransaction {
     ) async throws
         -> SettlementWaiters
     {
+        // A promise whose waiters the batch read up front settles with the batch's other settlements.
+        if let waiters = deferSettlement(id: id, state: state, value: value, settledAt: settledAt) { return waiters }
         forgetPromises(id: id)
         let rows = try await rows(
             """
@@ -102,12 +107,15 @@ extension PostgresTransaction {
     public func settlePromiseIfPending(
         id: String, state: PromiseState, value: Value, settledAt: Int64
     ) async throws -> ConditionalSettlement {
-        if case .present(let known) = rememberedPromise(id: id),
-            known.state != .pending || known.timeoutAt <= settledAt
-        {
-            return .unchanged(known)
+        switch rememberedPromise(id: id) {
+        case .present(let known):
+            guard known.state == .pending, known.timeoutAt > settledAt else { return .unchanged(known) }
+            if let waiters = deferSettlement(id: id, state: state, value: value, settledAt: settledAt) {
+                return .settled(known, waiters)
+            }
+        case .absent: return .absent
+        case nil: break
         }
-        if case .absent = rememberedPromise(id: id) { return .absent }
         forgetPromises(id: id)
         let rows = try await rows(
             """

@@ -54,6 +54,12 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
     /// request's checks, the transition, the resumption of awaiters), each a round trip.
     private let knownTasks = Mutex<[String: KnownRow<TaskRow>]>([:])
 
+    /// Promise inserts and settlements held back until the next statement or the commit (see ``flush()``).
+    let deferredWrites = Mutex(DeferredWrites())
+    /// What a settlement would release now, for promises whose row and waiters ``prefetch(promiseIDs:)`` read;
+    /// dropped before any other statement, since this transaction may then change callbacks or listeners.
+    let knownWaiters = Mutex<[String: SettlementWaiters]>([:])
+
     /// What this transaction knows of a row it read by id.
     enum KnownRow<Row: Sendable>: Sendable {
         case present(Row)
@@ -76,9 +82,16 @@ public final class PostgresTransaction: StoreTransaction, Sendable {
     var statementCount: Int { statements.load(ordering: .relaxed) }
     private let statements = Atomic<Int>(0)
 
-    /// Runs one statement and returns all of its rows.
+    /// Runs one statement and returns all of its rows, after the deferred writes, which it may read.
     @discardableResult
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await flush()
+        knownWaiters.withLock { $0.removeAll() }
+        return try await execute(query)
+    }
+
+    /// Runs one statement as it is.
+    func execute(_ query: PostgresQuery) async throws -> [PostgresRow] {
         statements.add(1, ordering: .relaxed)
         do {
             // Not once a statement failed: the transaction is aborted, and PostgresNIO remembers a failed

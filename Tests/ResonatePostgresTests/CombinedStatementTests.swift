@@ -59,30 +59,44 @@ struct CombinedStatementTests {
         }
     }
 
-    @Test("a promise is inserted unless its id exists, in one statement, or none when the transaction read the id")
+    /// Each promise's `insertPromiseIfAbsent` outcome and the statements it took.
+    static func insertions(
+        _ promises: [PromiseRecord], _ transaction: PostgresTransaction
+    ) async throws -> (inserted: [Bool], statements: [Int]) {
+        var statements: [Int] = []
+        var inserted: [Bool] = []
+        for promise in promises {
+            let before = transaction.statementCount
+            inserted.append(try await transaction.insertPromiseIfAbsent(promise))
+            statements.append(transaction.statementCount - before)
+        }
+        return (inserted, statements)
+    }
+
+    @Test(
+        "a promise is inserted unless its id exists, in one statement, or none when the transaction read or inserted the id"
+    )
     func insertIfAbsent() async throws {
         let store = try PostgresFixtures.store(try await PostgresFixtures.database())
         try await PostgresFixtures.running([store]) {
             let first = PromiseRecord(
                 id: "p", state: .pending, tags: ["a": "1", "b": "2"], timeoutAt: 9, createdAt: 1)
             let second = PromiseRecord(id: "p", state: .pending, tags: ["c": "3"], timeoutAt: 9, createdAt: 1)
-            let outcome = try await store.write { transaction in
-                var statements: [Int] = []
-                var inserted: [Bool] = []
-                for promise in [first, second] {
-                    let before = transaction.statementCount
-                    inserted.append(try await transaction.insertPromiseIfAbsent(promise))
-                    statements.append(transaction.statementCount - before)
-                }
-                // Read (and so locked and remembered): the answer needs no round trip.
-                _ = try await transaction.promise(id: "p")
-                let before = transaction.statementCount
-                inserted.append(try await transaction.insertPromiseIfAbsent(second))
-                statements.append(transaction.statementCount - before)
-                return (inserted, statements)
+            // Inserted, then remembered: the second attempt needs no round trip.
+            let inserting = try await store.write { transaction in
+                try await Self.insertions([first, second], transaction)
             }
-            #expect(outcome.0 == [true, false, false])
-            #expect(outcome.1 == [1, 1, 0])
+            #expect(inserting.inserted == [true, false])
+            #expect(inserting.statements == [1, 0])
+            // Another transaction finds the id in one statement; once it read the row, in none.
+            let finding = try await store.write { transaction in
+                let unread = try await Self.insertions([second], transaction)
+                _ = try await transaction.promise(id: "p")
+                let read = try await Self.insertions([second], transaction)
+                return (inserted: unread.inserted + read.inserted, statements: unread.statements + read.statements)
+            }
+            #expect(finding.inserted == [false, false])
+            #expect(finding.statements == [1, 0])
             let stored = try await store.read { transaction in
                 (
                     try await transaction.promise(id: "p"),

@@ -100,7 +100,19 @@ public final class Engine<S: Store>: Service, Sendable {
     }
 
     private func run(_ request: Request, at fixedNow: Int64?) async throws -> (Reply, Effects) {
-        try await transition(at: fixedNow, readOnly: request.kind.isReadOnly) { try await $0.apply(request) }
+        try await transition(at: fixedNow, readOnly: request.kind.isReadOnly, promiseIDs: Self.promiseIDs(of: request))
+        {
+            try await $0.apply(request)
+        }
+    }
+
+    /// The promises a request reads first, for ``Store/write(promiseIDs:_:)``.
+    static func promiseIDs(of request: Request) -> [String] {
+        switch request {
+        case .promiseCreate(let create): [create.id]
+        case .promiseSettle(let settle): [settle.id]
+        default: []
+        }
     }
 
     /// Runs `body` as one transition inside a store transaction (a write unless `readOnly`) at `time` (now if
@@ -108,6 +120,7 @@ public final class Engine<S: Store>: Service, Sendable {
     func transition<Result: Sendable>(
         at time: Int64? = nil,
         readOnly: Bool = false,
+        promiseIDs: [String] = [],
         _ body: @escaping @Sendable (Transition<S.Transaction>) async throws -> Result
     ) async throws -> (Result, Effects) {
         let retryTimeout = configuration.retryTimeoutMilliseconds
@@ -125,7 +138,7 @@ public final class Engine<S: Store>: Service, Sendable {
             let result = try await body(transition)
             return (result, effects.effects)
         }
-        return readOnly ? try await store.read(work) : try await store.write(work)
+        return readOnly ? try await store.read(work) : try await store.write(promiseIDs: promiseIDs, work)
     }
 
     /// Runs one timer pass at `time` (now if `nil`) and publishes its effects.

@@ -23,6 +23,13 @@ public protocol Store: Sendable {
         _ body: @escaping @Sendable (Transaction) async throws -> Result
     ) async throws -> Result
 
+    /// ``write(_:)`` for a `body` expected to read the promises `promiseIDs`, which a store may read (and lock)
+    /// up front together with those of the writes it commits alongside. The default ignores the hint.
+    func write<Result: Sendable>(
+        promiseIDs: [String],
+        _ body: @escaping @Sendable (Transaction) async throws -> Result
+    ) async throws -> Result
+
     /// Runs `body` against a consistent view of committed data. `body` must not write.
     func read<Result: Sendable>(
         _ body: @escaping @Sendable (Transaction) async throws -> Result
@@ -30,4 +37,13 @@ public protocol Store: Sendable {
 
     /// Whether the storage answers a trivial query (used by `GET /ready`).
     func isReady() async -> Bool
+}
+
+extension Store {
+    public func write<Result: Sendable>(
+        promiseIDs: [String],
+        _ body: @escaping @Sendable (Transaction) async throws -> Result
+    ) async throws -> Result {
+        try await write(body)
+    }
 }

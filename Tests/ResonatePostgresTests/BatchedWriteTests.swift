@@ -1,0 +1,165 @@
+// resonate-swift — durable execution for Swift, compatible with Resonate.
+// SPDX-License-Identifier: Apache-2.0
+
+import ResonateEngine
+import ResonateProtocol
+import ResonateTesting
+import Testing
+
+@testable import ResonatePostgres
+
+/// A group-commit batch reads its promises up front and writes its creations and settlements together, with the
+/// outcome of running its requests one by one.
+@Suite("PostgreSQL batched creations and settlements", .sharedPostgres, .timeLimit(.minutes(2)))
+struct BatchedWriteTests {
+    /// Pending promises `s0`…`s3` with callbacks from the suspended tasks `w0`, `w1` (one callback already ready)
+    /// and listeners, a settled promise `done`, and a promise `late` past its timeout at the time of the requests.
+    static func seed(_ transaction: some StoreTransaction) async throws {
+        for index in 0..<4 {
+            try await transaction.insertPromise(
+                PromiseRecord(id: "s\(index)", state: .pending, tags: ["k": "\(index)"], timeoutAt: 90, createdAt: 1))
+        }
+        for awaiter in ["w0", "w1"] {
+            try await transaction.insertPromise(
+                PromiseRecord(
+                    id: awaiter, state: .pending, tags: [Tag.target: "poll://any@g"], timeoutAt: 90, createdAt: 1))
+            try await transaction.insertTask(TaskRow(id: awaiter, state: .suspended, version: 1))
+        }
+        try await transaction.insertCallback(awaited: "s0", awaiter: "w1", ready: false)
+        try await transaction.insertCallback(awaited: "s0", awaiter: "w0", ready: true)
+        try await transaction.insertCallback(awaited: "s1", awaiter: "w1", ready: false)
+        for address in ["poll://any@b", "http://x/Z", "poll://any@a"] {
+            try await transaction.insertListener(promiseID: "s0", address: address)
+        }
+        try await transaction.insertListener(promiseID: "s2", address: "poll://any@b")
+        try await transaction.insertPromise(
+            PromiseRecord(
+                id: "done", state: .resolved, value: Value(headers: [:], data: "eA=="), timeoutAt: 90, createdAt: 1,
+                settledAt: 2))
+        try await transaction.insertPromise(PromiseRecord(id: "late", state: .pending, timeoutAt: 10, createdAt: 1))
+    }
+
+    /// The requests of one batch, at time 20: creations of new and existing ids (with and without a target, born
+    /// settled, with headers and without), settlements of pending, settled, timed-out and unknown promises.
+    static let requests: [Request] = [
+        .promiseCreate(PromiseCreate(id: "n0", timeoutAt: 100)),
+        .promiseCreate(
+            PromiseCreate(
+                id: "n1", timeoutAt: 100, param: Value(headers: ["h": "1"], data: "cA=="),
+                tags: ["a": "1", "b": "2"])),
+        .promiseCreate(PromiseCreate(id: "n2", timeoutAt: 100, tags: [Tag.target: "poll://any@g"])),
+        .promiseCreate(
+            PromiseCreate(
+                id: "n3", timeoutAt: 100, settlement: PromiseCreate.Settlement(state: .resolved, value: .empty))),
+        .promiseCreate(PromiseCreate(id: "s3", timeoutAt: 100)),
+        .promiseSettle(PromiseSettle(id: "s0", state: .resolved, value: Value(headers: ["v": "2"], data: "dg=="))),
+        .promiseSettle(PromiseSettle(id: "s1", state: .rejected)),
+        .promiseSettle(PromiseSettle(id: "s2", state: .rejectedCanceled)),
+        .promiseSettle(PromiseSettle(id: "done", state: .rejected)),
+        .promiseSettle(PromiseSettle(id: "late", state: .resolved)),
+        .promiseSettle(PromiseSettle(id: "nobody", state: .resolved)),
+    ]
+
+    @Test("a batch of creations and settlements answers and stores what the requests do one by one on SQLite")
+    func batchMatchesSerialRequests() async throws {
+        let clock = ManualClock(now: 20)
+        let sqlite = PostgresFixtures.engine(try SQLiteStore(location: .memory), clock: clock)
+        try await sqlite.store.write { try await Self.seed($0) }
+        var expected: [Reply] = []
+        for request in Self.requests { expected.append(await sqlite.execute(request)) }
+        let expectedState = try await sqlite.store.read { try await $0.snapshot() }
+
+        let store = try PostgresFixtures.store(try await PostgresFixtures.database()) { $0.concurrentBatches = 1 }
+        let postgres = PostgresFixtures.engine(store, clock: clock)
+        try await PostgresFixtures.running([store]) {
+            try await store.write { try await Self.seed($0) }
+            let before = store.sharedCommits
+            // The ids are distinct, so any order of the batch gives each request the answer it gets alone.
+            let replies = try await GroupCommitTests.holdingTheQueue(store, whileQueueing: Self.requests.count) {
+                await withTaskGroup(of: (Int, Reply).self) { group in
+                    for (index, request) in Self.requests.enumerated() {
+                        group.addTask { (index, await postgres.execute(request)) }
+                    }
+                    var replies = [Reply?](repeating: nil, count: Self.requests.count)
+                    for await (index, reply) in group { replies[index] = reply }
+                    return replies.compactMap { $0 }
+                }
+            }
+            #expect(store.sharedCommits == before + 1, "the requests queued behind the held write share one commit")
+            #expect(store.retriedTransactions == 0)
+            for (index, request) in Self.requests.enumerated() {
+                #expect(replies[index] == expected[index], "\(request)")
+            }
+            let state = try await store.read { try await $0.snapshot() }
+            #expect(state.promises == expectedState.promises)
+            #expect(state.tasks == expectedState.tasks)
+            #expect(Set(state.callbacks) == Set(expectedState.callbacks))
+            #expect(Set(state.listeners) == Set(expectedState.listeners))
+            // Sequence numbers follow the order the requests ran in, which a batch does not fix.
+            let messages = { (entries: [OutboxEntry]) in Set(entries.map { "\($0.content) to \($0.address)" }) }
+            #expect(messages(state.outbox) == messages(expectedState.outbox))
+            let tagged = try await store.read { transaction in
+                try await transaction.searchPromises(state: nil, tags: ["a": "1"], after: nil, limit: 10).map(\.id)
+            }
+            #expect(tagged == ["n1"])
+        }
+    }
+
+    @Test("read up front, creations and settlements need no statement until the commit, which sends two")
+    func deferredUntilTheCommit() async throws {
+        let store = try PostgresFixtures.store(try await PostgresFixtures.database())
+        try await PostgresFixtures.running([store]) {
+            try await store.write { try await Self.seed($0) }
+            let counts = try await store.write { transaction in
+                try await transaction.prefetch(promiseIDs: ["s0", "s1", "n0", "n1", "done"])
+                let afterPrefetch = transaction.statementCount
+                let inserted = [
+                    try await transaction.insertPromiseIfAbsent(
+                        PromiseRecord(id: "n0", state: .pending, timeoutAt: 100, createdAt: 20)),
+                    try await transaction.insertPromiseIfAbsent(
+                        PromiseRecord(id: "s1", state: .pending, timeoutAt: 100, createdAt: 20)),
+                ]
+                let settled = try await transaction.settlePromiseIfPending(
+                    id: "s0", state: .resolved, value: .empty, settledAt: 20)
+                let again = try await transaction.settlePromiseIfPending(
+                    id: "s0", state: .rejected, value: .empty, settledAt: 21)
+                let created = try await transaction.promise(id: "n0")
+                #expect(inserted == [true, false])
+                guard case .settled(_, let waiters) = settled else {
+                    Issue.record("s0 was not settled: \(settled)")
+                    return (afterPrefetch, -1)
+                }
+                #expect(waiters.awaiters == ["w0", "w1"])
+                #expect(waiters.listeners == ["http://x/Z", "poll://any@a", "poll://any@b"])
+                guard case .unchanged(let record) = again else {
+                    Issue.record("s0 was settled twice: \(again)")
+                    return (afterPrefetch, -1)
+                }
+                #expect(record.state == .resolved)
+                #expect(created?.state == .pending)
+                return (afterPrefetch, transaction.statementCount - afterPrefetch)
+            }
+            #expect(counts.0 == 1, "the promises and the waiters of the pending ones in one round trip")
+            #expect(counts.1 == 0)
+            let state = try await store.read { try await $0.snapshot() }
+            #expect(state.promises.first { $0.id == "s0" }?.state == .resolved)
+            #expect(state.promises.contains { $0.id == "n0" })
+            #expect(!state.listeners.contains { $0.promiseID == "s0" })
+            #expect(state.callbacks.filter { $0.awaited == "s0" }.allSatisfy { $0.ready })
+        }
+    }
+
+    @Test("a statement in between writes what was held back first, so it reads it")
+    func heldBackWritesPrecedeTheNextStatement() async throws {
+        let store = try PostgresFixtures.store(try await PostgresFixtures.database())
+        try await PostgresFixtures.running([store]) {
+            let found = try await store.write { transaction in
+                try await transaction.insertPromise(
+                    PromiseRecord(id: "p", state: .pending, tags: ["t": "1"], timeoutAt: 100, createdAt: 1))
+                return try await transaction.searchPromises(state: .pending, tags: ["t": "1"], after: nil, limit: 5)
+                    .map(\.id)
+            }
+            #expect(found == ["p"])
+        }
+    }
+}
