@@ -157,14 +157,24 @@ struct ConcurrencyTests {
         }
     }
 
+    /// How the settling transaction reads and settles the promise.
+    enum SettlementPath: CaseIterable, Sendable {
+        /// A locking read, then the settlement statement.
+        case readFirst
+        /// `settlePromiseIfPending`: lock and settlement in one round trip.
+        case oneRoundTrip
+        /// A batch's `prefetch`, then a settlement held back until the commit.
+        case readUpFront
+    }
+
     @Test(
         """
         a settlement and a suspension on the same promise serialize on its row lock: no lost wakeup in either order, \
-        whether the settlement reads the promise first or settles it in one round trip
+        whether the settlement reads the promise first, settles it in one round trip or reads it up front in a batch
         """,
-        arguments: [true, false], [false, true]
+        arguments: [true, false], SettlementPath.allCases
     )
-    func settlementAndSuspensionSerialize(settlementFirst: Bool, inOneRoundTrip: Bool) async throws {
+    func settlementAndSuspensionSerialize(settlementFirst: Bool, path: SettlementPath) async throws {
         let store = try PostgresFixtures.store(try await PostgresFixtures.database())
         try await PostgresFixtures.running([store]) {
             try await store.write { transaction in
@@ -178,9 +188,10 @@ struct ConcurrencyTests {
             // The settlement's half of the chain: settle, then wake the awaiters registered so far.
             let settle: @Sendable () async throws -> [String] = {
                 try await store.write { transaction in
-                    if inOneRoundTrip {
+                    if path != .readFirst {
                         // Waits for the row inside the round trip when the suspension holds it, and must still see
                         // the callback the suspension registered.
+                        if path == .readUpFront { try await transaction.prefetch(promiseIDs: ["w:1"]) }
                         guard
                             case .settled(_, let waiters) = try await transaction.settlePromiseIfPending(
                                 id: "w:1", state: .resolved, value: .empty, settledAt: 2)
