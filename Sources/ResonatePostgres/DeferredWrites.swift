@@ -15,8 +15,6 @@ struct DeferredWrites: Sendable {
     var inserts: [PromiseRecord] = []
     var settlements: [Settlement] = []
 
-    var isEmpty: Bool { inserts.isEmpty && settlements.isEmpty }
-
     /// The settlement of a pending promise, and the release of its callbacks and listeners.
     struct Settlement: Sendable {
         let id: String
