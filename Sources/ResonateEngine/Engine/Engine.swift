@@ -111,6 +111,15 @@ public final class Engine<S: Store>: Service, Sendable {
         switch request {
         case .promiseCreate(let create): [create.id]
         case .promiseSettle(let settle): [settle.id]
+        case .promiseRegisterCallback(let awaited, let awaiter): [awaited, awaiter]
+        case .promiseRegisterListener(let awaited, _): [awaited]
+        case .taskAcquire(let acquire): [acquire.id]
+        case .taskFulfill(let fulfill): [fulfill.id]
+        case .taskFence(let fence):
+            switch fence.action {
+            case .create(let create): [fence.id, create.id]
+            case .settle(let settle): [fence.id, settle.id]
+            }
         default: []
         }
     }
