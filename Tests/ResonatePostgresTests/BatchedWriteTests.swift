@@ -119,6 +119,7 @@ struct BatchedWriteTests {
         let requests = workload.requests
         var expected: [Reply] = []
         for request in requests { expected.append(await sqlite.execute(request)) }
+        if workload == .tasks { #expect(expected.map(\.status) == Array(repeating: 200, count: requests.count)) }
         let expectedState = try await sqlite.store.read { try await $0.snapshot() }
 
         let store = try PostgresFixtures.store(try await PostgresFixtures.database()) { $0.concurrentBatches = 1 }
