@@ -158,6 +158,46 @@ struct BatchedWriteTests {
         }
     }
 
+    @Test(
+        "64 clients creating and settling 1,024 promises in shared batches leave every promise settled with its value")
+    func sharedBatchesAtScale() async throws {
+        let store = try PostgresFixtures.store(try await PostgresFixtures.database(), poolSize: 8)
+        let engine = PostgresFixtures.engine(store, clock: ManualClock(now: 20))
+        try await PostgresFixtures.running([store]) {
+            let statuses = await withTaskGroup(of: [Int].self) { group in
+                for client in 0..<64 {
+                    group.addTask {
+                        var statuses: [Int] = []
+                        for index in 0..<16 {
+                            let id = "c\(client)-\(index)"
+                            statuses.append(
+                                await engine.execute(.promiseCreate(PromiseCreate(id: id, timeoutAt: 1_000))).status)
+                            let value = Value(headers: ["n": id], data: "dg==")
+                            statuses.append(
+                                await engine.execute(
+                                    .promiseSettle(PromiseSettle(id: id, state: .resolved, value: value))
+                                )
+                                .status)
+                        }
+                        return statuses
+                    }
+                }
+                return await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(statuses.count == 2_048)
+            #expect(statuses.allSatisfy { $0 == 200 })
+            let promises = try await store.read { try await $0.snapshot() }.promises
+            #expect(promises.count == 1_024)
+            #expect(
+                promises.allSatisfy {
+                    $0.state == .resolved && $0.value == Value(headers: ["n": $0.id], data: "dg==")
+                        && $0.settledAt == 20
+                })
+            // Shared commits happened, so requests met in batches (and their reads and writes were batched).
+            #expect(store.sharedCommits > 0)
+        }
+    }
+
     @Test("read up front, creations and settlements need no statement until the commit, which sends two")
     func deferredUntilTheCommit() async throws {
         let store = try PostgresFixtures.store(try await PostgresFixtures.database())
